@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
+import { appConfig } from './config/app.config.js';
+import { authConfig } from './config/auth.config.js';
+import { databaseConfig } from './config/database.config.js';
+import { envValidationSchema } from './config/env.validation.js';
+import { jwtConfig } from './config/jwt.config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      load: [appConfig, databaseConfig, jwtConfig, authConfig],
+      validationSchema: envValidationSchema,
+    }),
+    DatabaseModule,
+    AuthModule,
+    UsersModule,
+    TasksModule,
+    HealthModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,62 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import type { AuthUser } from '../common/auth-user.js';
+import { jwtConfig } from '../config/jwt.config.js';
+import { UserResponseDto } from '../users/dto/user-response.dto.js';
+import { UsersService } from '../users/users.service.js';
+import type { AuthResultDto, SessionDto } from './dto/auth-response.dto.js';
+import type { LoginDto } from './dto/login.dto.js';
+import type { RegisterDto } from './dto/register.dto.js';
+import type { TokensDto } from './dto/tokens.dto.js';
+import type { AccessTokenClaims } from './access-token-claims.js';
+import { PasswordHasher } from './password-hasher.service.js';
+import { SessionsService } from './sessions.service.js';
+
+/** One message for every failed login, so responses never reveal whether an email is registered. */
+const BAD_CREDENTIALS = 'Invalid email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly hasher: PasswordHasher,
+    private readonly jwt: JwtService,
+    @Inject(jwtConfig.KEY) private readonly config: ConfigType<typeof jwtConfig>,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<AuthResultDto> {
+    const user = await this.users.create({
+      email: dto.email,
+      name: dto.name ?? null,
+      passwordHash: await this.hasher.hash(dto.password),
+    });
+    return { user: UserResponseDto.from(user), tokens: await this.issueTokens(user.id) };
+  }
+
+  async login(dto: LoginDto): Promise<AuthResultDto> {
+    const user = await this.users.findByEmail(dto.email);
+    // Always one argon2 verify (a dummy hash for unknown emails): same time, same answer.
+    const valid = await this.hasher.verify(user?.passwordHash, dto.password);
+    if (!user || !valid) throw new UnauthorizedException(BAD_CREDENTIALS);
+    return { user: UserResponseDto.from(user), tokens: await this.issueTokens(user.id) };
+  }
+
+  async session(caller: AuthUser): Promise<SessionDto> {
+    const user = await this.users.findById(caller.id);
+    if (!user) throw new UnauthorizedException('The account no longer exists');
+    return { user: UserResponseDto.from(user), expiresAt: new Date(caller.expiresAt * 1000) };
+  }
+
+  private async issueTokens(userId: string): Promise<TokensDto> {
+    const { sessionId, refreshToken } = await this.sessions.start(userId);
+    const claims: AccessTokenClaims = { sub: userId, sid: sessionId };
+    return {
+      accessToken: await this.jwt.signAsync(claims),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.accessTtlSeconds,
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
+import { MalformedRequestException } from '../problems/malformed-request.exception.js';
+import type { ProblemDetails } from '../problems/problem-details.js';
+import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { requestIdOf } from '../http/request-id.js';
+
+/** Seconds a client should wait before retrying while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one place that writes error responses: every error, from every layer,
+ * leaves as RFC 9457 problem+json (shared/API.md, "Errors").
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+  private readonly typeBase: string;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    config: ConfigService,
+  ) {
+    this.typeBase = config.get<string>('PROBLEM_TYPE_BASE') ?? '/problems/';
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<Request>();
+    const response = ctx.getResponse<Response>();
+    const problem = this.toProblem(exception, request, response);
+    if (problem.status >= 500) {
+      this.logger.error(
+        { err: exception, requestId: problem.requestId },
+        exception instanceof Error ? exception.stack : String(exception),
+      );
+    }
+    if (response.headersSent) return;
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
+    adapter.reply(response, problem, problem.status);
+  }
+
+  private toProblem(exception: unknown, request: Request, response: Response): ProblemDetails {
+    const base = {
+      instance: (request.originalUrl ?? request.url ?? '/').split('?')[0],
+      requestId: requestIdOf(request),
+    };
+
+    if (exception instanceof ValidationProblemException) {
+      return { ...this.head(400), detail: exception.message, ...base, errors: exception.errors };
+    }
+    if (exception instanceof MalformedRequestException) {
+      return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === HttpStatus.UNAUTHORIZED) {
+        const hasToken = typeof request.headers.authorization === 'string';
+        response.setHeader('WWW-Authenticate', hasToken ? 'Bearer error="invalid_token"' : 'Bearer');
+      }
+      return { ...this.head(status), detail: this.detailOf(exception, status), ...base };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return { ...this.head(503), detail: 'The database is unavailable; retry later', ...base };
+    }
+    return { ...this.head(500), detail: 'An unexpected error occurred', ...base };
+  }
+
+  private head(status: number, type = PROBLEM_TYPES[status] ?? PROBLEM_TYPES[500]) {
+    return { type: this.typeBase + type.slug, title: type.title, status };
+  }
+
+  private detailOf(exception: HttpException, status: number): string {
+    if (status >= 500) return 'An unexpected error occurred';
+    const body = exception.getResponse();
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    return typeof message === 'string' && message ? message : (PROBLEM_TYPES[status]?.title ?? 'Error');
+  }
+}

@@ -1,0 +1,27 @@
+import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
+import type { Request } from 'express';
+import type { AuthUser } from '../auth-user.js';
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+
+/**
+ * For routes under `/api/:userId/...`: the caller may only reach their own
+ * resources. The contract orders the checks 401 → 400 (malformed path
+ * values) → 403, and guards run before pipes, so this guard also rejects any
+ * path parameter that is not a UUID (every id in these paths is one).
+ */
+@Injectable()
+export class OwnerGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request & { user: AuthUser }>();
+    const params = request.params as Record<string, string>;
+    const malformed = Object.entries(params).filter(([, value]) => !isUUID(value));
+    if (malformed.length > 0) {
+      throw new ValidationProblemException(malformed.map(([field]) => ({ field, message: 'must be a UUID' })));
+    }
+    if (params.userId !== request.user.id) {
+      throw new ForbiddenException('You may only access your own resources');
+    }
+    return true;
+  }
+}

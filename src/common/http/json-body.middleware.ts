@@ -1,0 +1,46 @@
+import {
+  InternalServerErrorException,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { MalformedRequestException } from '../problems/malformed-request.exception.js';
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+
+/**
+ * JSON body parsing whose failures become the contract's problems. (Nest's
+ * own parser reports them as plain 400s, losing the difference between a
+ * malformed body, one too large and an unsupported encoding.)
+ */
+export function jsonBody(limit: string): RequestHandler {
+  const parse = express.json({ limit, type: ['application/json', 'application/*+json'] });
+  return (request: Request, response: Response, next: NextFunction) =>
+    parse(request, response, (error?: unknown) => {
+      if (error) return next(translate(error));
+      // Every body of this API is a JSON object; an array or a bare value is a client error.
+      const body: unknown = request.body;
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+        return next(ValidationProblemException.of('body', 'must be a JSON object'));
+      }
+      next();
+    });
+}
+
+function translate(error: unknown): Error {
+  const { type } = error as { type?: string };
+  switch (type) {
+    case 'entity.parse.failed':
+      return new MalformedRequestException('The request body is not valid JSON');
+    case 'entity.too.large':
+      return new PayloadTooLargeException('The request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new UnsupportedMediaTypeException('The request body encoding is not supported');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new MalformedRequestException('The request body could not be read');
+    default:
+      return error instanceof Error ? error : new InternalServerErrorException();
+  }
+}

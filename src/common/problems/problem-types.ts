@@ -1,0 +1,17 @@
+/** The contract's problem types (shared/API.md, "Errors"), by HTTP status. */
+export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: string }>> = {
+  400: { slug: 'validation-error', title: 'Validation failed' },
+  401: { slug: 'unauthorized', title: 'Unauthorized' },
+  403: { slug: 'forbidden', title: 'Forbidden' },
+  404: { slug: 'not-found', title: 'Not found' },
+  405: { slug: 'method-not-allowed', title: 'Method not allowed' },
+  409: { slug: 'conflict', title: 'Conflict' },
+  412: { slug: 'precondition-failed', title: 'Precondition failed' },
+  413: { slug: 'payload-too-large', title: 'Payload too large' },
+  415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  429: { slug: 'rate-limited', title: 'Too many requests' },
+  500: { slug: 'internal-error', title: 'Internal server error' },
+  503: { slug: 'service-unavailable', title: 'Service unavailable' },
+};
+
+export const MALFORMED_REQUEST = { slug: 'malformed-request', title: 'Malformed request' } as const;

@@ -1,0 +1,14 @@
+import { registerAs } from '@nestjs/config';
+
+export const appConfig = registerAs('app', () => ({
+  env: process.env.NODE_ENV ?? 'development',
+  port: Number(process.env.PORT ?? 3000),
+  corsOrigins: (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean),
+  bodyLimit: process.env.BODY_LIMIT ?? '100kb',
+  logLevel: process.env.LOG_LEVEL ?? 'info',
+  docsEnabled: process.env.DOCS_ENABLED !== 'false',
+  trustProxy: process.env.TRUST_PROXY ?? '',
+}));

@@ -1,0 +1,11 @@
+import { registerAs } from '@nestjs/config';
+
+export const databaseConfig = registerAs('database', () => ({
+  /** Unset: the embedded engine under DATA_DIR is used. */
+  url: process.env.DATABASE_URL || undefined,
+  dataDir: process.env.DATA_DIR ?? './data',
+  poolSize: Number(process.env.DB_POOL_SIZE ?? 10),
+  migrationsRun: process.env.DB_MIGRATIONS_RUN !== 'false',
+  connectTimeoutMs: Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 2000),
+  statementTimeoutMs: Number(process.env.DB_STATEMENT_TIMEOUT_MS ?? 10000),
+}));

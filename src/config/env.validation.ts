@@ -1,0 +1,47 @@
+import Joi from 'joi';
+
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Every environment variable the service reads, validated once at boot.
+ * A bad value stops the process with a message naming the variable.
+ */
+export const envValidationSchema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().port().default(3000),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .optional(),
+  DATA_DIR: Joi.string().default('./data'),
+  DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
+  DB_MIGRATIONS_RUN: Joi.boolean().default(true),
+  DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(2000),
+  DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(10000),
+  JWT_SECRET: Joi.string().when('NODE_ENV', {
+    is: 'production',
+    then: Joi.string()
+      .required()
+      .custom((value: string, helpers) =>
+        Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES ? helpers.error('secret.weak') : value,
+      )
+      .messages({
+        'any.required': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
+        'secret.weak': `JWT_SECRET is too short for production: use at least ${MIN_SECRET_BYTES} bytes (for example: openssl rand -base64 48)`,
+      }),
+    otherwise: Joi.string().optional(),
+  }),
+  JWT_ACCESS_TTL: Joi.number().integer().min(30).max(86400).default(900),
+  JWT_ISSUER: Joi.string().default('taskwell'),
+  JWT_AUDIENCE: Joi.string().default('taskwell-api'),
+  SESSION_IDLE_TTL_DAYS: Joi.number().positive().default(30),
+  SESSION_ABSOLUTE_TTL_DAYS: Joi.number().positive().default(90),
+  PASSWORD_MIN_LENGTH: Joi.number().integer().min(8).max(128).default(8),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  LOG_LEVEL: Joi.string()
+    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
+    .default('info'),
+  BODY_LIMIT: Joi.string().default('100kb'),
+  PROBLEM_TYPE_BASE: Joi.string().allow('').default('/problems/'),
+  DOCS_ENABLED: Joi.boolean().default(true),
+  TRUST_PROXY: Joi.string().allow('').default(''),
+}).options({ allowUnknown: true, abortEarly: false });

@@ -1,0 +1,50 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataDirLock } from './data-dir-lock.js';
+
+/**
+ * PostgreSQL compiled to WebAssembly (PGlite), kept on disk in `<dataDir>/pglite`
+ * and served on a loopback socket, so TypeORM talks to it with the normal `pg`
+ * driver: same migrations and SQL as on a server.
+ *
+ * All socket connections share one PGlite session, so callers must use a pool
+ * of one connection.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    readonly url: string,
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    private readonly lock: DataDirLock,
+  ) {}
+
+  static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true }); // PGlite does not create parent folders
+    // PGlite takes no lock of its own: two processes on one folder would corrupt it.
+    const lock = DataDirLock.acquire(join(dir, 'pglite.lock'));
+    try {
+      const db = await PGlite.create(join(dir, 'pglite'));
+      // Two connections: the pool's one, plus room for a reconnect while the old socket closes.
+      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+      await server.start();
+      const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
+      return new EmbeddedPostgres(url, db, server, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Call after the data source is destroyed: socket server, then the engine, then the lock. */
+  async stop(): Promise<void> {
+    try {
+      await this.server.stop();
+      await this.db.close();
+    } finally {
+      this.lock.release();
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export class HealthStatusDto {
+  /** @example "ok" */
+  status!: 'ok';
+}

@@ -1,0 +1,196 @@
+import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import type { CreateTaskDto } from './dto/create-task.dto.js';
+import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
+import type { UpdateTaskDto } from './dto/update-task.dto.js';
+import { Task } from './task.entity.js';
+import { TaskPriority } from './task-priority.js';
+
+/** Rows come back already shaped as `Task`: no hydration step on the hot paths. */
+const COLUMNS = `id, user_id AS "userId", title, description, completed, completed_at AS "completedAt",
+  priority, due_at AS "dueAt", tags, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** Every write bumps the version and the update time, even when no value changed. */
+const BUMP = 'version = version + 1, updated_at = now()';
+
+/** `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared otherwise. */
+const completedAtFor = (param: string) =>
+  `completed_at = CASE WHEN ${param}::boolean THEN COALESCE(completed_at, now()) ELSE NULL END`;
+
+export interface TaskPage {
+  tasks: Task[];
+  total: number;
+}
+
+/**
+ * The caller's tasks. Every statement filters on the owner, so isolation does
+ * not depend on the route guards alone; another user's task is simply absent.
+ */
+@Injectable()
+export class TasksService {
+  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+
+  async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
+    // One round trip: the page and the total, even when the page is empty.
+    const rows: (Task & { total: string })[] = await this.tasks.query(
+      `SELECT page.*, counted.total
+         FROM (SELECT count(*) AS total FROM tasks WHERE user_id = $1) counted
+         LEFT JOIN LATERAL (
+           SELECT ${COLUMNS} FROM tasks WHERE user_id = $1
+           ORDER BY created_at DESC, id DESC LIMIT $2
+         ) page ON true`,
+      [ownerId, query.limit],
+    );
+    const total = Number(rows[0]?.total ?? 0);
+    const tasks = rows.filter((row) => row.id !== null).map(({ total: _, ...task }) => task as Task);
+    return { tasks, total };
+  }
+
+  async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
+    const completed = dto.completed ?? false;
+    const rows: Task[] = await this.tasks.query(
+      `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
+       VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
+       RETURNING ${COLUMNS}`,
+      [
+        ownerId,
+        dto.title,
+        dto.description ?? null,
+        completed,
+        dto.priority ?? TaskPriority.Medium,
+        toDate(dto.dueAt),
+        dto.tags ?? [],
+      ],
+    );
+    return rows[0];
+  }
+
+  async findOwnedOrFail(id: string, ownerId: string): Promise<Task> {
+    const rows: Task[] = await this.tasks.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
+      id,
+      ownerId,
+    ]);
+    if (rows.length === 0) throw taskNotFound();
+    return rows[0];
+  }
+
+  /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
+  async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
+    const rows: { version: number }[] = await this.tasks.query(
+      'SELECT version FROM tasks WHERE id = $1 AND user_id = $2',
+      [id, ownerId],
+    );
+    if (rows.length === 0) throw taskNotFound();
+    if (!ifMatchAllows(parseIfMatch(ifMatchHeader), rows[0].version)) throw preconditionFailed();
+  }
+
+  /** `PUT`: every writable field; the omitted ones return to their defaults. */
+  replace(id: string, ownerId: string, dto: ReplaceTaskDto, ifMatch?: string | string[]): Promise<Task> {
+    return this.write(id, ownerId, ifMatch, {
+      title: dto.title,
+      description: dto.description ?? null,
+      completed: dto.completed ?? false,
+      priority: dto.priority ?? TaskPriority.Medium,
+      dueAt: dto.dueAt ?? null,
+      tags: dto.tags ?? [],
+    });
+  }
+
+  /** `PATCH`: only the fields given. */
+  update(id: string, ownerId: string, dto: UpdateTaskDto, ifMatch?: string | string[]): Promise<Task> {
+    return this.write(id, ownerId, ifMatch, dto);
+  }
+
+  /** `/complete` with a value: sets it. */
+  setCompleted(id: string, ownerId: string, completed: boolean, ifMatch?: string | string[]): Promise<Task> {
+    return this.write(id, ownerId, ifMatch, { completed });
+  }
+
+  /** Flips `completed` in one statement, so concurrent toggles never lose one. */
+  toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<Task> {
+    return this.updateWhere(
+      id,
+      ownerId,
+      ifMatch,
+      `completed = NOT completed, completed_at = CASE WHEN completed THEN NULL ELSE now() END, ${BUMP}`,
+      [],
+    );
+  }
+
+  async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
+    const condition = parseIfMatch(ifMatch);
+    const [rows] = (await this.tasks.query(
+      `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
+      [id, ownerId, ...versionParams(condition)],
+    )) as [{ id: string }[], number];
+    if (rows.length === 0) await this.explainMiss(id, ownerId);
+  }
+
+  private write(id: string, ownerId: string, ifMatch: string | string[] | undefined, fields: UpdateTaskDto) {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const set = (column: string, value: unknown) => {
+      params.push(value);
+      sets.push(`${column} = $${params.length + 2}`);
+    };
+    if (fields.title !== undefined) set('title', fields.title);
+    if (fields.description !== undefined) set('description', fields.description);
+    if (fields.priority !== undefined) set('priority', fields.priority);
+    if (fields.dueAt !== undefined) set('due_at', toDate(fields.dueAt));
+    if (fields.tags !== undefined) set('tags', fields.tags);
+    if (fields.completed !== undefined) {
+      set('completed', fields.completed);
+      sets.push(completedAtFor(`$${params.length + 2}`));
+    }
+    sets.push(BUMP);
+    return this.updateWhere(id, ownerId, ifMatch, sets.join(', '), params);
+  }
+
+  private async updateWhere(
+    id: string,
+    ownerId: string,
+    ifMatch: string | string[] | undefined,
+    assignments: string,
+    params: unknown[],
+  ): Promise<Task> {
+    const condition = parseIfMatch(ifMatch);
+    const [rows] = (await this.tasks.query(
+      `UPDATE tasks SET ${assignments}
+        WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
+        RETURNING ${COLUMNS}`,
+      [id, ownerId, ...params, ...versionParams(condition)],
+    )) as [Task[], number];
+    if (rows.length === 0) await this.explainMiss(id, ownerId);
+    return rows[0];
+  }
+
+  /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
+  private async explainMiss(id: string, ownerId: string): Promise<never> {
+    const rows: unknown[] = await this.tasks.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
+    throw rows.length === 0 ? taskNotFound() : preconditionFailed();
+  }
+}
+
+/** Validated timestamps may carry any offset; a Date hands PostgreSQL the instant itself. */
+function toDate(value: string | null | undefined): Date | null {
+  return value == null ? null : new Date(value);
+}
+
+function versionClause(condition: IfMatch | undefined, index: number): string {
+  return condition && !condition.any ? `AND version = ANY($${index}::int[])` : '';
+}
+
+function versionParams(condition: IfMatch | undefined): unknown[] {
+  return condition && !condition.any ? [condition.versions] : [];
+}
+
+function taskNotFound(): NotFoundException {
+  return new NotFoundException('Task not found');
+}
+
+function preconditionFailed(): PreconditionFailedException {
+  return new PreconditionFailedException('The task has changed: If-Match does not match its current ETag');
+}

@@ -1,0 +1,26 @@
+import type { User } from '../user.entity.js';
+
+export class UserResponseDto {
+  /** @example "0b0a2b8e-6a0f-4d5e-9c1a-2f7a4b7f1c11" */
+  id!: string;
+  /** @example "ada@example.com" */
+  email!: string;
+  /** @example "Ada Lovelace" */
+  name!: string | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+
+  static from(user: User): UserResponseDto {
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      createdAt: user.createdAt,
+      updatedAt: user.updatedAt,
+    };
+  }
+}
+
+export class UserEnvelopeDto {
+  data!: UserResponseDto;
+}
