@@ -1,0 +1,44 @@
+// Plain JavaScript: Jest loads global setup outside its ESM TypeScript pipeline.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
+
+/**
+ * The e2e database. With TEST_DATABASE_URL, that database is dropped and
+ * created afresh on its server. Without it, an embedded engine in a temporary
+ * folder serves the whole run, so `npm test` needs no server. The application
+ * under test applies the migrations when it boots.
+ */
+export default async function globalSetup() {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    await recreateDatabase(url);
+    process.env.E2E_DATABASE_URL = url;
+    process.env.E2E_DB_POOL_SIZE = '10';
+    return;
+  }
+  const db = await PGlite.create(mkdtempSync(join(tmpdir(), 'taskwell-test-')));
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  await server.start();
+  globalThis.__EMBEDDED_TEST_DB__ = { db, server };
+  process.env.E2E_DATABASE_URL = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
+  process.env.E2E_DB_POOL_SIZE = '1'; // the embedded engine has a single session
+}
+
+async function recreateDatabase(url) {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!/^\w+$/.test(name)) throw new Error(`TEST_DATABASE_URL names an unusual database: ${name}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}

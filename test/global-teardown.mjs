@@ -1,0 +1,6 @@
+export default async function globalTeardown() {
+  const embedded = globalThis.__EMBEDDED_TEST_DB__;
+  if (!embedded) return;
+  await embedded.server.stop();
+  await embedded.db.close();
+}
