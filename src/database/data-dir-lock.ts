@@ -17,7 +17,8 @@ export class DataDirLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = readOwner(file);
-        if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+        // Our own PID counts too: two engines in one process would corrupt the folder just the same.
+        if (owner !== undefined && isAlive(owner)) {
           throw new Error(
             `The data folder is in use by another process (PID ${owner}): ${file}. ` +
               'Stop that process, or set DATA_DIR to another folder or DATABASE_URL to a PostgreSQL server.',
