@@ -15,7 +15,14 @@ export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   projects: [
-    { ...shared, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      // Service specs use the real database (no repository mocks).
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, type INestApplication, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { QueryFailedError } from 'typeorm';
+import { assignRequestId } from '../http/request-id.js';
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+
+@Controller()
+class FailingController {
+  @Get('not-found')
+  notFound(): never {
+    throw new NotFoundException('Task not found');
+  }
+
+  @Get('invalid')
+  invalid(): never {
+    throw ValidationProblemException.of('title', 'must be a string');
+  }
+
+  @Get('unauthorized')
+  unauthorized(): never {
+    throw new UnauthorizedException();
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new QueryFailedError('SELECT secret FROM users', [], new Error('relation "users" does not exist'));
+  }
+
+  @Get('database-down')
+  databaseDown(): never {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
+}
+
+describe(ProblemDetailsFilter.name, () => {
+  let app: INestApplication<App>;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ PROBLEM_TYPE_BASE: 'https://errors.example/' })] })],
+      controllers: [FailingController],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.use((req: Parameters<typeof assignRequestId>[0], res: Parameters<typeof assignRequestId>[1], next: () => void) => {
+      assignRequestId(req, res);
+      next();
+    });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('writes HTTP errors as problem+json with the configured type prefix', async () => {
+    const response = await http().get('/not-found?x=1').set('X-Request-Id', 'req-1').expect(404);
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(response.body).toEqual({
+      type: 'https://errors.example/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'Task not found',
+      instance: '/not-found',
+      requestId: 'req-1',
+    });
+  });
+
+  it('adds errors[] to validation problems', async () => {
+    const response = await http().get('/invalid').expect(400);
+    expect(response.body.errors).toEqual([{ field: 'title', message: 'must be a string' }]);
+  });
+
+  it('adds WWW-Authenticate: Bearer to 401s', async () => {
+    const response = await http().get('/unauthorized').expect(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('turns unexpected errors into a 500 that leaks no SQL or message', async () => {
+    const response = await http().get('/crash').expect(500);
+    expect(response.body).toMatchObject({ type: 'https://errors.example/internal-error', status: 500 });
+    expect(JSON.stringify(response.body)).not.toMatch(/SELECT|relation|users|stack/i);
+  });
+
+  it('answers 503 with Retry-After when the database cannot be reached', async () => {
+    const response = await http().get('/database-down').expect(503);
+    expect(response.body.type).toBe('https://errors.example/service-unavailable');
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.body.detail).not.toMatch(/5432|ECONNREFUSED/);
+  });
+
+  it('answers unknown routes with a not-found problem', async () => {
+    const response = await http().get('/nowhere').expect(404);
+    expect(response.body.type).toBe('https://errors.example/not-found');
+  });
+});

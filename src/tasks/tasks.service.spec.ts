@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import { createTestingModule, insertUser } from '../../test/helpers/testing-module.js';
+import { TaskPriority } from './task-priority.js';
+import { TasksService } from './tasks.service.js';
+
+describe(TasksService.name, () => {
+  let moduleRef: TestingModule;
+  let tasks: TasksService;
+  let owner: string;
+  let stranger: string;
+
+  beforeAll(async () => {
+    moduleRef = await createTestingModule();
+    tasks = moduleRef.get(TasksService);
+  });
+  afterAll(async () => {
+    await moduleRef.close();
+  });
+  beforeEach(async () => {
+    owner = await insertUser(moduleRef);
+    stranger = await insertUser(moduleRef);
+  });
+
+  describe('create', () => {
+    it('applies the defaults and stamps completedAt for a completed task', async () => {
+      const task = await tasks.create(owner, { title: 'Ship it', completed: true });
+      expect(task).toMatchObject({
+        userId: owner,
+        title: 'Ship it',
+        description: null,
+        priority: TaskPriority.Medium,
+        tags: [],
+        version: 1,
+        completed: true,
+      });
+      expect(task.completedAt).toBeInstanceOf(Date);
+    });
+  });
+
+  describe('findOwnedOrFail', () => {
+    it('finds the owner’s task and treats another user’s as missing', async () => {
+      const task = await tasks.create(owner, { title: 'Mine' });
+      await expect(tasks.findOwnedOrFail(task.id, owner)).resolves.toMatchObject({ id: task.id });
+      await expect(tasks.findOwnedOrFail(task.id, stranger)).rejects.toThrow(NotFoundException);
+    });
+  });
+
+  describe('update', () => {
+    it('never touches another user’s task, even without a guard in front', async () => {
+      const task = await tasks.create(owner, { title: 'Mine' });
+      await expect(tasks.update(task.id, stranger, { title: 'Stolen' })).rejects.toThrow(NotFoundException);
+      await expect(tasks.remove(task.id, stranger)).rejects.toThrow(NotFoundException);
+      await expect(tasks.findOwnedOrFail(task.id, owner)).resolves.toMatchObject({ title: 'Mine', version: 1 });
+    });
+
+    it('is 412 on a stale version and changes nothing', async () => {
+      const task = await tasks.create(owner, { title: 'v1' });
+      await tasks.update(task.id, owner, { title: 'v2' }, '"1"');
+      await expect(tasks.update(task.id, owner, { title: 'v3' }, '"1"')).rejects.toThrow(PreconditionFailedException);
+      await expect(tasks.findOwnedOrFail(task.id, owner)).resolves.toMatchObject({ title: 'v2', version: 2 });
+    });
+  });
+
+  describe('toggle', () => {
+    it('flips exactly N times under N concurrent calls', async () => {
+      const task = await tasks.create(owner, { title: 'Flip' });
+      const n = 7;
+      await Promise.all(Array.from({ length: n }, () => tasks.toggle(task.id, owner)));
+      const after = await tasks.findOwnedOrFail(task.id, owner);
+      expect(after.version).toBe(1 + n);
+      expect(after.completed).toBe(n % 2 === 1);
+      expect(after.completedAt === null).toBe(!after.completed);
+    });
+  });
+
+  describe('remove', () => {
+    it('does not resurrect a task deleted while an update races it', async () => {
+      const task = await tasks.create(owner, { title: 'Doomed' });
+      const results = await Promise.allSettled([
+        tasks.remove(task.id, owner),
+        tasks.update(task.id, owner, { title: 'Still here?' }),
+      ]);
+      expect(results[0].status).toBe('fulfilled');
+      await expect(tasks.findOwnedOrFail(task.id, owner)).rejects.toThrow(NotFoundException);
+    });
+  });
+
+  describe('assertWritable', () => {
+    it('is 404 for a missing task and 412 for a stale If-Match', async () => {
+      const task = await tasks.create(owner, { title: 'Check' });
+      await expect(tasks.assertWritable(task.id, stranger, undefined)).rejects.toThrow(NotFoundException);
+      await expect(tasks.assertWritable(task.id, owner, '"2"')).rejects.toThrow(PreconditionFailedException);
+      await expect(tasks.assertWritable(task.id, owner, '"1"')).resolves.toBeUndefined();
+      await expect(tasks.assertWritable(task.id, owner, '*')).resolves.toBeUndefined();
+    });
+  });
+});
