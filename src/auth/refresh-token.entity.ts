@@ -1,7 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** A refresh token, stored only as its SHA-256 hash; spent once, then replaced by the next in its session. */
 @Entity('refresh_tokens')
+@Unique('refresh_tokens_token_hash_key', ['tokenHash'])
+@Index('refresh_tokens_session_idx', ['sessionId'])
+@Index('refresh_tokens_user_idx', ['userId'])
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -9,8 +12,16 @@ export class RefreshToken {
   @Column({ name: 'session_id', type: 'uuid' })
   sessionId!: string;
 
+  @ManyToOne('Session', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'refresh_tokens_session_id_fkey' })
+  private readonly session?: never;
+
   @Column({ name: 'user_id', type: 'uuid' })
   userId!: string;
+
+  @ManyToOne('User', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'refresh_tokens_user_id_fkey' })
+  private readonly user?: never;
 
   @Column({ name: 'token_hash', type: 'text' })
   tokenHash!: string;

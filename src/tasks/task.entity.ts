@@ -1,7 +1,27 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { TaskPriority } from './task-priority.js';
 
+/**
+ * Constraints and indexes are declared here as well as in the migrations, so
+ * that `migration:generate` sees no drift; the migrations remain the source.
+ */
 @Entity('tasks')
+@Check('tasks_title_check', 'char_length(title) >= 1 AND char_length(title) <= 200')
+@Check('tasks_priority_check', "priority = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text])")
+@Check('tasks_tags_check', 'cardinality(tags) <= 20')
+@Check('tasks_version_check', 'version >= 1')
+@Check('tasks_completed_at_check', 'completed = (completed_at IS NOT NULL)')
+@Index('tasks_user_created_idx', ['userId', 'createdAt', 'id'])
 export class Task {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -9,6 +29,11 @@ export class Task {
   /** The owner. Every query filters on it (isolation does not rest on the guards alone). */
   @Column({ name: 'user_id', type: 'uuid' })
   userId!: string;
+
+  // By entity name, not class: the tasks module does not import the users module.
+  @ManyToOne('User', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'tasks_user_id_fkey' })
+  private readonly owner?: never;
 
   @Column({ type: 'varchar', length: 200 })
   title!: string;

@@ -1,6 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+// The unique index on lower(email) lives in the migrations: TypeORM cannot describe expression indexes.
 @Entity('users')
+@Check('users_email_check', 'char_length(email) >= 3 AND char_length(email) <= 254')
+@Check('users_name_check', 'char_length(name::text) >= 1')
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
