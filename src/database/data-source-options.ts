@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from './migrations.js';
 
 export interface DatabaseSettings {
   url: string;
@@ -9,15 +9,12 @@ export interface DatabaseSettings {
   statementTimeoutMs: number;
 }
 
-/** `.js` in the build, `.ts` under Jest: one glob serves both. */
-export const MIGRATIONS_GLOB = join(import.meta.dirname, '..', '..', 'migrations', '*.{js,ts}');
-
 /** Options shared by the application and the migration CLI. */
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
-    migrations: [MIGRATIONS_GLOB],
+    migrations: MIGRATIONS,
     migrationsRun: settings.migrationsRun,
     migrationsTransactionMode: 'each',
     synchronize: false,
