@@ -37,8 +37,10 @@ export function configureApp(app: INestApplication): INestApplication {
     }),
   );
   express.enableCors({
-    // Only the configured origins; with none configured, no cross-origin access at all.
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    // Only the configured origins. Any other origin gets no CORS header at all, not even on a
+    // preflight (the cors package answers false from a function by skipping the request).
+    origin: (origin: string | undefined, allow: (error: Error | null, origin?: string | false) => void) =>
+      allow(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });

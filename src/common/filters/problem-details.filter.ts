@@ -96,7 +96,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
    */
   private methodsAllowedAt(request: Request): string[] | undefined {
     this.routes ??= RouteTable.fromExpress(this.adapterHost.httpAdapter.getInstance());
-    const allowed = this.routes.allowedMethods(request.path);
+    // originalUrl: the not-found handler is mounted under the global prefix, which strips it from `path`.
+    const allowed = this.routes.allowedMethods((request.originalUrl ?? request.url).split('?')[0]);
     const method = request.method.toUpperCase();
     return allowed.length > 0 && !allowed.includes(method) ? allowed : undefined;
   }
