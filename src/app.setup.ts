@@ -23,15 +23,24 @@ export function configureApp(app: INestApplication): INestApplication {
   express.disable('x-powered-by');
   // ETags are ours (task versions); Express's body-hash ETags would only confuse If-Match.
   express.set('etag', false);
-  if (config.trustProxy) express.set('trust proxy', config.trustProxy);
+  // Client IPs (rate limits) come from the socket unless a proxy is trusted: X-Forwarded-For is otherwise ignored.
+  if (config.trustProxy !== false) express.set('trust proxy', config.trustProxy);
   express.use((request: Parameters<typeof assignRequestId>[0], response: Parameters<typeof assignRequestId>[1], next: () => void) => {
     assignRequestId(request, response);
     next();
   });
-  express.use(helmet({ frameguard: { action: 'deny' } }));
+  // Never framed: X-Frame-Options for old browsers, CSP frame-ancestors for the rest (ASVS 3.4.6).
+  express.use(
+    helmet({
+      frameguard: { action: 'deny' },
+      contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
+    }),
+  );
   express.enableCors({
-    // Only the configured origins; with none configured, no cross-origin access at all.
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    // Only the configured origins. Any other origin gets no CORS header at all, not even on a
+    // preflight (the cors package answers false from a function by skipping the request).
+    origin: (origin: string | undefined, allow: (error: Error | null, origin?: string | false) => void) =>
+      allow(null, origin !== undefined && config.corsOrigins.includes(origin) ? origin : false),
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });

@@ -5,3 +5,7 @@ process.env.DB_POOL_SIZE = process.env.E2E_DB_POOL_SIZE;
 process.env.JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 process.env.LOG_LEVEL = 'silent';
 process.env.CORS_ORIGINS = 'https://app.example.com';
+// Every request of a run comes from 127.0.0.1: the suites that do not test
+// rate limits must not trip them (rate-limits.e2e-spec.ts sets low ones).
+process.env.RATE_LIMIT_AUTH_PER_MINUTE = '100000';
+process.env.RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE = '100000';

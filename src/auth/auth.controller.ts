@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
@@ -8,7 +8,12 @@ import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { AuthService } from './auth.service.js';
 import { AuthEnvelopeDto, SessionEnvelopeDto } from './dto/auth-response.dto.js';
 import { LoginDto } from './dto/login.dto.js';
+import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
+import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
+
+/** Responses that carry tokens are public routes, so the guard's no-store does not reach them (RFC 6749 §5.1). */
+const NO_STORE = ['Cache-Control', 'no-store'] as const;
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,6 +22,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @Header(...NO_STORE)
   @ApiOperation({ summary: 'Create an account and log in' })
   @ApiHeader({ name: 'Location', description: 'The new account: /api/users/me', required: false })
   @ApiProblems(400, 409, 413, 415, 429)
@@ -32,10 +38,39 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @Header(...NO_STORE)
   @ApiOperation({ summary: 'Log in with email and password' })
   @ApiProblems(400, 401, 413, 415, 429)
   async login(@Body() dto: LoginDto): Promise<AuthEnvelopeDto> {
     return { data: await this.authService.login(dto) };
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @Header(...NO_STORE)
+  @ApiOperation({
+    summary: 'Spend a refresh token for a new token pair',
+    description:
+      'The presented token is spent. Presenting a spent token again (a replay, or two concurrent refreshes) is a 401 and ends that login’s session.',
+  })
+  @ApiProblems(400, 401, 413, 415, 429)
+  async refresh(@Body() dto: RefreshTokenDto): Promise<TokensEnvelopeDto> {
+    return { data: { tokens: await this.authService.refresh(dto.refreshToken) } };
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'End the session of a refresh token',
+    description:
+      'Its refresh and access tokens stop working at once; other logins stay. An unknown or already revoked token is also a 204 (RFC 7009 §2.2).',
+  })
+  @ApiNoContentResponse({ description: 'The session is ended' })
+  @ApiProblems(400, 413, 415)
+  async logout(@Body() dto: RefreshTokenDto): Promise<void> {
+    await this.authService.logout(dto.refreshToken);
   }
 
   @Get('session')

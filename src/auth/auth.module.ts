@@ -1,19 +1,26 @@
-import { Module } from '@nestjs/common';
+import { Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthGuard } from '../common/guards/jwt-auth.guard.js';
+import { authConfig } from '../config/auth.config.js';
 import { jwtConfig } from '../config/jwt.config.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountController } from './account.controller.js';
+import { AccountService } from './account.service.js';
+import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
+import { loginFailuresPerAccount, perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
+
+const post = (path: string) => ({ path, method: RequestMethod.POST });
 
 @Module({
   imports: [
@@ -38,14 +45,26 @@ import { SessionsService } from './sessions.service.js';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountController],
   providers: [
     AuthService,
+    AccountService,
     SessionsService,
+    ActiveSessions,
     PasswordHasher,
     JwtStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
+
+  /** Rate limits run before validation and handlers: a limited client gets its 429 whatever it sends. */
+  configure(consumer: MiddlewareConsumer): void {
+    for (const path of ['auth/register', 'auth/login', 'auth/refresh']) {
+      consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
+    }
+    consumer.apply(loginFailuresPerAccount(this.config.rateLimitLoginFailuresPerMinute)).forRoutes(post('auth/login'));
+  }
+}

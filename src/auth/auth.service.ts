@@ -11,7 +11,7 @@ import type { RegisterDto } from './dto/register.dto.js';
 import type { TokensDto } from './dto/tokens.dto.js';
 import type { AccessTokenClaims } from './access-token-claims.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { SessionsService } from './sessions.service.js';
+import { SessionsService, type StartedSession } from './sessions.service.js';
 
 /** One message for every failed login, so responses never reveal whether an email is registered. */
 const BAD_CREDENTIALS = 'Invalid email or password';
@@ -32,7 +32,7 @@ export class AuthService {
       name: dto.name ?? null,
       passwordHash: await this.hasher.hash(dto.password),
     });
-    return { user: UserResponseDto.from(user), tokens: await this.issueTokens(user.id) };
+    return { user: UserResponseDto.from(user), tokens: await this.tokensFor(await this.sessions.start(user.id)) };
   }
 
   async login(dto: LoginDto): Promise<AuthResultDto> {
@@ -40,7 +40,16 @@ export class AuthService {
     // Always one argon2 verify (a dummy hash for unknown emails): same time, same answer.
     const valid = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !valid) throw new UnauthorizedException(BAD_CREDENTIALS);
-    return { user: UserResponseDto.from(user), tokens: await this.issueTokens(user.id) };
+    return { user: UserResponseDto.from(user), tokens: await this.tokensFor(await this.sessions.start(user.id)) };
+  }
+
+  /** Spends the refresh token for a new pair in the same session. */
+  async refresh(refreshToken: string): Promise<TokensDto> {
+    return this.tokensFor(await this.sessions.rotate(refreshToken));
+  }
+
+  logout(refreshToken: string): Promise<void> {
+    return this.sessions.revokeByRefreshToken(refreshToken);
   }
 
   async session(caller: AuthUser): Promise<SessionDto> {
@@ -49,11 +58,11 @@ export class AuthService {
     return { user: UserResponseDto.from(user), expiresAt: new Date(caller.expiresAt * 1000) };
   }
 
-  private async issueTokens(userId: string): Promise<TokensDto> {
-    const { sessionId, refreshToken } = await this.sessions.start(userId);
+  private async tokensFor({ userId, sessionId, refreshToken }: StartedSession): Promise<TokensDto> {
     const claims: AccessTokenClaims = { sub: userId, sid: sessionId };
     return {
-      accessToken: await this.jwt.signAsync(claims),
+      // Explicitly typed (RFC 9068 `at+jwt`), so no other JWT can pass for an access token.
+      accessToken: await this.jwt.signAsync(claims, { header: { alg: this.config.algorithm, typ: this.config.tokenType } }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.config.accessTtlSeconds,

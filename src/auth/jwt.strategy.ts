@@ -6,27 +6,51 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthUser } from '../common/auth-user.js';
 import { jwtConfig } from '../config/jwt.config.js';
 import type { AccessTokenClaims } from './access-token-claims.js';
+import { ActiveSessions } from './active-sessions.service.js';
+import { headerProblem } from './jwt-header.js';
 
-type VerifiedClaims = Partial<AccessTokenClaims> & { exp?: number };
+type VerifiedClaims = Partial<AccessTokenClaims> & { exp?: unknown; iat?: unknown };
 
-/** Verifies access tokens: the configured algorithm only, and `iss`, `aud` and `exp` always (RFC 8725). */
+/**
+ * Verifies access tokens (RFC 8725): the header first (our `alg` and `typ`
+ * only), then the signature with the configured algorithm, `iss`, `aud`,
+ * `exp` and `nbf` (a few seconds of clock skew). Only a token that passed all
+ * of that costs a session lookup, so forged tokens never reach the database.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(jwtConfig.KEY) config: ConfigType<typeof jwtConfig>) {
+  constructor(
+    @Inject(jwtConfig.KEY) config: ConfigType<typeof jwtConfig>,
+    private readonly activeSessions: ActiveSessions,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.secret,
+      // The key is fixed; the provider is only the hook that sees the raw token before verification.
+      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: Error | null, key?: string) => void) => {
+        const problem = headerProblem(rawToken, config.algorithm, config.tokenType);
+        if (problem) done(new Error(problem));
+        else done(null, config.secret);
+      },
       algorithms: [config.algorithm],
       issuer: config.issuer,
       audience: config.audience,
       ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: config.clockToleranceSeconds },
     });
   }
 
-  validate(claims: VerifiedClaims): AuthUser {
-    if (!claims.sub || !isUUID(claims.sub) || !claims.sid || typeof claims.exp !== 'number') {
-      throw new UnauthorizedException('Invalid access token');
+  async validate(claims: VerifiedClaims): Promise<AuthUser> {
+    const { sub, sid, exp, iat } = claims;
+    // jsonwebtoken accepts a token without `exp`; we never issue one, so it is forged.
+    if (typeof sub !== 'string' || !isUUID(sub) || typeof sid !== 'string' || !isUUID(sid)) throw invalid();
+    if (typeof exp !== 'number' || typeof iat !== 'number') throw invalid();
+    if (!(await this.activeSessions.isActive(sid, sub))) {
+      throw new UnauthorizedException('The session has ended; log in again');
     }
-    return { id: claims.sub, sessionId: claims.sid, expiresAt: claims.exp };
+    return { id: sub, sessionId: sid, expiresAt: exp };
   }
+}
+
+function invalid(): UnauthorizedException {
+  return new UnauthorizedException('Invalid access token');
 }

@@ -1,45 +1,136 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { authConfig } from '../config/auth.config.js';
+import { ActiveSessions } from './active-sessions.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 
 export interface StartedSession {
+  userId: string;
   sessionId: string;
   refreshToken: string;
 }
 
-/** Logins (sessions) and the refresh tokens that keep them alive. */
+interface SpentRow {
+  session_id: string;
+  user_id: string;
+  session_expires_at: Date;
+  alive: boolean;
+}
+
+/** One answer for every refresh that fails, whatever the reason. */
+const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used';
+
+/**
+ * Logins (sessions) and the refresh tokens that keep them alive. A refresh
+ * token is spent once; the next one of its session replaces it (rotation).
+ * Presenting a spent token again means it was copied: the whole session is
+ * revoked (reuse detection, RFC 9700 §4.14.2, ASVS 10.4.5).
+ */
 @Injectable()
 export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly activeSessions: ActiveSessions,
   ) {}
 
   /** One login: a new session and its first refresh token, in one transaction. */
   async start(userId: string): Promise<StartedSession> {
     const now = Date.now();
-    const refreshToken = newRefreshToken();
-    const sessionId = await this.dataSource.transaction(async (manager) => {
-      const session = await manager.save(
-        manager.create(Session, {
-          userId,
-          expiresAt: new Date(now + this.config.sessionAbsoluteTtlSeconds * 1000),
-        }),
-      );
-      await manager.insert(RefreshToken, {
-        sessionId: session.id,
-        userId,
-        tokenHash: hashToken(refreshToken),
-        expiresAt: new Date(now + this.config.sessionIdleTtlSeconds * 1000),
-      });
-      return session.id;
+    const expiresAt = new Date(now + this.config.sessionAbsoluteTtlSeconds * 1000);
+    return this.dataSource.transaction(async (manager) => {
+      const session = await manager.save(manager.create(Session, { userId, expiresAt }));
+      const refreshToken = await this.issueRefreshToken(manager, session.id, userId, expiresAt);
+      return { userId, sessionId: session.id, refreshToken };
     });
-    return { sessionId, refreshToken };
+  }
+
+  /**
+   * Spends a refresh token and returns the session's next one. The spend is a
+   * single conditional UPDATE, so of two concurrent refreshes of one token
+   * exactly one finds it unspent; the other sees a spent token (a replay).
+   */
+  async rotate(refreshToken: string): Promise<StartedSession> {
+    const tokenHash = hashToken(refreshToken);
+    const rotated = await this.dataSource.transaction(async (manager) => {
+      const rows: SpentRow[] = await manager.query(
+        `WITH spent AS (
+           UPDATE refresh_tokens SET spent_at = now()
+            WHERE token_hash = $1 AND spent_at IS NULL
+           RETURNING session_id, user_id, expires_at
+         )
+         SELECT spent.session_id, spent.user_id, s.expires_at AS session_expires_at,
+                (spent.expires_at > now() AND s.revoked_at IS NULL AND s.expires_at > now()) AS alive
+           FROM spent JOIN sessions s ON s.id = spent.session_id`,
+        [tokenHash],
+      );
+      const spent = rows[0];
+      if (!spent?.alive) return null;
+      const next = await this.issueRefreshToken(manager, spent.session_id, spent.user_id, spent.session_expires_at);
+      return { userId: spent.user_id, sessionId: spent.session_id, refreshToken: next };
+    });
+    if (rotated) return rotated;
+    await this.revokeIfReplayed(tokenHash);
+    throw new UnauthorizedException(REFRESH_REFUSED);
+  }
+
+  // Bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]; wrapped in a SELECT it is just rows.
+
+  /** Logout: ends the session the refresh token belongs to. Unknown or already revoked: nothing to do. */
+  async revokeByRefreshToken(refreshToken: string): Promise<void> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH revoked AS (
+         UPDATE sessions SET revoked_at = COALESCE(revoked_at, now())
+          WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)
+         RETURNING id
+       ) SELECT id FROM revoked`,
+      [hashToken(refreshToken)],
+    );
+    for (const { id } of rows) this.activeSessions.forget(id);
+  }
+
+  /** Ends every session of a user (password change): all devices log in again. */
+  async revokeAllOf(userId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [
+      userId,
+    ]);
+    this.activeSessions.forgetUser(userId);
+  }
+
+  /** A spent token presented again: revoke its session (every token descended from that login). */
+  private async revokeIfReplayed(tokenHash: string): Promise<void> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH revoked AS (
+         UPDATE sessions SET revoked_at = now()
+          WHERE revoked_at IS NULL
+            AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND spent_at IS NOT NULL)
+         RETURNING id
+       ) SELECT id FROM revoked`,
+      [tokenHash],
+    );
+    for (const { id } of rows) this.activeSessions.forget(id);
+  }
+
+  /** The idle lifetime restarts with each token, but never past the session's absolute end. */
+  private async issueRefreshToken(
+    manager: EntityManager,
+    sessionId: string,
+    userId: string,
+    sessionExpiresAt: Date,
+  ): Promise<string> {
+    const refreshToken = newRefreshToken();
+    const idleEnd = Date.now() + this.config.sessionIdleTtlSeconds * 1000;
+    await manager.insert(RefreshToken, {
+      sessionId,
+      userId,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: new Date(Math.min(idleEnd, sessionExpiresAt.getTime())),
+    });
+    return refreshToken;
   }
 }
 

@@ -35,6 +35,9 @@ export const envValidationSchema = Joi.object({
   JWT_AUDIENCE: Joi.string().default('taskwell-api'),
   SESSION_IDLE_TTL_DAYS: Joi.number().positive().default(30),
   SESSION_ABSOLUTE_TTL_DAYS: Joi.number().positive().default(90),
+  SESSION_CACHE_SECONDS: Joi.number().min(0).max(30).default(5),
+  RATE_LIMIT_AUTH_PER_MINUTE: Joi.number().integer().min(1).default(10),
+  RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(5),
   PASSWORD_MIN_LENGTH: Joi.number().integer().min(8).max(128).default(8),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   LOG_LEVEL: Joi.string()
@@ -43,5 +46,6 @@ export const envValidationSchema = Joi.object({
   BODY_LIMIT: Joi.string().default('100kb'),
   PROBLEM_TYPE_BASE: Joi.string().allow('').default('/problems/'),
   DOCS_ENABLED: Joi.boolean().default(true),
+  // A hop count, true/false, or comma-separated addresses/subnets (Express "trust proxy").
   TRUST_PROXY: Joi.string().allow('').default(''),
 }).options({ allowUnknown: true, abortEarly: false });

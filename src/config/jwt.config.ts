@@ -9,4 +9,8 @@ export const jwtConfig = registerAs('jwt', () => ({
   accessTtlSeconds: Number(process.env.JWT_ACCESS_TTL ?? 900),
   issuer: process.env.JWT_ISSUER ?? 'taskwell',
   audience: process.env.JWT_AUDIENCE ?? 'taskwell-api',
+  /** RFC 9068 explicit typing: only tokens with this `typ` are access tokens (RFC 8725 §3.11). */
+  tokenType: 'at+jwt' as const,
+  /** Allowed clock skew for `exp` and `nbf`. */
+  clockToleranceSeconds: 5,
 }));

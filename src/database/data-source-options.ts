@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import { migrations } from '../../migrations/index.js';
+import { MIGRATIONS } from './migrations.js';
 
 export interface DatabaseSettings {
   url: string;
@@ -14,7 +14,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
   return {
     type: 'postgres',
     url: settings.url,
-    migrations,
+    migrations: MIGRATIONS,
     migrationsRun: settings.migrationsRun,
     migrationsTransactionMode: 'each',
     synchronize: false,

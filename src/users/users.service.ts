@@ -5,6 +5,11 @@ import { User } from './user.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
 
+export interface UserChanges {
+  email?: string;
+  name?: string;
+}
+
 export interface NewUser {
   email: string;
   name: string | null;
@@ -22,6 +27,29 @@ export class UsersService {
     } catch (error) {
       throw isUniqueViolation(error) ? new ConflictException('This email is already registered') : error;
     }
+  }
+
+  /** Changes the caller's own profile; `409` when the new email is taken (case-insensitively). */
+  async update(id: string, changes: UserChanges): Promise<User> {
+    const values: UserChanges = {};
+    if (changes.email !== undefined) values.email = changes.email;
+    if (changes.name !== undefined) values.name = changes.name;
+    try {
+      // TypeORM sets updated_at itself on update().
+      await this.users.update({ id }, values);
+    } catch (error) {
+      throw isUniqueViolation(error) ? new ConflictException('This email is already registered') : error;
+    }
+    return this.findByIdOrFail(id);
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash });
+  }
+
+  /** Deletes the account; its tasks and sessions go with it (ON DELETE CASCADE). */
+  async remove(id: string): Promise<void> {
+    await this.users.delete({ id });
   }
 
   findById(id: string): Promise<User | null> {

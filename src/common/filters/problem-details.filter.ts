@@ -15,6 +15,7 @@ import type { ProblemDetails } from '../problems/problem-details.js';
 import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
+import { RouteTable } from '../http/route-table.js';
 
 /** Seconds a client should wait before retrying while the database is away. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -27,6 +28,8 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
   private readonly typeBase: string;
+  /** Built on the first 404, when every route is registered. */
+  private routes?: RouteTable;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -66,6 +69,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === HttpStatus.NOT_FOUND) {
+        const allowed = this.methodsAllowedAt(request);
+        if (allowed) {
+          response.setHeader('Allow', allowed.join(', '));
+          return { ...this.head(405), detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`, ...base };
+        }
+      }
       if (status === HttpStatus.UNAUTHORIZED) {
         const hasToken = typeof request.headers.authorization === 'string';
         response.setHeader('WWW-Authenticate', hasToken ? 'Bearer error="invalid_token"' : 'Bearer');
@@ -77,6 +87,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { ...this.head(503), detail: 'The database is unavailable; retry later', ...base };
     }
     return { ...this.head(500), detail: 'An unexpected error occurred', ...base };
+  }
+
+  /**
+   * A 404 for a path that exists with other methods is a 405 (known path,
+   * wrong method). A 404 whose method the path does answer (a missing task)
+   * stays a 404. Only 404s pay for this, never a successful request.
+   */
+  private methodsAllowedAt(request: Request): string[] | undefined {
+    this.routes ??= RouteTable.fromExpress(this.adapterHost.httpAdapter.getInstance());
+    // originalUrl: the not-found handler is mounted under the global prefix, which strips it from `path`.
+    const allowed = this.routes.allowedMethods((request.originalUrl ?? request.url).split('?')[0]);
+    const method = request.method.toUpperCase();
+    return allowed.length > 0 && !allowed.includes(method) ? allowed : undefined;
   }
 
   private head(status: number, type = PROBLEM_TYPES[status] ?? PROBLEM_TYPES[500]) {

@@ -1,0 +1,11 @@
+import { InitialSchema1763770000000 } from '../../migrations/1763770000000-InitialSchema.js';
+
+/**
+ * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
+ * with an eval'd dynamic import, which under Jest's ESM mode resolves through
+ * an earlier test file's torn-down environment, so every e2e file after the
+ * second one failed to boot. migrations.spec.ts fails when a file in
+ * migrations/ is missing here: after `npm run migration:generate`, add the
+ * new class.
+ */
+export const MIGRATIONS = [InitialSchema1763770000000];

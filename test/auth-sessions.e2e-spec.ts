@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { DataSource } from 'typeorm';
+import { bearer, registerUser, type TestUser } from './helpers/fixtures.js';
+import { claimsOf } from './helpers/jwt-forge.js';
+import { createTestApp } from './helpers/test-app.js';
+
+describe('Sessions and refresh tokens (e2e)', () => {
+  let app: INestApplication<App>;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    db = app.get(DataSource);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const http = () => request(app.getHttpServer());
+  const refresh = (refreshToken: string) => http().post('/api/auth/refresh').send({ refreshToken });
+  const logout = (refreshToken: string) => http().post('/api/auth/logout').send({ refreshToken });
+  const whoAmI = (accessToken: string) => http().get('/api/users/me').set('Authorization', `Bearer ${accessToken}`);
+
+  async function login(user: TestUser) {
+    const response = await http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    return response.body.data.tokens as { accessToken: string; refreshToken: string };
+  }
+
+  describe('POST /api/auth/refresh', () => {
+    it('spends the token and returns a new pair in the same session', async () => {
+      const user = await registerUser(app);
+      const response = await refresh(user.refreshToken).expect(200);
+      const { tokens } = response.body.data;
+      expect(tokens).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: 900,
+      });
+      expect(tokens.refreshToken).not.toBe(user.refreshToken);
+      expect(claimsOf(tokens.accessToken).sid).toBe(claimsOf(user.accessToken).sid);
+      expect(response.headers['cache-control']).toBe('no-store');
+      await whoAmI(tokens.accessToken).expect(200);
+      await refresh(tokens.refreshToken).expect(200);
+    });
+
+    it('stores refresh tokens only as hashes of 256-bit random values', async () => {
+      const user = await registerUser(app);
+      expect(Buffer.from(user.refreshToken, 'base64url')).toHaveLength(32);
+      const rows = await db.query(`SELECT token_hash FROM refresh_tokens WHERE user_id = $1`, [user.id]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(rows)).not.toContain(user.refreshToken);
+    });
+
+    it('detects reuse: a spent token is 401 and ends the whole session', async () => {
+      const user = await registerUser(app);
+      const next = (await refresh(user.refreshToken).expect(200)).body.data.tokens;
+
+      const replay = await refresh(user.refreshToken).expect(401);
+      expect(replay.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(replay.body.type).toBe('/problems/unauthorized');
+
+      // Every token descended from that login is dead: the rotated refresh token and its access token.
+      await refresh(next.refreshToken).expect(401);
+      await whoAmI(next.accessToken).expect(401);
+      await whoAmI(user.accessToken).expect(401);
+    });
+
+    it('ends only the replayed login: the user’s other sessions keep working', async () => {
+      const user = await registerUser(app);
+      const other = await login(user);
+      await refresh(user.refreshToken).expect(200);
+      await refresh(user.refreshToken).expect(401);
+      await whoAmI(other.accessToken).expect(200);
+      await refresh(other.refreshToken).expect(200);
+    });
+
+    it('lets at most one of several concurrent refreshes of one token succeed', async () => {
+      const user = await registerUser(app);
+      const responses = await Promise.all(Array.from({ length: 5 }, () => refresh(user.refreshToken)));
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+      expect(statuses.every((status) => status === 200 || status === 401)).toBe(true);
+      const spent = await db.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1`, [user.id]);
+      // The original token plus at most one successor.
+      expect(spent[0].n).toBeLessThanOrEqual(2);
+    });
+
+    it('rejects an unknown token and an access token with 401', async () => {
+      const user = await registerUser(app);
+      await refresh('not-a-token-we-issued').expect(401);
+      const asRefresh = await refresh(user.accessToken).expect(401);
+      expect(asRefresh.body.type).toBe('/problems/unauthorized');
+    });
+
+    it('is 400 without a refresh token, and for unknown fields', async () => {
+      await http().post('/api/auth/refresh').send({}).expect(400);
+      const user = await registerUser(app);
+      await http().post('/api/auth/refresh').send({ refreshToken: user.refreshToken, userId: user.id }).expect(400);
+    });
+
+    it('refuses a token past its idle lifetime', async () => {
+      const user = await registerUser(app);
+      await db.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
+      await refresh(user.refreshToken).expect(401);
+    });
+
+    it('refuses refresh and access tokens of a session past its absolute lifetime', async () => {
+      const user = await registerUser(app);
+      await db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
+      await whoAmI(user.accessToken).expect(401);
+      await refresh(user.refreshToken).expect(401);
+    });
+
+    it('never extends a token past the session’s absolute end', async () => {
+      const user = await registerUser(app);
+      const rows = await db.query(
+        `SELECT r.expires_at <= s.expires_at AS bounded
+           FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.user_id = $1`,
+        [user.id],
+      );
+      expect(rows[0].bounded).toBe(true);
+    });
+  });
+
+  describe('POST /api/auth/logout', () => {
+    it('ends that login at once: its access and refresh tokens stop working, other logins stay', async () => {
+      const user = await registerUser(app);
+      const other = await login(user);
+      await whoAmI(user.accessToken).expect(200); // now cached in the session check
+
+      const response = await logout(user.refreshToken).expect(204);
+      expect(response.text).toBe('');
+
+      await whoAmI(user.accessToken).expect(401);
+      await refresh(user.refreshToken).expect(401);
+      await whoAmI(other.accessToken).expect(200);
+    });
+
+    it('is 204 for an already revoked or unknown token', async () => {
+      const user = await registerUser(app);
+      await logout(user.refreshToken).expect(204);
+      await logout(user.refreshToken).expect(204);
+      await logout('never-issued').expect(204);
+    });
+
+    it('needs no access token, and is 400 without a refresh token', async () => {
+      await http().post('/api/auth/logout').send({}).expect(400);
+    });
+  });
+
+  describe('GET /api/auth/session', () => {
+    it('is 401 once the session is revoked, even though the token has not expired', async () => {
+      const user = await registerUser(app);
+      await http().get('/api/auth/session').set(bearer(user)).expect(200);
+      await logout(user.refreshToken).expect(204);
+      await http().get('/api/auth/session').set(bearer(user)).expect(401);
+    });
+  });
+});
