@@ -11,6 +11,11 @@ import { setupOpenApi } from './openapi.js';
 
 type AppConfig = ReturnType<typeof appConfig>;
 
+/** `/api/...` for the API; probes stay at `/health/...`. Shared with the OpenAPI generator. */
+export function setRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api', { exclude: ['health/*path'] });
+}
+
 /**
  * Everything between the framework and our routes, in one place, so that
  * `main.ts` and the e2e tests build exactly the same application. The app
@@ -47,7 +52,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.use(requireJson);
   express.use(jsonBody(config.bodyLimit));
 
-  app.setGlobalPrefix('api', { exclude: ['health/*path'] });
+  setRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());
   if (config.docsEnabled) setupOpenApi(app);
   return app;

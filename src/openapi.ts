@@ -1,5 +1,26 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { IS_PUBLIC_KEY } from './common/decorators/public.decorator.js';
+import { finalizeDocument } from './common/openapi/finalize-document.js';
+
+const BEARER = 'bearer';
+
+/** Tags in the order clients see them, each with a line of description. */
+const TAGS: Record<string, string> = {
+  auth: 'Accounts, logins and tokens',
+  users: 'The caller’s account',
+  tasks: 'The caller’s tasks, at `/api/tasks` and at `/api/{userId}/tasks`',
+  health: 'Probes for load balancers and orchestrators',
+};
+
+/** Operations that answer without the database, so never with 503. */
+const WITHOUT_DATABASE = new Set(['health_live']);
+
+const PATH_PARAMETERS = {
+  id: 'The task’s id',
+  userId: 'The caller’s own id (anyone else’s is a 403)',
+};
 
 /** Stable, readable operation ids for generated clients: `tasks_list`, `userTasks_toggle`, `auth_login`. */
 function operationId(controllerKey: string, methodKey: string): string {
@@ -7,14 +28,62 @@ function operationId(controllerKey: string, methodKey: string): string {
   return `${resource.charAt(0).toLowerCase()}${resource.slice(1)}_${methodKey}`;
 }
 
+/**
+ * The ids of the operations marked `@Public()`, read the way the global JWT
+ * guard reads them (handler over class), so the document cannot disagree with it.
+ */
+function publicOperationIds(app: INestApplication): Set<string> {
+  const reflector = new Reflector();
+  const scanner = new MetadataScanner();
+  const ids = new Set<string>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const controller = metatype as Type;
+      for (const name of scanner.getAllMethodNames(controller.prototype)) {
+        const handler = controller.prototype[name] as () => unknown;
+        if (reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller])) {
+          ids.add(operationId(controller.name, name));
+        }
+      }
+    }
+  }
+  return ids;
+}
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Taskwell API')
-    .setDescription('Multi-user task management. Errors are RFC 9457 problem details (application/problem+json).')
+    .setDescription(
+      'Multi-user task management. Bodies are JSON; errors are RFC 9457 problem details ' +
+        '(`application/problem+json`). Every response carries `X-Request-Id`.',
+    )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
+    // Relative: the document is served by the API it describes; clients set their base URL.
+    .addServer('/', 'This service')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER);
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+
+  const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
+  assertUniqueOperationIds(document);
+  return finalizeDocument(document, {
+    bearerScheme: BEARER,
+    publicOperations: publicOperationIds(app),
+    withoutDatabase: WITHOUT_DATABASE,
+    pathParameters: PATH_PARAMETERS,
+  });
+}
+
+/** Generated clients name their methods after operation ids: two alike would collide. */
+function assertUniqueOperationIds(document: OpenAPIObject): void {
+  const seen = new Set<string>();
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      const id = (operation as { operationId?: string }).operationId;
+      if (!id) continue;
+      if (seen.has(id)) throw new Error(`Duplicate operationId in the OpenAPI document: ${id}`);
+      seen.add(id);
+    }
+  }
 }
 
 /** Swagger UI at `/docs`, the document at `/docs/openapi.json`. */

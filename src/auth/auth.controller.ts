@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
@@ -24,7 +24,6 @@ export class AuthController {
   @Post('register')
   @Header(...NO_STORE)
   @ApiOperation({ summary: 'Create an account and log in' })
-  @ApiHeader({ name: 'Location', description: 'The new account: /api/users/me', required: false })
   @ApiProblems(400, 409, 413, 415, 429)
   async register(
     @Body() dto: RegisterDto,

@@ -16,12 +16,13 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
+import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { uuidPipe } from '../common/validation/uuid.pipe.js';
 import { CompleteTaskDto } from './dto/complete-task.dto.js';
@@ -45,7 +46,7 @@ export class TasksController {
 
   @Get()
   @ApiOperation({ summary: 'List tasks, newest first' })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(400, 401)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
     const { tasks, total } = await this.tasksService.list(caller.id, query);
     return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor: null } };
@@ -53,8 +54,8 @@ export class TasksController {
 
   @Post()
   @ApiOperation({ summary: 'Create a task' })
-  @ApiHeader({ name: 'Location', description: 'The new task’s URL', required: false })
-  @ApiProblems(400, 401, 403, 413, 415)
+  @ApiResponseHeaders('ETag')
+  @ApiProblems(400, 401, 413, 415)
   async create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateTaskDto,
@@ -68,7 +69,8 @@ export class TasksController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a task' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiResponseHeaders('ETag')
+  @ApiProblems(400, 401, 404)
   async get(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -80,8 +82,9 @@ export class TasksController {
   @Put(':id')
   @UseGuards(TaskPreconditionGuard)
   @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
+  @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 403, 404, 412, 413, 415)
+  @ApiProblems(400, 401, 404, 412, 413, 415)
   async replace(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -95,8 +98,9 @@ export class TasksController {
   @Patch(':id')
   @UseGuards(TaskPreconditionGuard)
   @ApiOperation({ summary: 'Change some fields of a task' })
+  @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 403, 404, 412, 413, 415)
+  @ApiProblems(400, 401, 404, 412, 413, 415)
   async update(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -115,7 +119,7 @@ export class TasksController {
   @ApiOperation({ summary: 'Delete a task' })
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 403, 404, 412)
+  @ApiProblems(400, 401, 404, 412)
   async remove(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -127,8 +131,10 @@ export class TasksController {
   @Patch(':id/complete')
   @UseGuards(TaskPreconditionGuard)
   @ApiOperation({ summary: 'Set `completed` (with a body) or toggle it (without one)' })
+  @ApiBody({ type: CompleteTaskDto, required: false })
+  @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 403, 404, 412, 413, 415)
+  @ApiProblems(400, 401, 404, 412, 413, 415)
   async complete(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -146,8 +152,9 @@ export class TasksController {
   @Post(':id/toggle')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Flip `completed` atomically' })
+  @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 403, 404, 412)
+  @ApiProblems(400, 401, 404, 412)
   async toggle(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,

@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class TokensDto {
   /** A JWT for `Authorization: Bearer`. */
   accessToken!: string;
@@ -5,9 +7,7 @@ export class TokensDto {
   refreshToken!: string;
   /** @example "Bearer" */
   tokenType!: 'Bearer';
-  /**
-   * Seconds until the access token expires.
-   * @example 900
-   */
+  /** Seconds until the access token expires. */
+  @ApiProperty({ type: 'integer', minimum: 1, example: 900 })
   expiresIn!: number;
 }

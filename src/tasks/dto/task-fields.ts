@@ -60,7 +60,12 @@ export const DueAtField = () =>
 /** Trimmed, exact duplicates removed, then at most 20, each 1 to 50 characters. */
 export const TagsField = () =>
   applyDecorators(
-    ApiPropertyOptional({ type: [String], maxItems: 20, example: ['work', 'q4'] }),
+    ApiPropertyOptional({
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: 50 },
+      maxItems: 20,
+      example: ['work', 'q4'],
+    }),
     ...omittable(false),
     Transform(({ value }: { value: unknown }) =>
       Array.isArray(value) ? [...new Set(value.map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))] : value,

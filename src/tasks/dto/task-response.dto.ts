@@ -6,9 +6,9 @@ export class TaskResponseDto {
   id!: string;
   @ApiProperty({ format: 'uuid' })
   userId!: string;
-  /** @example "Write the quarterly report" */
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Write the quarterly report' })
   title!: string;
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 })
   description!: string | null;
   completed!: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -17,12 +17,10 @@ export class TaskResponseDto {
   priority!: TaskPriority;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   dueAt!: Date | null;
-  /** @example ["work", "q4"] */
+  @ApiProperty({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 20, example: ['work', 'q4'] })
   tags!: string[];
-  /**
-   * Increments on every change; the `ETag` is `"<version>"`.
-   * @example 1
-   */
+  /** Increments on every change; the `ETag` is `"<version>"`. */
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   version!: number;
   createdAt!: Date;
   updatedAt!: Date;
@@ -34,7 +32,9 @@ export class TaskEnvelopeDto {
 
 export class ListMetaDto {
   /** Tasks matching the filters, across all pages. */
+  @ApiProperty({ type: 'integer', minimum: 0, example: 42 })
   total!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, example: 20 })
   limit!: number;
   /** Pass as `cursor` for the next page; `null` on the last page. */
   @ApiProperty({ type: String, nullable: true })

@@ -1,11 +1,12 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { User } from '../user.entity.js';
 
 export class UserResponseDto {
-  /** @example "0b0a2b8e-6a0f-4d5e-9c1a-2f7a4b7f1c11" */
+  @ApiProperty({ format: 'uuid', example: '0b0a2b8e-6a0f-4d5e-9c1a-2f7a4b7f1c11' })
   id!: string;
-  /** @example "ada@example.com" */
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'ada@example.com' })
   email!: string;
-  /** @example "Ada Lovelace" */
+  @ApiProperty({ type: String, nullable: true, minLength: 1, maxLength: 100, example: 'Ada Lovelace' })
   name!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
