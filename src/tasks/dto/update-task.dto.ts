@@ -1,23 +1,12 @@
-import type { TaskPriority } from '../task-priority.js';
-import { CompletedField, DescriptionField, DueAtField, PriorityField, TagsField, TitleField } from './task-fields.js';
+import { OmitType } from '@nestjs/swagger';
+import { CreateTaskDto } from './create-task.dto.js';
+import { TitleField } from './task-fields.js';
 
-/** `PATCH`: any non-empty subset of the writable fields; `null` clears `description` or `dueAt`. */
-export class UpdateTaskDto {
+/**
+ * `PATCH`: any non-empty subset of the writable fields; `null` clears
+ * `description` or `dueAt`. (Not `PartialType`: that would let `title` be null.)
+ */
+export class UpdateTaskDto extends OmitType(CreateTaskDto, ['title'] as const) {
   @TitleField(false)
   title?: string;
-
-  @DescriptionField()
-  description?: string | null;
-
-  @CompletedField()
-  completed?: boolean;
-
-  @PriorityField()
-  priority?: TaskPriority;
-
-  @DueAtField()
-  dueAt?: string | null;
-
-  @TagsField()
-  tags?: string[];
 }
