@@ -65,7 +65,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
     }
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
+      const status: HttpStatus = exception.getStatus();
       if (status === HttpStatus.UNAUTHORIZED) {
         const hasToken = typeof request.headers.authorization === 'string';
         response.setHeader('WWW-Authenticate', hasToken ? 'Bearer error="invalid_token"' : 'Bearer');

@@ -15,7 +15,7 @@ export function isTimestamp(value: unknown): value is string {
   const [year, month, day, hour, minute, second = 0, , offsetHour = 0, offsetMinute = 0] = match
     .slice(1)
     .map((part) => (part === undefined || part === '+' || part === '-' ? undefined : Number(part)));
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
   return (
     year! >= 1000 &&
     month! >= 1 &&

@@ -63,7 +63,7 @@ export const TagsField = () =>
     ApiPropertyOptional({ type: [String], maxItems: 20, example: ['work', 'q4'] }),
     ...omittable(false),
     Transform(({ value }: { value: unknown }) =>
-      Array.isArray(value) ? [...new Set(value.map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))] : value,
+      Array.isArray(value) ? [...new Set((value as unknown[]).map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))] : value,
     ),
     IsArray(),
     ArrayMaxSize(20),
