@@ -4,11 +4,12 @@
  *
  *   main / app.module ──► config, database, common, auth, users, tasks, health
  *   auth  ──► users (its module, service and response DTOs), common, config
- *   users, tasks, health ──► common, config
+ *   users, tasks, health and every other module ──► common, config
  *   database ──► config
  *   common ──► nothing of ours
  */
-const FEATURES = '(auth|users|tasks|health)';
+/** A feature module: any folder of src/ but the shared ones (a new module is covered as it lands). */
+const MODULE = '(?!(?:common|config|database)/)([^/]+)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -42,31 +43,28 @@ export default {
       to: { path: '^src/', pathNot: '^src/config/' },
     },
     {
-      name: 'features-use-common-and-config',
+      name: 'modules-use-common-and-config',
       severity: 'error',
       comment:
-        'A feature module uses common and config, not the database wiring or the app root; ' +
-        'another feature only as the next rules allow.',
-      from: { path: `^src/${FEATURES}/` },
-      to: { path: '^src/', pathNot: ['^src/(common|config)/', `^src/${FEATURES}/`] },
+        'A feature module (every folder of src/ but common, config and database) uses itself, ' +
+        'common and config: never another module, the database wiring or the app root. ' +
+        'The caller arrives through @CurrentUser; a reaction to another module goes through an event.',
+      from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config)/'] },
     },
     {
-      name: 'only-auth-uses-another-feature',
-      severity: 'error',
-      comment: 'Feature modules do not know each other; auth alone builds on users.',
-      from: { path: `^src/${FEATURES}/`, pathNot: '^src/auth/' },
-      to: { path: `^src/${FEATURES}/`, pathNot: '^src/$1/' },
-    },
-    {
-      name: 'auth-uses-users-public-surface',
+      name: 'auth-uses-users-through-its-service',
       severity: 'error',
       comment:
-        'Modules meet through exported services: auth may import UsersModule, UsersService and ' +
-        "the users' response DTOs, never the User entity, its repository or its controller.",
+        'Modules meet through exported services: auth may also import UsersModule, UsersService ' +
+        "and the users' response DTOs, never the User entity, its repository or its controller.",
       from: { path: '^src/auth/' },
       to: {
-        path: `^src/${FEATURES}/`,
-        pathNot: ['^src/auth/', '^src/users/(users[.]module|users[.]service|dto/[^/]+-response[.]dto)[.]ts$'],
+        path: '^src/',
+        pathNot: [
+          '^src/(auth|common|config)/',
+          '^src/users/(users[.]module|users[.]service|dto/[^/]+-response[.]dto)[.]ts$',
+        ],
       },
     },
     {
