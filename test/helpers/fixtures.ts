@@ -33,7 +33,7 @@ export function bearer(user: TestUser): { Authorization: string } {
   return { Authorization: `Bearer ${user.accessToken}` };
 }
 
-/** Creates a task through the API and returns its body. */
+/** Creates a task through the API and returns its body. @public: for the e2e suites that need a task to act on. */
 export async function createTask(
   app: INestApplication<App>,
   user: TestUser,
