@@ -24,10 +24,16 @@ export function configureApp(app: INestApplication): INestApplication {
   // ETags are ours (task versions); Express's body-hash ETags would only confuse If-Match.
   express.set('etag', false);
   if (config.trustProxy) express.set('trust proxy', config.trustProxy);
-  express.use((request: Parameters<typeof assignRequestId>[0], response: Parameters<typeof assignRequestId>[1], next: () => void) => {
-    assignRequestId(request, response);
-    next();
-  });
+  express.use(
+    (
+      request: Parameters<typeof assignRequestId>[0],
+      response: Parameters<typeof assignRequestId>[1],
+      next: () => void,
+    ) => {
+      assignRequestId(request, response);
+      next();
+    },
+  );
   express.use(helmet({ frameguard: { action: 'deny' } }));
   express.enableCors({
     // Only the configured origins; with none configured, no cross-origin access at all.

@@ -20,10 +20,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and log in' })
   @ApiHeader({ name: 'Location', description: 'The new account: /api/users/me', required: false })
   @ApiProblems(400, 409, 413, 415, 429)
-  async register(
-    @Body() dto: RegisterDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<AuthEnvelopeDto> {
+  async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) response: Response): Promise<AuthEnvelopeDto> {
     const data = await this.authService.register(dto);
     response.location('/api/users/me');
     return { data };

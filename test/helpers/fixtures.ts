@@ -26,7 +26,13 @@ export async function registerUser(app: INestApplication<App>, name = 'Test User
     .send({ email, password: GOOD_PASSWORD, name })
     .expect(201);
   const { user, tokens } = response.body.data;
-  return { id: user.id, email, password: GOOD_PASSWORD, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+  return {
+    id: user.id,
+    email,
+    password: GOOD_PASSWORD,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+  };
 }
 
 export function bearer(user: TestUser): { Authorization: string } {

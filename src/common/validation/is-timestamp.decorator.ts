@@ -5,8 +5,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
  * without one is ambiguous. Every field is range-checked here, because
  * `Date.parse` quietly rolls over values such as February 30th.
  */
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/i;
 
 export function isTimestamp(value: unknown): value is string {
   if (typeof value !== 'string') return false;
