@@ -30,10 +30,16 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('etag', false);
   // Client IPs (rate limits) come from the socket unless a proxy is trusted: X-Forwarded-For is otherwise ignored.
   if (config.trustProxy !== false) express.set('trust proxy', config.trustProxy);
-  express.use((request: Parameters<typeof assignRequestId>[0], response: Parameters<typeof assignRequestId>[1], next: () => void) => {
-    assignRequestId(request, response);
-    next();
-  });
+  express.use(
+    (
+      request: Parameters<typeof assignRequestId>[0],
+      response: Parameters<typeof assignRequestId>[1],
+      next: () => void,
+    ) => {
+      assignRequestId(request, response);
+      next();
+    },
+  );
   // Never framed: X-Frame-Options for old browsers, CSP frame-ancestors for the rest (ASVS 3.4.6).
   express.use(
     helmet({

@@ -21,7 +21,12 @@ const { AppModule } = await import('./app.module.js');
 const { setRoutePrefix } = await import('./app.setup.js');
 const { buildOpenApiDocument } = await import('./openapi.js');
 
-const app = await NestFactory.create(AppModule, { preview: true, logger: false, bodyParser: false, abortOnError: false });
+const app = await NestFactory.create(AppModule, {
+  preview: true,
+  logger: false,
+  bodyParser: false,
+  abortOnError: false,
+});
 setRoutePrefix(app);
 const json = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
 

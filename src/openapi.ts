@@ -39,8 +39,9 @@ function publicOperationIds(app: INestApplication): Set<string> {
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
       const controller = metatype as Type;
-      for (const name of scanner.getAllMethodNames(controller.prototype)) {
-        const handler = controller.prototype[name] as () => unknown;
+      const prototype = controller.prototype as Record<string, () => unknown>;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name];
         if (reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller])) {
           ids.add(operationId(controller.name, name));
         }

@@ -25,7 +25,10 @@ describe('Sessions and refresh tokens (e2e)', () => {
   const whoAmI = (accessToken: string) => http().get('/api/users/me').set('Authorization', `Bearer ${accessToken}`);
 
   async function login(user: TestUser) {
-    const response = await http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    const response = await http()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
     return response.body.data.tokens as { accessToken: string; refreshToken: string };
   }
 
@@ -105,7 +108,9 @@ describe('Sessions and refresh tokens (e2e)', () => {
 
     it('refuses a token past its idle lifetime', async () => {
       const user = await registerUser(app);
-      await db.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
+      await db.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+        user.id,
+      ]);
       await refresh(user.refreshToken).expect(401);
     });
 

@@ -73,7 +73,11 @@ describe('Auth (e2e)', () => {
       ['a password over 128 characters', { email: 'long@example.com', password: 'x'.repeat(129) }, 'password'],
       ['a commonly used password', { email: 'common@example.com', password: 'password123' }, 'password'],
       ['an empty name', { email: 'noname@example.com', password: GOOD_PASSWORD, name: '   ' }, 'name'],
-      ['a name over 100 characters', { email: 'n@example.com', password: GOOD_PASSWORD, name: 'n'.repeat(101) }, 'name'],
+      [
+        'a name over 100 characters',
+        { email: 'n@example.com', password: GOOD_PASSWORD, name: 'n'.repeat(101) },
+        'name',
+      ],
       ['an unknown field', { email: 'u@example.com', password: GOOD_PASSWORD, role: 'admin' }, 'role'],
       ['a missing password', { email: 'missing@example.com' }, 'password'],
     ])('is 400 for %s', async (_case, body, field) => {

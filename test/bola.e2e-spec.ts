@@ -133,11 +133,14 @@ describe('Mass assignment (e2e)', () => {
     });
   });
 
-  it.each([['id'], ['userId'], ['passwordHash'], ['createdAt']])('POST /api/auth/register is 400 with %s', async (field) => {
-    const response = await request(app.getHttpServer())
-      .post('/api/auth/register')
-      .send({ email: `mass-${field}@example.com`, password: 'plausible-Tortoise-42', [field]: 'x' });
-    expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([expect.objectContaining({ field })]);
-  });
+  it.each([['id'], ['userId'], ['passwordHash'], ['createdAt']])(
+    'POST /api/auth/register is 400 with %s',
+    async (field) => {
+      const response = await request(app.getHttpServer())
+        .post('/api/auth/register')
+        .send({ email: `mass-${field}@example.com`, password: 'plausible-Tortoise-42', [field]: 'x' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field })]);
+    },
+  );
 });

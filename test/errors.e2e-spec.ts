@@ -77,7 +77,11 @@ describe('Errors and cross-cutting headers (e2e)', () => {
 
   describe('X-Request-Id', () => {
     it('echoes a sane request id', async () => {
-      const response = await http().get('/api/tasks').set(bearer(user)).set('X-Request-Id', 'abc.DEF_123-x').expect(200);
+      const response = await http()
+        .get('/api/tasks')
+        .set(bearer(user))
+        .set('X-Request-Id', 'abc.DEF_123-x')
+        .expect(200);
       expect(response.headers['x-request-id']).toBe('abc.DEF_123-x');
     });
 

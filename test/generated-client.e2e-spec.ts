@@ -87,8 +87,8 @@ describe('a client generated from openapi.json', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    service.stdout!.on('data', (chunk: Buffer) => (serviceLog += chunk));
-    service.stderr!.on('data', (chunk: Buffer) => (serviceLog += chunk));
+    service.stdout!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
+    service.stderr!.on('data', (chunk: Buffer) => (serviceLog += chunk.toString()));
   }, 180_000);
 
   afterAll(async () => {
@@ -104,7 +104,10 @@ describe('a client generated from openapi.json', () => {
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (service?.exitCode !== null) throw new Error(`the service exited:\n${serviceLog}`);
-      const ok = await fetch(`${baseUrl}/health/ready`).then((response) => response.ok, () => false);
+      const ok = await fetch(`${baseUrl}/health/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -38,7 +38,10 @@ describe('Access token verification, RFC 8725 (e2e)', () => {
   }
 
   it('accepts the service’s own token, and one re-signed like it (the control case)', async () => {
-    await request(app.getHttpServer()).get('/api/users/me').set('Authorization', `Bearer ${user.accessToken}`).expect(200);
+    await request(app.getHttpServer())
+      .get('/api/users/me')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .expect(200);
     await request(app.getHttpServer())
       .get('/api/users/me')
       .set('Authorization', `Bearer ${accessTokenLike(claims)}`)

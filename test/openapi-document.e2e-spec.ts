@@ -9,7 +9,10 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const committedText = () => readFileSync(join(ROOT, 'openapi.json'), 'utf8');
 const operations = (document: Json) =>
   Object.entries(document.paths as Json).flatMap(([path, item]) =>
-    METHODS.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${path}`, op: item[method] as Json })),
+    METHODS.filter((method) => item[method]).map((method) => ({
+      name: `${method.toUpperCase()} ${path}`,
+      op: item[method] as Json,
+    })),
   );
 const schemaOf = (document: Json, ref: string): Json => document.components.schemas[ref.split('/').pop()!];
 
@@ -19,7 +22,10 @@ describe('openapi.json', () => {
   beforeAll(ensureBuilt, 180_000);
 
   it('is what the code produces (after changing routes or DTOs, run `npm run openapi` and commit)', async () => {
-    const { stdout } = await run(process.execPath, [join(ROOT, 'dist/src/generate-openapi.js')], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const { stdout } = await run(process.execPath, [join(ROOT, 'dist/src/generate-openapi.js')], {
+      cwd: ROOT,
+      maxBuffer: 64 << 20,
+    });
     expect(document).toEqual(JSON.parse(stdout)); // a readable diff first,
     expect(committedText()).toBe(stdout); // then byte for byte
   }, 60_000);
@@ -67,7 +73,8 @@ describe('openapi.json', () => {
         const ref = response.content['application/json'].schema.$ref as string;
         const envelope = schemaOf(document, ref);
         // Health probes answer a bare status; everything under /api is enveloped.
-        if (name.includes(' /api/')) expect([name, envelope.required]).toEqual([name, expect.arrayContaining(['data'])]);
+        if (name.includes(' /api/'))
+          expect([name, envelope.required]).toEqual([name, expect.arrayContaining(['data'])]);
         expect([name, Object.keys(envelope.properties).length]).not.toEqual([name, 0]);
       }
     }
@@ -76,7 +83,11 @@ describe('openapi.json', () => {
   it('describes every error as problem+json, and X-Request-Id on every response', () => {
     for (const { name, op } of operations(document)) {
       for (const [status, response] of Object.entries(op.responses as Json)) {
-        expect([name, status, response.headers['X-Request-Id']]).toEqual([name, status, { $ref: '#/components/headers/X-Request-Id' }]);
+        expect([name, status, response.headers['X-Request-Id']]).toEqual([
+          name,
+          status,
+          { $ref: '#/components/headers/X-Request-Id' },
+        ]);
         if (Number(status) >= 400) {
           expect([name, status, Object.keys(response.content)]).toEqual([name, status, ['application/problem+json']]);
         }
@@ -101,7 +112,8 @@ describe('openapi.json', () => {
       for (const [key, child] of Object.entries(node)) visit(child, `${where}/${key}`, false);
     };
     visit(document.paths, '#/paths', false);
-    for (const [name, schema] of Object.entries(document.components.schemas as Json)) visit(schema, `#/components/schemas/${name}`, true);
+    for (const [name, schema] of Object.entries(document.components.schemas as Json))
+      visit(schema, `#/components/schemas/${name}`, true);
     expect(inline).toEqual([]);
   });
 });

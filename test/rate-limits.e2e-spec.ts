@@ -62,7 +62,10 @@ describe('Rate limits (e2e)', () => {
   it('follows X-Forwarded-For only when TRUST_PROXY is configured', async () => {
     app = await createTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '1', TRUST_PROXY: '1' });
     const login = (ip: string) =>
-      http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: uniqueEmail(), password: 'wrong-password' });
+      http()
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: uniqueEmail(), password: 'wrong-password' });
     expect((await login('203.0.113.1')).status).toBe(401);
     expectRateLimited(await login('203.0.113.1'));
     expect((await login('203.0.113.2')).status).toBe(401);

@@ -117,7 +117,11 @@ describe.each(families)('Tasks on %s (e2e)', (_family, baseOf) => {
     });
 
     it('is 400 for a JSON array body', async () => {
-      const response = await http().post(base).set(bearer(user)).send([{ title: 't' }]).expect(400);
+      const response = await http()
+        .post(base)
+        .set(bearer(user))
+        .send([{ title: 't' }])
+        .expect(400);
       expect(response.body.errors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
     });
   });
@@ -318,7 +322,12 @@ describe.each(families)('Tasks on %s (e2e)', (_family, baseOf) => {
   describe('If-Match', () => {
     it('writes with the current ETag or *, and is 412 with a stale one, changing nothing', async () => {
       const task = await create();
-      await http().patch(`${base}/${task.id}`).set(bearer(user)).set('If-Match', '"1"').send({ title: 'v2' }).expect(200);
+      await http()
+        .patch(`${base}/${task.id}`)
+        .set(bearer(user))
+        .set('If-Match', '"1"')
+        .send({ title: 'v2' })
+        .expect(200);
       const stale = await http()
         .patch(`${base}/${task.id}`)
         .set(bearer(user))

@@ -25,10 +25,7 @@ export class AuthController {
   @Header(...NO_STORE)
   @ApiOperation({ summary: 'Create an account and log in' })
   @ApiProblems(400, 409, 413, 415, 429)
-  async register(
-    @Body() dto: RegisterDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<AuthEnvelopeDto> {
+  async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) response: Response): Promise<AuthEnvelopeDto> {
     const data = await this.authService.register(dto);
     response.location('/api/users/me');
     return { data };

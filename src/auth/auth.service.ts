@@ -62,7 +62,9 @@ export class AuthService {
     const claims: AccessTokenClaims = { sub: userId, sid: sessionId };
     return {
       // Explicitly typed (RFC 9068 `at+jwt`), so no other JWT can pass for an access token.
-      accessToken: await this.jwt.signAsync(claims, { header: { alg: this.config.algorithm, typ: this.config.tokenType } }),
+      accessToken: await this.jwt.signAsync(claims, {
+        header: { alg: this.config.algorithm, typ: this.config.tokenType },
+      }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.config.accessTtlSeconds,

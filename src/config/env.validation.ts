@@ -40,9 +40,7 @@ export const envValidationSchema = Joi.object({
   RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(5),
   PASSWORD_MIN_LENGTH: Joi.number().integer().min(8).max(128).default(8),
   CORS_ORIGINS: Joi.string().allow('').default(''),
-  LOG_LEVEL: Joi.string()
-    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
-    .default('info'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   BODY_LIMIT: Joi.string().default('100kb'),
   PROBLEM_TYPE_BASE: Joi.string().allow('').default('/problems/'),
   DOCS_ENABLED: Joi.boolean().default(true),

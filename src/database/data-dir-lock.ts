@@ -22,6 +22,7 @@ export class DataDirLock {
           throw new Error(
             `The data folder is in use by another process (PID ${owner}): ${file}. ` +
               'Stop that process, or set DATA_DIR to another folder or DATABASE_URL to a PostgreSQL server.',
+            { cause: error },
           );
         }
         unlinkSync(file); // stale: its owner is gone

@@ -45,7 +45,7 @@ export class TasksService {
       [ownerId, query.limit],
     );
     const total = Number(rows[0]?.total ?? 0);
-    const tasks = rows.filter((row) => row.id !== null).map(({ total: _, ...task }) => task as Task);
+    const tasks = rows.filter((row) => row.id !== null).map(({ total: _, ...task }) => task);
     return { tasks, total };
   }
 
@@ -122,10 +122,10 @@ export class TasksService {
 
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
     const condition = parseIfMatch(ifMatch);
-    const [rows] = (await this.tasks.query(
+    const [rows] = await this.tasks.query<[{ id: string }[], number]>(
       `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
       [id, ownerId, ...versionParams(condition)],
-    )) as [{ id: string }[], number];
+    );
     if (rows.length === 0) await this.explainMiss(id, ownerId);
   }
 
@@ -157,12 +157,12 @@ export class TasksService {
     params: unknown[],
   ): Promise<Task> {
     const condition = parseIfMatch(ifMatch);
-    const [rows] = (await this.tasks.query(
+    const [rows] = await this.tasks.query<[Task[], number]>(
       `UPDATE tasks SET ${assignments}
         WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
         RETURNING ${COLUMNS}`,
       [id, ownerId, ...params, ...versionParams(condition)],
-    )) as [Task[], number];
+    );
     if (rows.length === 0) await this.explainMiss(id, ownerId);
     return rows[0];
   }

@@ -10,7 +10,14 @@ export const ROOT = process.cwd();
 export const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 
 /** What `nest build` compiles; if any of it is newer than the output, the output is stale. */
-const BUILD_INPUTS = ['src', 'migrations', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const BUILD_INPUTS = [
+  'src',
+  'migrations',
+  'nest-cli.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+];
 const BUILD_OUTPUT = join(ROOT, 'dist', 'src', 'generate-openapi.js');
 
 function newestMtime(path: string): number {

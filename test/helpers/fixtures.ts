@@ -26,14 +26,20 @@ export async function registerUser(app: INestApplication<App>, name = 'Test User
     .send({ email, password: GOOD_PASSWORD, name })
     .expect(201);
   const { user, tokens } = response.body.data;
-  return { id: user.id, email, password: GOOD_PASSWORD, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+  return {
+    id: user.id,
+    email,
+    password: GOOD_PASSWORD,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+  };
 }
 
 export function bearer(user: TestUser): { Authorization: string } {
   return { Authorization: `Bearer ${user.accessToken}` };
 }
 
-/** Creates a task through the API and returns its body. */
+/** Creates a task through the API and returns its body. @public: for the e2e suites that need a task to act on. */
 export async function createTask(
   app: INestApplication<App>,
   user: TestUser,

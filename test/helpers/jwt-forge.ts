@@ -6,7 +6,11 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs (HS256) any header and payload: the tokens an attacker who knew the secret, or a bug, might produce. */
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, secret = TEST_SECRET): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  secret = TEST_SECRET,
+): string {
   const input = `${encode(header)}.${encode(payload)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
@@ -19,7 +23,13 @@ export function accessTokenLike(
   secret = TEST_SECRET,
 ): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload: Record<string, unknown> = { ...claims, iat: now, exp: now + 900, iss: 'taskwell', aud: 'taskwell-api' };
+  const payload: Record<string, unknown> = {
+    ...claims,
+    iat: now,
+    exp: now + 900,
+    iss: 'taskwell',
+    aud: 'taskwell-api',
+  };
   for (const [name, value] of Object.entries(changes)) {
     if (value === undefined) delete payload[name];
     else payload[name] = value;

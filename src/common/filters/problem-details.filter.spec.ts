@@ -44,15 +44,19 @@ describe(ProblemDetailsFilter.name, () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ PROBLEM_TYPE_BASE: 'https://errors.example/' })] })],
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ PROBLEM_TYPE_BASE: 'https://errors.example/' })] }),
+      ],
       controllers: [FailingController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    app.use((req: Parameters<typeof assignRequestId>[0], res: Parameters<typeof assignRequestId>[1], next: () => void) => {
-      assignRequestId(req, res);
-      next();
-    });
+    app.use(
+      (req: Parameters<typeof assignRequestId>[0], res: Parameters<typeof assignRequestId>[1], next: () => void) => {
+        assignRequestId(req, res);
+        next();
+      },
+    );
     await app.init();
   });
   afterAll(async () => {

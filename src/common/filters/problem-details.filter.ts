@@ -1,11 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  HttpStatus,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
@@ -68,12 +61,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
     }
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
+      const status: HttpStatus = exception.getStatus();
       if (status === HttpStatus.NOT_FOUND) {
         const allowed = this.methodsAllowedAt(request);
         if (allowed) {
           response.setHeader('Allow', allowed.join(', '));
-          return { ...this.head(405), detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`, ...base };
+          return {
+            ...this.head(405),
+            detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`,
+            ...base,
+          };
         }
       }
       if (status === HttpStatus.UNAUTHORIZED) {

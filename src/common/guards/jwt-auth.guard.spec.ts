@@ -26,9 +26,11 @@ function contextFor(controller: new () => object, handler: string) {
   const headers: Record<string, string> = {};
   const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
   const request = { headers: {} };
-  const context = new ExecutionContextHost([request, response, () => undefined], controller, (
-    controller.prototype as Record<string, () => void>
-  )[handler]);
+  const context = new ExecutionContextHost(
+    [request, response, () => undefined],
+    controller,
+    (controller.prototype as Record<string, () => void>)[handler],
+  );
   context.setType('http');
   return { context, headers };
 }

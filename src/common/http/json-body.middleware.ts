@@ -1,8 +1,4 @@
-import {
-  InternalServerErrorException,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { InternalServerErrorException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { MalformedRequestException } from '../problems/malformed-request.exception.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';

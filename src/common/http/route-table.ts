@@ -27,7 +27,8 @@ export class RouteTable {
       const segments = splitPath(path);
       const key = segments.join('/').toLowerCase();
       const entry = byPattern.get(key) ?? { segments, methods: new Set<string>() };
-      for (const [method, on] of Object.entries(methods)) if (on && method !== '_all') entry.methods.add(method.toUpperCase());
+      for (const [method, on] of Object.entries(methods))
+        if (on && method !== '_all') entry.methods.add(method.toUpperCase());
       byPattern.set(key, entry);
     }
     return new RouteTable([...byPattern.values()]);

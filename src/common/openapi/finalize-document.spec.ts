@@ -33,7 +33,10 @@ function documentWith(): OpenAPIObject {
       schemas: {
         CreateThing: {
           type: 'object',
-          properties: { name: { type: 'string', example: 'a' }, kind: { allOf: [{ $ref: '#/components/schemas/Kind' }] } },
+          properties: {
+            name: { type: 'string', example: 'a' },
+            kind: { allOf: [{ $ref: '#/components/schemas/Kind' }] },
+          },
         },
         Kind: { type: 'string', enum: ['x', 'y'] },
       },
@@ -70,7 +73,10 @@ describe('finalizeDocument', () => {
   it('puts Location on 201, marked headers on success, X-Request-Id everywhere, and no body on 204', () => {
     expect(Object.keys(create.responses['201'].headers)).toEqual(['Location', 'ETag', 'X-Request-Id']);
     expect(create['x-response-headers']).toBeUndefined();
-    expect(open.responses['204']).toEqual({ description: 'No content', headers: { 'X-Request-Id': expect.any(Object) } });
+    expect(open.responses['204']).toEqual({
+      description: 'No content',
+      headers: { 'X-Request-Id': expect.any(Object) },
+    });
   });
 
   it('closes request schemas, unwraps lone allOf and builds a body example', () => {

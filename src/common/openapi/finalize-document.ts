@@ -27,7 +27,8 @@ const REQUEST_ID_PARAMETER: ParameterObject = {
   name: 'X-Request-Id',
   in: 'header',
   required: false,
-  description: 'Your id for this request (1 to 128 of `A-Z a-z 0-9 . _ -`), echoed back; otherwise the service assigns one.',
+  description:
+    'Your id for this request (1 to 128 of `A-Z a-z 0-9 . _ -`), echoed back; otherwise the service assigns one.',
   schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' },
 };
 
@@ -74,7 +75,10 @@ export function finalizeDocument(document: OpenAPIObject, options: FinalizeOptio
   }
   // Every tag used is declared (descriptions come from the document builder).
   const declared = new Set((document.tags ?? []).map((tag) => tag.name));
-  document.tags = [...(document.tags ?? []), ...[...tags].filter((tag) => !declared.has(tag)).map((name) => ({ name }))];
+  document.tags = [
+    ...(document.tags ?? []),
+    ...[...tags].filter((tag) => !declared.has(tag)).map((name) => ({ name })),
+  ];
   return document;
 }
 
@@ -85,7 +89,9 @@ function finalizeOperation(path: string, operation: OperationObject, options: Fi
 
   // Path parameters a controller inherits its route from (`/api/{userId}/tasks`)
   // are not seen by the explorer: declare every one the path template names.
-  const declared = (operation.parameters ?? []).filter((p) => !isRef(p) && p.in === 'path').map((p) => (p as ParameterObject).name);
+  const declared = (operation.parameters ?? [])
+    .filter((p) => !isRef(p) && p.in === 'path')
+    .map((p) => (p as ParameterObject).name);
   const missing = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).filter((name) => !declared.includes(name));
   const pathParameters: ParameterObject[] = missing.map((name) => ({ name, in: 'path', required: true }));
   const parameters = [...pathParameters, ...(operation.parameters ?? [])].map((parameter) =>

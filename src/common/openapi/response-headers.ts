@@ -6,7 +6,8 @@ import type { HeaderObject } from '@nestjs/swagger';
  */
 export const RESPONSE_HEADERS = {
   'X-Request-Id': {
-    description: 'The request’s id: the client’s own `X-Request-Id` when it was sane, otherwise a new UUID. On every response.',
+    description:
+      'The request’s id: the client’s own `X-Request-Id` when it was sane, otherwise a new UUID. On every response.',
     required: true,
     schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$', example: 'c0a80101-4f3b-4a5e-9d1b-6f3f0e4b2a10' },
   },

@@ -5,8 +5,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
  * without one is ambiguous. Every field is range-checked here, because
  * `Date.parse` quietly rolls over values such as February 30th.
  */
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/i;
 
 export function isTimestamp(value: unknown): value is string {
   if (typeof value !== 'string') return false;
@@ -15,7 +14,7 @@ export function isTimestamp(value: unknown): value is string {
   const [year, month, day, hour, minute, second = 0, , offsetHour = 0, offsetMinute = 0] = match
     .slice(1)
     .map((part) => (part === undefined || part === '+' || part === '-' ? undefined : Number(part)));
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
   return (
     year! >= 1000 &&
     month! >= 1 &&

@@ -1,15 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsOptional,
-  IsString,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
 import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
 import { Trim } from '../../common/validation/trim.transform.js';
@@ -68,7 +60,9 @@ export const TagsField = () =>
     }),
     ...omittable(false),
     Transform(({ value }: { value: unknown }) =>
-      Array.isArray(value) ? [...new Set(value.map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))] : value,
+      Array.isArray(value)
+        ? [...new Set((value as unknown[]).map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))]
+        : value,
     ),
     IsArray(),
     ArrayMaxSize(20),

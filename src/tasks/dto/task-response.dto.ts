@@ -17,7 +17,12 @@ export class TaskResponseDto {
   priority!: TaskPriority;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   dueAt!: Date | null;
-  @ApiProperty({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 20, example: ['work', 'q4'] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 50 },
+    maxItems: 20,
+    example: ['work', 'q4'],
+  })
   tags!: string[];
   /** Increments on every change; the `ETag` is `"<version>"`. */
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 })

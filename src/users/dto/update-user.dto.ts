@@ -8,7 +8,11 @@ const Omittable = () => ValidateIf((_: object, value: unknown) => value !== unde
 
 /** `PATCH /api/users/me`: only these fields are writable; anything else is a 400. */
 export class UpdateUserDto {
-  @ApiPropertyOptional({ maxLength: 254, example: 'ada@example.com', description: 'Trimmed; compared case-insensitively' })
+  @ApiPropertyOptional({
+    maxLength: 254,
+    example: 'ada@example.com',
+    description: 'Trimmed; compared case-insensitively',
+  })
   @Omittable()
   @Trim()
   @IsString()

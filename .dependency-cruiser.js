@@ -1,0 +1,135 @@
+/**
+ * Which part may use which (STYLE.md): `npm run arch` fails on any import that
+ * breaks these rules. Type-only imports count too: they couple code just the same.
+ *
+ *   main / app.module ──► config, database, common, auth, users, tasks, health
+ *   auth  ──► users (its module, service and response DTOs), common, config
+ *   users, tasks, health and every other module ──► common, config
+ *   database ──► config
+ *   common ──► nothing of ours
+ */
+/** A feature module: any folder of src/ but the shared ones (a new module is covered as it lands). */
+const MODULE = '(?!(?:common|config|database)/)([^/]+)';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle: split the shared part out, or let one side react to an event instead.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'common-is-standalone',
+      severity: 'error',
+      comment: 'src/common is used by every module and uses none of ours.',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'database-uses-config-only',
+      severity: 'error',
+      comment: 'src/database knows the configuration, never a feature module.',
+      from: { path: '^src/database/' },
+      to: { path: '^src/', pathNot: '^src/(database|config)/' },
+    },
+    {
+      name: 'config-is-standalone',
+      severity: 'error',
+      comment: 'src/config only reads and validates the environment.',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: '^src/config/' },
+    },
+    {
+      name: 'modules-use-common-and-config',
+      severity: 'error',
+      comment:
+        'A feature module (every folder of src/ but common, config and database) uses itself, ' +
+        'common and config: never another module, the database wiring or the app root. ' +
+        'The caller arrives through @CurrentUser; a reaction to another module goes through an event.',
+      from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config)/'] },
+    },
+    {
+      name: 'auth-uses-users-through-its-service',
+      severity: 'error',
+      comment:
+        'Modules meet through exported services: auth may also import UsersModule, UsersService ' +
+        "and the users' response DTOs, never the User entity, its repository or its controller.",
+      from: { path: '^src/auth/' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/(auth|common|config)/',
+          '^src/users/(users[.]module|users[.]service|dto/[^/]+-response[.]dto)[.]ts$',
+        ],
+      },
+    },
+    {
+      name: 'no-src-to-test',
+      severity: 'error',
+      comment:
+        'Application code never depends on test code. Specs next to the code may use the test helpers ' +
+        '(service specs build the real application on the test database); they are never built or shipped.',
+      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'no-migration-to-src',
+      severity: 'error',
+      comment: 'A migration is frozen in time: it must not change when an entity or a service does.',
+      from: { path: '^migrations/' },
+      to: { path: '^(src|test)/' },
+    },
+    {
+      name: 'no-src-to-dev-dependency',
+      severity: 'error',
+      comment: 'The application ships without devDependencies; unit specs may use them.',
+      from: { path: '^(src|migrations)/', pathNot: '[.]spec[.]ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-undeclared-package',
+      severity: 'error',
+      comment: 'Every package imported is listed in package.json, not present by chance.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve to a file.',
+      // test/fixtures/ holds programs that a test compiles against code it generates first.
+      from: { pathNot: '^test/fixtures/' },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment: 'A module nothing imports and that imports nothing: dead, or a forgotten wiring.',
+      // Entry points that Jest, TypeORM and Node load by name.
+      from: {
+        orphan: true,
+        pathNot: [
+          '[.]d[.]ts$',
+          '^migrations/',
+          '^test/([^/]+[.]e2e-spec[.]ts|global-(setup|teardown)[.]mjs|setup-env[.]ts)$',
+        ],
+      },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: true,
+  },
+};
