@@ -18,6 +18,7 @@ const CONNECTION_ERROR_CODES = new Set([
 
 const CONNECTION_ERROR_MESSAGES = [
   'Connection terminated',
+  'Query read timeout',
   'timeout exceeded when trying to connect',
   'Connection ended unexpectedly',
   'Client has encountered a connection error',
