@@ -58,6 +58,8 @@ export const envValidationSchema = Joi.object({
       )
       .messages({
         'any.required': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
+        // `cp .env.example .env` leaves it empty
+        'string.empty': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
         'secret.weak': `JWT_SECRET is too short for production: use at least ${MIN_SECRET_BYTES} bytes (for example: openssl rand -base64 48)`,
       }),
     otherwise: Joi.string().optional(),
