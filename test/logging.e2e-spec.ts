@@ -69,6 +69,14 @@ describe('Structured logs (e2e, built service)', () => {
     expect(await lineOf(reqId, 'request completed')).toMatchObject({ status: 400, method: 'POST' });
   });
 
+  it('logs an unknown path without a route', async () => {
+    const response = await getJson(`${service.baseUrl}/api/no-such-thing`, { 'X-Request-Id': 'log-test-404' });
+    expect(response.status).toBe(404);
+    const line = await lineOf('log-test-404', 'request completed');
+    expect(line).toMatchObject({ status: 404, url: '/api/no-such-thing' });
+    expect(line.route).toBeUndefined();
+  });
+
   it('does not log health probes at info', async () => {
     const probe = await getJson(`${service.baseUrl}/health/ready`, { 'X-Request-Id': 'log-test-probe' });
     expect(probe.status).toBe(200);

@@ -65,8 +65,9 @@ function requestLine(request: FinishedRequest, response: ServerResponse, respons
   return {
     method: request.method,
     url: request.originalUrl ?? request.url,
-    // The matched route pattern (`/api/tasks/:id`) groups requests for dashboards; unset for 404s.
-    route: typeof route === 'string' ? route : undefined,
+    // The matched route pattern (`/api/tasks/:id`) groups requests for dashboards;
+    // unset for unknown paths (no route, or a catch-all such as `*path`).
+    route: typeof route === 'string' && !route.startsWith('*') ? route : undefined,
     status: response.statusCode,
     responseTime,
     userId: request.user?.id,
