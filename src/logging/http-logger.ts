@@ -44,6 +44,10 @@ export function createHttpLogger(settings: LogSettings): HttpLogger<FinishedRequ
     quietReqLogger: true,
     quietResLogger: true,
     wrapSerializers: false,
+    // pino-http binds the whole request to a child logger on every request,
+    // even in quiet mode: without a serializer pino would stringify the
+    // IncomingMessage (socket, server and all) each time. Nothing of it is wanted.
+    serializers: { req: () => undefined },
     customLogLevel: (request, response, error) => {
       if (request.url?.startsWith(PROBE_PREFIX)) return 'debug';
       if (error || response.statusCode >= 500) return 'error';
