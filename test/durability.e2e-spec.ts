@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -39,7 +39,7 @@ describe.each(engines)('Durability after SIGKILL on the $name (e2e, built servic
   beforeAll(() => ensureBuilt());
 
   it('keeps every task whose creation was acknowledged', async () => {
-    const env = { ...BASE_ENV, ...engine.env() };
+    const env: Record<string, string> = { ...BASE_ENV, ...engine.env() };
     const first = await BuiltService.start(env, 60_000);
     const registered = await postJson(`${first.baseUrl}/api/auth/register`, { email: uniqueEmail(), password: GOOD_PASSWORD });
     const auth = { Authorization: `Bearer ${registered.body.data.tokens.accessToken}` };
@@ -86,5 +86,6 @@ describe.each(engines)('Durability after SIGKILL on the $name (e2e, built servic
     second.signal('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     if (engine.lockFile) expect(existsSync(engine.lockFile(env))).toBe(false);
+    if (env.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });
   }, 120_000);
 });

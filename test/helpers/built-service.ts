@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,12 +59,15 @@ export class BuiltService {
 
   /** Starts it with exactly `env` (plus PATH), in a scratch folder so no `.env` file is read. */
   static spawn(env: Record<string, string>): BuiltService {
+    const cwd = mkdtempSync(join(tmpdir(), 'taskwell-cwd-'));
     const child = spawn(process.execPath, [MAIN], {
-      cwd: mkdtempSync(join(tmpdir(), 'taskwell-cwd-')),
+      cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new BuiltService(child);
+    const service = new BuiltService(child);
+    void service.exited.then(() => rmSync(cwd, { recursive: true, force: true }));
+    return service;
   }
 
   static async start(env: Record<string, string>, timeoutMs = 30_000): Promise<BuiltService> {
