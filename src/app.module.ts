@@ -10,6 +10,7 @@ import { envValidationSchema } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module.js';
       load: [appConfig, databaseConfig, jwtConfig, authConfig],
       validationSchema: envValidationSchema,
     }),
+    LoggingModule,
     DatabaseModule,
     AuthModule,
     UsersModule,

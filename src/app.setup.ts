@@ -2,11 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { assignRequestId } from './common/http/request-id.js';
+import { Logger } from 'nestjs-pino';
+import type { HttpLogger } from 'pino-http';
 import { jsonBody } from './common/http/json-body.middleware.js';
 import { requireJson } from './common/http/require-json.middleware.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
+import { HTTP_LOGGER } from './logging/logging.module.js';
 import { setupOpenApi } from './openapi.js';
 
 type AppConfig = ReturnType<typeof appConfig>;
@@ -25,21 +27,15 @@ export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const express = app as NestExpressApplication;
 
+  app.useLogger(app.get(Logger));
+  app.flushLogs(); // what Nest logged while the modules were created
   express.disable('x-powered-by');
   // ETags are ours (task versions); Express's body-hash ETags would only confuse If-Match.
   express.set('etag', false);
   // Client IPs (rate limits) come from the socket unless a proxy is trusted: X-Forwarded-For is otherwise ignored.
   if (config.trustProxy !== false) express.set('trust proxy', config.trustProxy);
-  express.use(
-    (
-      request: Parameters<typeof assignRequestId>[0],
-      response: Parameters<typeof assignRequestId>[1],
-      next: () => void,
-    ) => {
-      assignRequestId(request, response);
-      next();
-    },
-  );
+  // First: assigns the request id (X-Request-Id) and logs every request, even one the body parser rejects.
+  express.use(app.get<HttpLogger>(HTTP_LOGGER));
   // Never framed: X-Frame-Options for old browsers, CSP frame-ancestors for the rest (ASVS 3.4.6).
   express.use(
     helmet({

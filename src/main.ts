@@ -1,36 +1,50 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module.js';
+import { Logger } from 'nestjs-pino';
+import { pino } from 'pino';
+import type { HttpLogger } from 'pino-http';
 import { configureApp } from './app.setup.js';
+import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
+import { HTTP_LOGGER } from './logging/logging.module.js';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
-  configureApp(app);
-
-  // A clean stop on SIGTERM/SIGINT: finish in-flight requests, close the pool
-  // (and the embedded engine), then exit 0.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      app
-        .close()
-        .then(() => process.exit(0))
-        .catch((error: unknown) => {
-          Logger.error(error, 'Shutdown');
-          process.exit(1);
-        });
-    });
-  }
-
-  const port = app.get(ConfigService).getOrThrow<number>('app.port');
-  await app.listen(port);
-  Logger.log(`Listening on http://localhost:${port} (API docs at /docs)`, 'Bootstrap');
+/** Configuration and database errors end up here: one JSON line saying what is wrong, exit 1. */
+function exitOnFatal(error: unknown): never {
+  // A synchronous write: the process exits right after.
+  pino(pino.destination({ sync: true })).fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  process.exit(1);
 }
 
-bootstrap().catch((error: unknown) => {
-  // Config and database errors end up here: say what is wrong, exit non-zero.
-  Logger.error(error instanceof Error ? error.message : error, 'Bootstrap');
-  process.exit(1);
-});
+async function bootstrap(): Promise<void> {
+  // ConfigModule.forRoot validates the environment in a promise that rejects
+  // while app.module loads, before Nest awaits it; the handler above must be
+  // in place first, hence the import here rather than at the top.
+  const { AppModule } = await import('./app.module.js');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    // Nest's start-up lines wait for pino (configureApp flushes them); if the
+    // boot fails they are dropped rather than printed in Nest's colour format.
+    bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
+  });
+  configureApp(app);
+  const config = app.get(ConfigService);
+  const logger = app.get(Logger);
+  const pinoLogger = app.get<HttpLogger>(HTTP_LOGGER).logger;
+  exitGracefullyOnSignals(app, {
+    graceMs: config.getOrThrow<number>('app.shutdownGraceMs'),
+    logger,
+    flushLogs: () => new Promise((resolve, reject) => pinoLogger.flush((error) => (error ? reject(error) : resolve()))),
+  });
+
+  await app.listen(config.getOrThrow<number>('app.port'));
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.log(`Listening on http://localhost:${port}`, 'Bootstrap');
+}
+
+process.on('unhandledRejection', exitOnFatal);
+bootstrap().catch(exitOnFatal);

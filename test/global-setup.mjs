@@ -20,10 +20,11 @@ export default async function globalSetup() {
     process.env.E2E_DB_POOL_SIZE = '10';
     return;
   }
-  const db = await PGlite.create(mkdtempSync(join(tmpdir(), 'taskwell-test-')));
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskwell-test-'));
+  const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();
-  globalThis.__EMBEDDED_TEST_DB__ = { db, server };
+  globalThis.__EMBEDDED_TEST_DB__ = { db, server, dataDir };
   process.env.E2E_DATABASE_URL = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
   process.env.E2E_DB_POOL_SIZE = '1'; // the embedded engine has a single session
 }

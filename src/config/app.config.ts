@@ -11,5 +11,7 @@ export const appConfig = registerAs('app', () => ({
   bodyLimit: process.env.BODY_LIMIT ?? '100kb',
   logLevel: process.env.LOG_LEVEL ?? 'info',
   docsEnabled: process.env.DOCS_ENABLED !== 'false',
-  trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+  trustProxy: parseTrustProxy(process.env.TRUST_PROXY ?? ''),
+  /** SIGTERM to exit, draining included. */
+  shutdownGraceMs: Number(process.env.SHUTDOWN_GRACE_MS ?? 8000),
 }));

@@ -1,27 +1,57 @@
 import { describe, expect, it } from '@jest/globals';
 import { envValidationSchema } from './env.validation.js';
 
-const validate = (env: Record<string, string>) => envValidationSchema.validate(env);
+const STRONG_SECRET = 'a-production-secret-of-at-least-32-bytes-0123456789';
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: STRONG_SECRET,
+  DATABASE_URL: 'postgres://u:p@db:5432/taskwell',
+};
+
+function refusal(env: Record<string, string>): string | undefined {
+  return envValidationSchema.validate(env).error?.message;
+}
 
 describe('envValidationSchema', () => {
+  describe('in production', () => {
+    it('accepts a strong secret and a database URL', () => {
+      expect(refusal(PRODUCTION)).toBeUndefined();
+    });
+
+    it('refuses a missing JWT_SECRET, saying how to make one', () => {
+      expect(refusal({ ...PRODUCTION, JWT_SECRET: '' })).toMatch(/JWT_SECRET.*openssl rand/);
+    });
+
+    it('refuses a short JWT_SECRET', () => {
+      expect(refusal({ ...PRODUCTION, JWT_SECRET: 'short' })).toMatch(/JWT_SECRET is too short for production/);
+    });
+
+    it('refuses to store data in an unnamed folder: DATABASE_URL or DATA_DIR must be set', () => {
+      const { DATABASE_URL: _, ...withoutUrl } = PRODUCTION;
+      expect(refusal(withoutUrl)).toMatch(/DATABASE_URL is required in production.*set DATA_DIR/);
+      expect(refusal({ ...withoutUrl, DATA_DIR: '/var/lib/taskwell' })).toBeUndefined();
+    });
+
+    it('refuses TRUST_PROXY=true, asking for a hop count or addresses', () => {
+      expect(refusal({ ...PRODUCTION, TRUST_PROXY: 'true' })).toMatch(/TRUST_PROXY.*number of proxies/);
+      expect(refusal({ ...PRODUCTION, TRUST_PROXY: '1' })).toBeUndefined();
+    });
+  });
+
+  describe('in development', () => {
+    it('needs nothing: embedded engine and a generated secret', () => {
+      expect(refusal({ NODE_ENV: 'development' })).toBeUndefined();
+    });
+  });
+
+  it('refuses a negative SHUTDOWN_GRACE_MS', () => {
+    expect(refusal({ SHUTDOWN_GRACE_MS: '-1' })).toMatch(/SHUTDOWN_GRACE_MS/);
+  });
+
   it('fills in the documented defaults', () => {
-    const { value, error } = validate({});
+    const { value, error } = envValidationSchema.validate({});
     expect(error).toBeUndefined();
-    expect(value).toMatchObject({ PORT: 3000, DATA_DIR: './data', DB_POOL_SIZE: 10, JWT_ACCESS_TTL: 900 });
-  });
-
-  it('refuses production without JWT_SECRET, saying what to set', () => {
-    const { error } = validate({ NODE_ENV: 'production' });
-    expect(error?.message).toMatch(/JWT_SECRET is required in production.*openssl rand/);
-  });
-
-  it('refuses a production JWT_SECRET shorter than 32 bytes', () => {
-    const { error } = validate({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) });
-    expect(error?.message).toMatch(/JWT_SECRET is too short/);
-  });
-
-  it('accepts a 32-byte production secret', () => {
-    expect(validate({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).error).toBeUndefined();
+    expect(value).toMatchObject({ PORT: 3000, DB_POOL_SIZE: 10, JWT_ACCESS_TTL: 900, LOG_LEVEL: 'info' });
   });
 
   it.each([
@@ -31,6 +61,6 @@ describe('envValidationSchema', () => {
     ['LOG_LEVEL', 'loud'],
     ['NODE_ENV', 'staging'],
   ])('rejects a bad %s', (name, value) => {
-    expect(validate({ [name]: value }).error?.message).toContain(name);
+    expect(refusal({ [name]: value })).toContain(name);
   });
 });

@@ -2,6 +2,37 @@ import Joi from 'joi';
 
 const MIN_SECRET_BYTES = 32;
 
+interface Env {
+  NODE_ENV: string;
+  DATABASE_URL?: string;
+  DATA_DIR?: string;
+  TRUST_PROXY: string;
+}
+
+/**
+ * Production settings that boot but would hurt later: each refusal says what
+ * to set. (A weak JWT_SECRET is refused by its own rule above.)
+ */
+function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi.ErrorReport {
+  if (env.NODE_ENV !== 'production') return env;
+  if (!env.DATABASE_URL && !env.DATA_DIR) {
+    // Data written into an unnamed folder of a container is lost on the next deploy.
+    return helpers.message({
+      custom:
+        'DATABASE_URL is required in production: set it to your PostgreSQL server (postgres://user:password@host:5432/taskwell). ' +
+        'To run the embedded engine in production instead, set DATA_DIR to a persistent folder.',
+    });
+  }
+  if (env.TRUST_PROXY.trim() === 'true') {
+    // Trusting every hop lets any client choose its own IP address, and with it its rate-limit bucket.
+    return helpers.message({
+      custom:
+        'TRUST_PROXY=true trusts every client-supplied X-Forwarded-For in production: set it to the number of proxies in front of the service (e.g. 1) or their addresses (e.g. loopback, 10.0.0.0/8).',
+    });
+  }
+  return env;
+}
+
 /**
  * Every environment variable the service reads, validated once at boot.
  * A bad value stops the process with a message naming the variable.
@@ -12,7 +43,8 @@ export const envValidationSchema = Joi.object({
   DATABASE_URL: Joi.string()
     .uri({ scheme: ['postgres', 'postgresql'] })
     .optional(),
-  DATA_DIR: Joi.string().default('./data'),
+  // No default here: in production, whether it was set decides whether the embedded engine is allowed.
+  DATA_DIR: Joi.string(),
   DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
   DB_MIGRATIONS_RUN: Joi.boolean().default(true),
   DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(2000),
@@ -26,6 +58,8 @@ export const envValidationSchema = Joi.object({
       )
       .messages({
         'any.required': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
+        // `cp .env.example .env` leaves it empty
+        'string.empty': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
         'secret.weak': `JWT_SECRET is too short for production: use at least ${MIN_SECRET_BYTES} bytes (for example: openssl rand -base64 48)`,
       }),
     otherwise: Joi.string().optional(),
@@ -46,4 +80,7 @@ export const envValidationSchema = Joi.object({
   DOCS_ENABLED: Joi.boolean().default(true),
   // A hop count, true/false, or comma-separated addresses/subnets (Express "trust proxy").
   TRUST_PROXY: Joi.string().allow('').default(''),
-}).options({ allowUnknown: true, abortEarly: false });
+  SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(8000),
+})
+  .custom(refuseUnsafeProduction)
+  .options({ allowUnknown: true, abortEarly: false });

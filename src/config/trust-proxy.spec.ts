@@ -1,16 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseTrustProxy } from './trust-proxy.js';
 
-describe('parseTrustProxy', () => {
-  it.each([
-    [undefined, false],
-    ['', false],
-    ['false', false],
-    ['true', true],
-    ['1', 1],
-    [' 2 ', 2],
-    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
-  ])('reads %j as %j', (value, expected) => {
-    expect(parseTrustProxy(value)).toEqual(expected);
+describe(parseTrustProxy.name, () => {
+  it('reads a hop count as a number (Express would read "1" as an address)', () => {
+    expect(parseTrustProxy('1')).toBe(1);
+  });
+
+  it('reads true, false and empty as booleans', () => {
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('')).toBe(false);
+  });
+
+  it('passes addresses and names through', () => {
+    expect(parseTrustProxy('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
   });
 });

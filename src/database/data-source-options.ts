@@ -24,6 +24,11 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     connectTimeoutMS: settings.connectTimeoutMs,
     extra: {
       statement_timeout: settings.statementTimeoutMs || undefined,
+      // statement_timeout is enforced by the server; when the network drops
+      // packets silently the server never sees the query, so the client gives
+      // up on its own a little later (the request then gets a 503).
+      query_timeout: settings.statementTimeoutMs ? settings.statementTimeoutMs + settings.connectTimeoutMs : undefined,
+      keepAlive: true,
       // Fail fast when the pool is exhausted by a dead database, instead of queueing forever.
       connectionTimeoutMillis: settings.connectTimeoutMs,
       idleTimeoutMillis: 30_000,

@@ -36,11 +36,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<Request>();
     const response = ctx.getResponse<Response>();
     const problem = this.toProblem(exception, request, response);
-    if (problem.status >= 500) {
-      this.logger.error(
-        { err: exception, requestId: problem.requestId },
-        exception instanceof Error ? exception.stack : String(exception),
+    // Through the application logger, so the line carries the request id. An
+    // outage answers many requests with 503: one short warning each, no stack.
+    if (problem.status === 503 && !(exception instanceof HttpException)) {
+      this.logger.warn(
+        { reason: exception instanceof Error ? exception.message : String(exception) },
+        'Database unavailable',
       );
+    } else if (problem.status >= 500) {
+      this.logger.error({ err: exception }, 'Unhandled error');
     }
     if (response.headersSent) return;
     const adapter = this.adapterHost.httpAdapter;

@@ -9,6 +9,7 @@ describe(isDatabaseUnavailable.name, () => {
     ['a refused connection', withCode('ECONNREFUSED')],
     ['a connection exception (SQLSTATE 08006)', withCode('08006')],
     ['an administrator shutdown (57P01)', withCode('57P01')],
+    ['a statement timeout (57014)', new QueryFailedError('SELECT pg_sleep(60)', [], withCode('57014'))],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
     ['a terminated connection', new Error('Connection terminated unexpectedly')],
     ['a wrapped driver error', new QueryFailedError('SELECT 1', [], withCode('ECONNRESET'))],
