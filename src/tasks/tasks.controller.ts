@@ -44,11 +44,11 @@ export class TasksController {
   constructor(private readonly tasksService: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List tasks, newest first' })
+  @ApiOperation({ summary: 'List tasks: filters, sort and keyset cursor (newest first by default)' })
   @ApiProblems(400, 401, 403)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
-    const { tasks, total } = await this.tasksService.list(caller.id, query);
-    return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor: null } };
+    const { tasks, total, nextCursor } = await this.tasksService.list(caller.id, query);
+    return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor } };
   }
 
   @Post()

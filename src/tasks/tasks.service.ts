@@ -6,12 +6,13 @@ import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
+import { cursorKeyOf, decodeCursor, encodeCursor } from './list/list-cursor.js';
+import { buildListStatement } from './list/list-statement.js';
+import { SORTS } from './list/task-sort.js';
+import { TASK_COLUMNS } from './task-columns.js';
 import { Task } from './task.entity.js';
 import { TaskPriority } from './task-priority.js';
 
-/** Rows come back already shaped as `Task`: no hydration step on the hot paths. */
-const COLUMNS = `id, user_id AS "userId", title, description, completed, completed_at AS "completedAt",
-  priority, due_at AS "dueAt", tags, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** Every write bumps the version and the update time, even when no value changed. */
 const BUMP = 'version = version + 1, updated_at = now()';
@@ -23,7 +24,11 @@ const completedAtFor = (param: string) =>
 export interface TaskPage {
   tasks: Task[];
   total: number;
+  nextCursor: string | null;
 }
+
+/** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
+type ListRow = Task & { total: string | number; sortKey: unknown };
 
 /**
  * The caller's tasks. Every statement filters on the owner, so isolation does
@@ -34,19 +39,19 @@ export class TasksService {
   constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
 
   async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
-    // One round trip: the page and the total, even when the page is empty.
-    const rows: (Task & { total: string })[] = await this.tasks.query(
-      `SELECT page.*, counted.total
-         FROM (SELECT count(*) AS total FROM tasks WHERE user_id = $1) counted
-         LEFT JOIN LATERAL (
-           SELECT ${COLUMNS} FROM tasks WHERE user_id = $1
-           ORDER BY created_at DESC, id DESC LIMIT $2
-         ) page ON true`,
-      [ownerId, query.limit],
-    );
+    const { sort, limit } = query;
+    const order = query.order ?? SORTS[sort].defaultOrder;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort, order);
+    const statement = buildListStatement({ ownerId, filters: query, sort, order, fetch: limit + 1, after });
+    const rows: ListRow[] = await this.tasks.query(statement.text, statement.values);
     const total = Number(rows[0]?.total ?? 0);
-    const tasks = rows.filter((row) => row.id !== null).map(({ total: _, ...task }) => task as Task);
-    return { tasks, total };
+    const page = rows.filter((row) => row.id !== null);
+    const hasMore = page.length > limit;
+    if (hasMore) page.length = limit;
+    const last = page.at(-1);
+    const nextCursor =
+      hasMore && last ? encodeCursor(sort, order, { key: cursorKeyOf(last.sortKey), id: last.id }) : null;
+    return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
   }
 
   async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
@@ -54,7 +59,7 @@ export class TasksService {
     const rows: Task[] = await this.tasks.query(
       `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
-       RETURNING ${COLUMNS}`,
+       RETURNING ${TASK_COLUMNS}`,
       [
         ownerId,
         dto.title,
@@ -69,7 +74,7 @@ export class TasksService {
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<Task> {
-    const rows: Task[] = await this.tasks.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
+    const rows: Task[] = await this.tasks.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
       id,
       ownerId,
     ]);
@@ -160,7 +165,7 @@ export class TasksService {
     const [rows] = (await this.tasks.query(
       `UPDATE tasks SET ${assignments}
         WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
-        RETURNING ${COLUMNS}`,
+        RETURNING ${TASK_COLUMNS}`,
       [id, ownerId, ...params, ...versionParams(condition)],
     )) as [Task[], number];
     if (rows.length === 0) await this.explainMiss(id, ownerId);
