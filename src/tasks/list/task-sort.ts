@@ -1,9 +1,15 @@
-export const SORT_KEYS = ['createdAt', 'updatedAt', 'dueAt', 'priority', 'title'] as const;
+export const SORT_KEYS = [
+  "createdAt",
+  "updatedAt",
+  "dueAt",
+  "priority",
+  "title",
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
-export type SortOrder = 'asc' | 'desc';
+export type SortOrder = "asc" | "desc";
 
 /** The SQL type a cursor's key value is checked against and cast to. */
-export type KeyType = 'timestamptz' | 'smallint' | 'text';
+export type KeyType = "timestamptz" | "smallint" | "text";
 
 export interface SortSpec {
   /** The ordering expression; each matches an index of migration TaskListIndexes exactly. */
@@ -18,14 +24,30 @@ export interface SortSpec {
  * `COALESCE` to ±infinity achieves while keeping a plain `(key, id)` keyset.
  */
 export const SORTS: Record<SortKey, SortSpec> = {
-  createdAt: { expression: () => 'created_at', keyType: 'timestamptz', defaultOrder: 'desc' },
-  updatedAt: { expression: () => 'updated_at', keyType: 'timestamptz', defaultOrder: 'desc' },
-  dueAt: {
-    expression: (order) => `COALESCE(due_at, '${order === 'asc' ? '' : '-'}infinity'::timestamptz)`,
-    keyType: 'timestamptz',
-    defaultOrder: 'asc',
+  createdAt: {
+    expression: () => "created_at",
+    keyType: "timestamptz",
+    defaultOrder: "desc",
   },
-  priority: { expression: () => 'priority_rank', keyType: 'smallint', defaultOrder: 'desc' },
-  title: { expression: () => 'lower(title COLLATE "C")', keyType: 'text', defaultOrder: 'asc' },
+  updatedAt: {
+    expression: () => "updated_at",
+    keyType: "timestamptz",
+    defaultOrder: "desc",
+  },
+  dueAt: {
+    expression: (order) =>
+      `COALESCE(due_at, '${order === "asc" ? "" : "-"}infinity'::timestamptz)`,
+    keyType: "timestamptz",
+    defaultOrder: "asc",
+  },
+  priority: {
+    expression: () => "priority_rank",
+    keyType: "smallint",
+    defaultOrder: "desc",
+  },
+  title: {
+    expression: () => 'lower(title COLLATE "C")',
+    keyType: "text",
+    defaultOrder: "asc",
+  },
 };
-
