@@ -1,7 +1,7 @@
-import type { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class InitialSchema1763770000000 implements MigrationInterface {
-  name = "InitialSchema1763770000000";
+  name = 'InitialSchema1763770000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
@@ -13,9 +13,7 @@ export class InitialSchema1763770000000 implements MigrationInterface {
         created_at    timestamptz(3) NOT NULL DEFAULT now(),
         updated_at    timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await db.query(
-      `CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email))`,
-    );
+    await db.query(`CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email))`);
 
     await db.query(`
       CREATE TABLE sessions (
@@ -37,12 +35,8 @@ export class InitialSchema1763770000000 implements MigrationInterface {
         spent_at   timestamptz(3),
         created_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await db.query(
-      `CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (session_id)`,
-    );
-    await db.query(
-      `CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id)`,
-    );
+    await db.query(`CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (session_id)`);
+    await db.query(`CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id)`);
 
     await db.query(`
       CREATE TABLE tasks (
@@ -60,9 +54,7 @@ export class InitialSchema1763770000000 implements MigrationInterface {
         updated_at   timestamptz(3) NOT NULL DEFAULT now(),
         CONSTRAINT tasks_completed_at_check CHECK (completed = (completed_at IS NOT NULL))
       )`);
-    await db.query(
-      `CREATE INDEX tasks_user_created_idx ON tasks (user_id, created_at DESC, id)`,
-    );
+    await db.query(`CREATE INDEX tasks_user_created_idx ON tasks (user_id, created_at DESC, id)`);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Indexes for every list shape (issue 4), each led by `user_id` so a list
@@ -16,7 +16,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * and search scans the owner's rows through the B-trees.
  */
 export class TaskListIndexes1763800000000 implements MigrationInterface {
-  name = "TaskListIndexes1763800000000";
+  name = 'TaskListIndexes1763800000000';
 
   async up(db: QueryRunner): Promise<void> {
     // High > medium > low by rank, not alphabet.
@@ -24,40 +24,28 @@ export class TaskListIndexes1763800000000 implements MigrationInterface {
       GENERATED ALWAYS AS (CASE priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END) STORED`);
 
     await db.query(`DROP INDEX tasks_user_created_idx`);
-    await db.query(
-      `CREATE INDEX tasks_user_created_id_idx ON tasks (user_id, created_at, id)`,
-    );
-    await db.query(
-      `CREATE INDEX tasks_user_updated_id_idx ON tasks (user_id, updated_at, id)`,
-    );
+    await db.query(`CREATE INDEX tasks_user_created_id_idx ON tasks (user_id, created_at, id)`);
+    await db.query(`CREATE INDEX tasks_user_updated_id_idx ON tasks (user_id, updated_at, id)`);
     await db.query(
       `CREATE INDEX tasks_user_due_asc_idx ON tasks (user_id, (COALESCE(due_at, 'infinity'::timestamptz)), id)`,
     );
     await db.query(
       `CREATE INDEX tasks_user_due_desc_idx ON tasks (user_id, (COALESCE(due_at, '-infinity'::timestamptz)), id)`,
     );
-    await db.query(
-      `CREATE INDEX tasks_user_priority_idx ON tasks (user_id, priority_rank, id)`,
-    );
+    await db.query(`CREATE INDEX tasks_user_priority_idx ON tasks (user_id, priority_rank, id)`);
     // Byte order ("C"): the same order on every engine and locale; ASCII case folded.
-    await db.query(
-      `CREATE INDEX tasks_user_title_idx ON tasks (user_id, (lower(title COLLATE "C")), id)`,
-    );
+    await db.query(`CREATE INDEX tasks_user_title_idx ON tasks (user_id, (lower(title COLLATE "C")), id)`);
 
-    if (await this.available(db, "btree_gin")) {
+    if (await this.available(db, 'btree_gin')) {
       await db.query(`CREATE EXTENSION IF NOT EXISTS btree_gin`);
-      await db.query(
-        `CREATE INDEX tasks_user_tags_idx ON tasks USING gin (user_id, tags)`,
-      );
-      if (await this.available(db, "pg_trgm")) {
+      await db.query(`CREATE INDEX tasks_user_tags_idx ON tasks USING gin (user_id, tags)`);
+      if (await this.available(db, 'pg_trgm')) {
         await db.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
         await db.query(`CREATE INDEX tasks_user_search_idx ON tasks
           USING gin (user_id, title gin_trgm_ops, description gin_trgm_ops)`);
       }
     } else {
-      await db.query(
-        `CREATE INDEX tasks_user_tags_idx ON tasks USING gin (tags)`,
-      );
+      await db.query(`CREATE INDEX tasks_user_tags_idx ON tasks USING gin (tags)`);
     }
 
     await this.createCounters(db);
@@ -73,31 +61,15 @@ export class TaskListIndexes1763800000000 implements MigrationInterface {
     await db.query(`DROP TABLE task_counts`);
     // The extensions stay: other objects may depend on them, and they are harmless.
     await db.query(`DROP INDEX IF EXISTS tasks_user_search_idx`);
-    for (const index of [
-      "tags",
-      "title",
-      "priority",
-      "due_desc",
-      "due_asc",
-      "updated_id",
-      "created_id",
-    ]) {
+    for (const index of ['tags', 'title', 'priority', 'due_desc', 'due_asc', 'updated_id', 'created_id']) {
       await db.query(`DROP INDEX tasks_user_${index}_idx`);
     }
-    await db.query(
-      `CREATE INDEX tasks_user_created_idx ON tasks (user_id, created_at DESC, id)`,
-    );
+    await db.query(`CREATE INDEX tasks_user_created_idx ON tasks (user_id, created_at DESC, id)`);
     await db.query(`ALTER TABLE tasks DROP COLUMN priority_rank`);
   }
 
-  private async available(
-    db: QueryRunner,
-    extension: string,
-  ): Promise<boolean> {
-    const rows: unknown[] = await db.query(
-      `SELECT 1 FROM pg_available_extensions WHERE name = $1`,
-      [extension],
-    );
+  private async available(db: QueryRunner, extension: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(`SELECT 1 FROM pg_available_extensions WHERE name = $1`, [extension]);
     return rows.length > 0;
   }
 

@@ -1,56 +1,51 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { INestApplication } from "@nestjs/common";
-import request from "supertest";
-import type { App } from "supertest/types.js";
-import {
-  bearer,
-  createTask,
-  registerUser,
-  type TestUser,
-} from "./helpers/fixtures.js";
-import { listPage } from "./helpers/list-walk.js";
-import { createTestApp } from "./helpers/test-app.js";
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { bearer, createTask, registerUser, type TestUser } from './helpers/fixtures.js';
+import { listPage } from './helpers/list-walk.js';
+import { createTestApp } from './helpers/test-app.js';
 
 /** Every write route that honours If-Match, with its success status. */
 const WRITES: {
   name: string;
-  method: "put" | "patch" | "delete" | "post";
+  method: 'put' | 'patch' | 'delete' | 'post';
   path: string;
   body?: object;
   ok: number;
 }[] = [
   {
-    name: "PUT",
-    method: "put",
-    path: "",
-    body: { title: "replaced" },
+    name: 'PUT',
+    method: 'put',
+    path: '',
+    body: { title: 'replaced' },
     ok: 200,
   },
   {
-    name: "PATCH",
-    method: "patch",
-    path: "",
-    body: { title: "patched" },
+    name: 'PATCH',
+    method: 'patch',
+    path: '',
+    body: { title: 'patched' },
     ok: 200,
   },
   {
-    name: "PATCH /complete (set)",
-    method: "patch",
-    path: "/complete",
+    name: 'PATCH /complete (set)',
+    method: 'patch',
+    path: '/complete',
     body: { completed: true },
     ok: 200,
   },
   {
-    name: "PATCH /complete (toggle)",
-    method: "patch",
-    path: "/complete",
+    name: 'PATCH /complete (toggle)',
+    method: 'patch',
+    path: '/complete',
     ok: 200,
   },
-  { name: "POST /toggle", method: "post", path: "/toggle", ok: 200 },
-  { name: "DELETE", method: "delete", path: "", ok: 204 },
+  { name: 'POST /toggle', method: 'post', path: '/toggle', ok: 200 },
+  { name: 'DELETE', method: 'delete', path: '', ok: 204 },
 ];
 
-describe("Tasks: If-Match and concurrent writes", () => {
+describe('Tasks: If-Match and concurrent writes', () => {
   let app: INestApplication<App>;
   let user: TestUser;
 
@@ -63,41 +58,34 @@ describe("Tasks: If-Match and concurrent writes", () => {
   });
 
   const server = () => app.getHttpServer();
-  const fetchTask = (id: string) =>
-    request(server()).get(`/api/tasks/${id}`).set(bearer(user));
+  const fetchTask = (id: string) => request(server()).get(`/api/tasks/${id}`).set(bearer(user));
 
-  for (const family of ["/api/tasks", "user"]) {
-    const baseOf = () => (family === "user" ? `/api/${user.id}/tasks` : family);
+  for (const family of ['/api/tasks', 'user']) {
+    const baseOf = () => (family === 'user' ? `/api/${user.id}/tasks` : family);
     for (const write of WRITES) {
-      describe(`${write.name} ${family === "user" ? "/api/{userId}/tasks" : family}/{id}`, () => {
+      describe(`${write.name} ${family === 'user' ? '/api/{userId}/tasks' : family}/{id}`, () => {
         const send = (id: string, ifMatch?: string): request.Test => {
-          let req = request(server())
-            [write.method](`${baseOf()}/${id}${write.path}`)
-            .set(bearer(user));
-          if (ifMatch !== undefined) req = req.set("If-Match", ifMatch);
+          let req = request(server())[write.method](`${baseOf()}/${id}${write.path}`).set(bearer(user));
+          if (ifMatch !== undefined) req = req.set('If-Match', ifMatch);
           return (write.body ? req.send(write.body) : req) as request.Test;
         };
 
-        it("is 412 on a stale ETag and changes nothing", async () => {
-          const task = await createTask(app, user, { title: "original" });
-          await request(server())
-            .patch(`/api/tasks/${task.id}`)
-            .set(bearer(user))
-            .send({ title: "v2" })
-            .expect(200);
+        it('is 412 on a stale ETag and changes nothing', async () => {
+          const task = await createTask(app, user, { title: 'original' });
+          await request(server()).patch(`/api/tasks/${task.id}`).set(bearer(user)).send({ title: 'v2' }).expect(200);
           const response = await send(task.id, '"1"').expect(412);
-          expect(response.body.type).toBe("/problems/precondition-failed");
+          expect(response.body.type).toBe('/problems/precondition-failed');
           const after = await fetchTask(task.id).expect(200);
           expect(after.body.data).toMatchObject({
-            title: "v2",
+            title: 'v2',
             version: 2,
             completed: false,
           });
           expect(after.headers.etag).toBe('"2"');
         });
 
-        it("succeeds on the current ETag (among several listed)", async () => {
-          const task = await createTask(app, user, { title: "original" });
+        it('succeeds on the current ETag (among several listed)', async () => {
+          const task = await createTask(app, user, { title: 'original' });
           const response = await send(task.id, '"7", "1"').expect(write.ok);
           if (write.ok === 200) {
             expect(response.body.data.version).toBe(2);
@@ -107,60 +95,43 @@ describe("Tasks: If-Match and concurrent writes", () => {
           }
         });
 
-        it("succeeds on If-Match: *", async () => {
-          const task = await createTask(app, user, { title: "original" });
-          await send(task.id, "*").expect(write.ok);
+        it('succeeds on If-Match: *', async () => {
+          const task = await createTask(app, user, { title: 'original' });
+          await send(task.id, '*').expect(write.ok);
         });
 
-        it("is 404 (not 412) for a task that does not exist, even with If-Match: *", async () => {
-          await send("0b7a3c52-3c7e-4f7e-9a51-1f1f1f1f1f1f", "*").expect(404);
+        it('is 404 (not 412) for a task that does not exist, even with If-Match: *', async () => {
+          await send('0b7a3c52-3c7e-4f7e-9a51-1f1f1f1f1f1f', '*').expect(404);
         });
       });
     }
   }
 
-  it("a weak tag never matches (strong comparison)", async () => {
+  it('a weak tag never matches (strong comparison)', async () => {
     const task = await createTask(app, user);
-    await request(server())
-      .post(`/api/tasks/${task.id}/toggle`)
-      .set(bearer(user))
-      .set("If-Match", 'W/"1"')
-      .expect(412);
+    await request(server()).post(`/api/tasks/${task.id}/toggle`).set(bearer(user)).set('If-Match', 'W/"1"').expect(412);
   });
 
-  describe("concurrency", () => {
-    it("N concurrent toggles flip exactly N times and raise the version by exactly N", async () => {
-      const task = await createTask(app, user, { title: "toggled" });
+  describe('concurrency', () => {
+    it('N concurrent toggles flip exactly N times and raise the version by exactly N', async () => {
+      const task = await createTask(app, user, { title: 'toggled' });
       const n = 15;
       const responses = await Promise.all(
-        Array.from({ length: n }, () =>
-          request(server())
-            .post(`/api/tasks/${task.id}/toggle`)
-            .set(bearer(user)),
-        ),
+        Array.from({ length: n }, () => request(server()).post(`/api/tasks/${task.id}/toggle`).set(bearer(user))),
       );
-      expect(responses.map((response) => response.status)).toEqual(
-        Array(n).fill(200),
-      );
+      expect(responses.map((response) => response.status)).toEqual(Array(n).fill(200));
       // Each toggle saw a distinct version: none was lost or applied twice.
-      expect(
-        new Set(responses.map((response) => response.body.data.version)).size,
-      ).toBe(n);
+      expect(new Set(responses.map((response) => response.body.data.version)).size).toBe(n);
       const after = (await fetchTask(task.id).expect(200)).body.data;
       expect(after.version).toBe(1 + n);
       expect(after.completed).toBe(n % 2 === 1);
       expect(after.completedAt === null).toBe(!after.completed);
     });
 
-    it("two concurrent toggles leave the task as it was", async () => {
+    it('two concurrent toggles leave the task as it was', async () => {
       const task = await createTask(app, user);
       await Promise.all(
-        [0, 1].map(() =>
-          request(server())
-            .post(`/api/tasks/${task.id}/toggle`)
-            .set(bearer(user))
-            .expect(200),
-        ),
+        [0, 1].map(() => request(server()).post(`/api/tasks/${task.id}/toggle`).set(bearer(user)).expect(200)),
       );
       expect((await fetchTask(task.id)).body.data).toMatchObject({
         completed: false,
@@ -169,14 +140,14 @@ describe("Tasks: If-Match and concurrent writes", () => {
       });
     });
 
-    it("concurrent edits with the same If-Match: exactly one wins, the others get 412", async () => {
+    it('concurrent edits with the same If-Match: exactly one wins, the others get 412', async () => {
       const task = await createTask(app, user);
       const responses = await Promise.all(
         Array.from({ length: 8 }, (_, index) =>
           request(server())
             .patch(`/api/tasks/${task.id}`)
             .set(bearer(user))
-            .set("If-Match", '"1"')
+            .set('If-Match', '"1"')
             .send({ title: `edit ${index}` }),
         ),
       );
@@ -189,83 +160,51 @@ describe("Tasks: If-Match and concurrent writes", () => {
       });
     });
 
-    it("concurrent edits without If-Match are all applied, one version each", async () => {
+    it('concurrent edits without If-Match are all applied, one version each', async () => {
       const task = await createTask(app, user);
       const responses = await Promise.all(
         Array.from({ length: 10 }, (_, index) =>
           request(server())
             .patch(`/api/tasks/${task.id}`)
             .set(bearer(user))
-            .send({ priority: index % 2 ? "high" : "low" }),
+            .send({ priority: index % 2 ? 'high' : 'low' }),
         ),
       );
       expect(responses.every((response) => response.status === 200)).toBe(true);
       expect((await fetchTask(task.id)).body.data.version).toBe(11);
     });
 
-    it("a delete racing updates never resurrects the task and never errors", async () => {
+    it('a delete racing updates never resurrects the task and never errors', async () => {
       for (let round = 0; round < 5; round++) {
         const task = await createTask(app, user);
         const path = `/api/tasks/${task.id}`;
         const racers: Promise<request.Response>[] = [
-          request(server())
-            .patch(path)
-            .set(bearer(user))
-            .send({ title: "racing" }),
+          request(server()).patch(path).set(bearer(user)).send({ title: 'racing' }),
           request(server()).post(`${path}/toggle`).set(bearer(user)),
           request(server()).delete(path).set(bearer(user)),
-          request(server())
-            .put(path)
-            .set(bearer(user))
-            .send({ title: "racing too" }),
+          request(server()).put(path).set(bearer(user)).send({ title: 'racing too' }),
           request(server()).patch(`${path}/complete`).set(bearer(user)),
         ];
-        const statuses = (await Promise.all(racers)).map(
-          (response) => response.status,
-        );
+        const statuses = (await Promise.all(racers)).map((response) => response.status);
         expect(statuses[2]).toBe(204);
-        for (const status of statuses)
-          expect([200, 204, 404]).toContain(status);
+        for (const status of statuses) expect([200, 204, 404]).toContain(status);
         await fetchTask(task.id).expect(404);
       }
     });
 
-    it("keeps meta.total exact under concurrent creates, toggles and deletes", async () => {
+    it('keeps meta.total exact under concurrent creates, toggles and deletes', async () => {
       const owner = await registerUser(app);
-      const made = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          createTask(app, owner, { title: `c${i}` }),
-        ),
-      );
+      const made = await Promise.all(Array.from({ length: 12 }, (_, i) => createTask(app, owner, { title: `c${i}` })));
       await Promise.all([
-        ...made
-          .slice(0, 4)
-          .map((task) =>
-            request(server())
-              .delete(`/api/tasks/${task.id}`)
-              .set(bearer(owner)),
-          ),
-        ...made
-          .slice(4, 9)
-          .map((task) =>
-            request(server())
-              .post(`/api/tasks/${task.id}/toggle`)
-              .set(bearer(owner)),
-          ),
+        ...made.slice(0, 4).map((task) => request(server()).delete(`/api/tasks/${task.id}`).set(bearer(owner))),
+        ...made.slice(4, 9).map((task) => request(server()).post(`/api/tasks/${task.id}/toggle`).set(bearer(owner))),
         ...Array.from({ length: 3 }, () => createTask(app, owner)),
       ]);
       expect((await listPage(app, owner, {})).meta.total).toBe(11);
-      expect(
-        (await listPage(app, owner, { status: "completed" })).meta.total,
-      ).toBe(5);
-      expect(
-        (await listPage(app, owner, { status: "pending" })).meta.total,
-      ).toBe(6);
+      expect((await listPage(app, owner, { status: 'completed' })).meta.total).toBe(5);
+      expect((await listPage(app, owner, { status: 'pending' })).meta.total).toBe(6);
       // The counted totals agree with a count over the rows (a filter forces one).
-      expect(
-        (await listPage(app, owner, { q: "c", status: "completed" })).meta
-          .total,
-      ).toBe(5);
+      expect((await listPage(app, owner, { q: 'c', status: 'completed' })).meta.total).toBe(5);
     });
   });
 });

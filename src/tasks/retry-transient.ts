@@ -1,5 +1,5 @@
 /** SQLSTATEs that mean "this statement lost a race; running it again is safe": deadlock, serialization failure. */
-const TRANSIENT = new Set(["40P01", "40001"]);
+const TRANSIENT = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
 
 /**
@@ -26,5 +26,5 @@ function sqlState(error: unknown): string {
     driverError?: { code?: unknown };
   };
   const value = driverError?.code ?? code;
-  return typeof value === "string" ? value : "";
+  return typeof value === 'string' ? value : '';
 }

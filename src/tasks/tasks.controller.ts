@@ -15,75 +15,45 @@ import {
   Req,
   Res,
   UseGuards,
-} from "@nestjs/common";
-import {
-  ApiBearerAuth,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-} from "@nestjs/swagger";
-import type { Request, Response } from "express";
-import type { AuthUser } from "../common/auth-user.js";
-import { CurrentUser } from "../common/decorators/current-user.decorator.js";
-import { etagOf } from "../common/http/etag.js";
-import { ApiProblems } from "../common/openapi/api-problems.decorator.js";
-import { ValidationProblemException } from "../common/problems/validation-problem.exception.js";
-import { uuidPipe } from "../common/validation/uuid.pipe.js";
-import { CompleteTaskDto } from "./dto/complete-task.dto.js";
-import { CreateTaskDto } from "./dto/create-task.dto.js";
-import { ListTasksQuery } from "./dto/list-tasks.query.js";
-import { ReplaceTaskDto } from "./dto/replace-task.dto.js";
-import {
-  TaskEnvelopeDto,
-  TaskListEnvelopeDto,
-  TaskResponseDto,
-} from "./dto/task-response.dto.js";
-import { UpdateTaskDto } from "./dto/update-task.dto.js";
-import type { Task } from "./task.entity.js";
-import { TaskPreconditionGuard } from "./task-precondition.guard.js";
-import { TasksService } from "./tasks.service.js";
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthUser } from '../common/auth-user.js';
+import { CurrentUser } from '../common/decorators/current-user.decorator.js';
+import { etagOf } from '../common/http/etag.js';
+import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
+import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
+import { uuidPipe } from '../common/validation/uuid.pipe.js';
+import { CompleteTaskDto } from './dto/complete-task.dto.js';
+import { CreateTaskDto } from './dto/create-task.dto.js';
+import { ListTasksQuery } from './dto/list-tasks.query.js';
+import { ReplaceTaskDto } from './dto/replace-task.dto.js';
+import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
+import { UpdateTaskDto } from './dto/update-task.dto.js';
+import type { Task } from './task.entity.js';
+import { TaskPreconditionGuard } from './task-precondition.guard.js';
+import { TasksService } from './tasks.service.js';
 
-const IF_MATCH = {
-  name: "If-Match",
-  required: false,
-  description: "Write only if the task’s ETag matches (`*`: any)",
-};
+const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
 
 /** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
-@ApiTags("tasks")
+@ApiTags('tasks')
 @ApiBearerAuth()
-@Controller("tasks")
+@Controller('tasks')
 export class TasksController {
   constructor(private readonly tasksService: TasksService) {}
 
   @Get()
-  @ApiOperation({
-    summary:
-      "List tasks: filters, sort and keyset cursor (newest first by default)",
-  })
+  @ApiOperation({ summary: 'List tasks: filters, sort and keyset cursor (newest first by default)' })
   @ApiProblems(400, 401, 403)
-  async list(
-    @CurrentUser() caller: AuthUser,
-    @Query() query: ListTasksQuery,
-  ): Promise<TaskListEnvelopeDto> {
-    const { tasks, total, nextCursor } = await this.tasksService.list(
-      caller.id,
-      query,
-    );
-    return {
-      data: tasks.map(toResponse),
-      meta: { total, limit: query.limit, nextCursor },
-    };
+  async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
+    const { tasks, total, nextCursor } = await this.tasksService.list(caller.id, query);
+    return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor } };
   }
 
   @Post()
-  @ApiOperation({ summary: "Create a task" })
-  @ApiHeader({
-    name: "Location",
-    description: "The new task’s URL",
-    required: false,
-  })
+  @ApiOperation({ summary: 'Create a task' })
+  @ApiHeader({ name: 'Location', description: 'The new task’s URL', required: false })
   @ApiProblems(400, 401, 403, 413, 415)
   async create(
     @CurrentUser() caller: AuthUser,
@@ -92,131 +62,104 @@ export class TasksController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
     const task = await this.tasksService.create(caller.id, dto);
-    response.location(
-      `${request.originalUrl.split("?")[0].replace(/\/+$/, "")}/${task.id}`,
-    );
+    response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${task.id}`);
     return withEtag(response, task);
   }
 
-  @Get(":id")
-  @ApiOperation({ summary: "Get a task" })
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a task' })
   @ApiProblems(400, 401, 403, 404)
   async get(
     @CurrentUser() caller: AuthUser,
-    @Param("id", uuidPipe) id: string,
+    @Param('id', uuidPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    return withEtag(
-      response,
-      await this.tasksService.findOwnedOrFail(id, caller.id),
-    );
+    return withEtag(response, await this.tasksService.findOwnedOrFail(id, caller.id));
   }
 
-  @Put(":id")
+  @Put(':id')
   @UseGuards(TaskPreconditionGuard)
-  @ApiOperation({
-    summary:
-      "Replace a task (omitted optional fields return to their defaults)",
-  })
+  @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
   async replace(
     @CurrentUser() caller: AuthUser,
-    @Param("id", uuidPipe) id: string,
+    @Param('id', uuidPipe) id: string,
     @Body() dto: ReplaceTaskDto,
-    @Headers("if-match") ifMatch: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    return withEtag(
-      response,
-      await this.tasksService.replace(id, caller.id, dto, ifMatch),
-    );
+    return withEtag(response, await this.tasksService.replace(id, caller.id, dto, ifMatch));
   }
 
-  @Patch(":id")
+  @Patch(':id')
   @UseGuards(TaskPreconditionGuard)
-  @ApiOperation({ summary: "Change some fields of a task" })
+  @ApiOperation({ summary: 'Change some fields of a task' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
   async update(
     @CurrentUser() caller: AuthUser,
-    @Param("id", uuidPipe) id: string,
+    @Param('id', uuidPipe) id: string,
     @Body() dto: UpdateTaskDto,
-    @Headers("if-match") ifMatch: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
     if (Object.values(dto).every((value) => value === undefined)) {
-      throw ValidationProblemException.of(
-        "body",
-        "must contain at least one writable field",
-      );
+      throw ValidationProblemException.of('body', 'must contain at least one writable field');
     }
-    return withEtag(
-      response,
-      await this.tasksService.update(id, caller.id, dto, ifMatch),
-    );
+    return withEtag(response, await this.tasksService.update(id, caller.id, dto, ifMatch));
   }
 
-  @Delete(":id")
+  @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: "Delete a task" })
+  @ApiOperation({ summary: 'Delete a task' })
   @ApiHeader(IF_MATCH)
-  @ApiNoContentResponse({ description: "Deleted" })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 401, 403, 404, 412)
   async remove(
     @CurrentUser() caller: AuthUser,
-    @Param("id", uuidPipe) id: string,
-    @Headers("if-match") ifMatch: string | undefined,
+    @Param('id', uuidPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     await this.tasksService.remove(id, caller.id, ifMatch);
   }
 
-  @Patch(":id/complete")
+  @Patch(':id/complete')
   @UseGuards(TaskPreconditionGuard)
-  @ApiOperation({
-    summary: "Set `completed` (with a body) or toggle it (without one)",
-  })
+  @ApiOperation({ summary: 'Set `completed` (with a body) or toggle it (without one)' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
   async complete(
     @CurrentUser() caller: AuthUser,
-    @Param("id", uuidPipe) id: string,
+    @Param('id', uuidPipe) id: string,
     @Body() dto: CompleteTaskDto,
-    @Headers("if-match") ifMatch: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
     const task =
       dto.completed === undefined
         ? await this.tasksService.toggle(id, caller.id, ifMatch)
-        : await this.tasksService.setCompleted(
-            id,
-            caller.id,
-            dto.completed,
-            ifMatch,
-          );
+        : await this.tasksService.setCompleted(id, caller.id, dto.completed, ifMatch);
     return withEtag(response, task);
   }
 
-  @Post(":id/toggle")
+  @Post(':id/toggle')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Flip `completed` atomically" })
+  @ApiOperation({ summary: 'Flip `completed` atomically' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412)
   async toggle(
     @CurrentUser() caller: AuthUser,
-    @Param("id", uuidPipe) id: string,
-    @Headers("if-match") ifMatch: string | undefined,
+    @Param('id', uuidPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    return withEtag(
-      response,
-      await this.tasksService.toggle(id, caller.id, ifMatch),
-    );
+    return withEtag(response, await this.tasksService.toggle(id, caller.id, ifMatch));
   }
 }
 
 function withEtag(response: Response, task: Task): TaskEnvelopeDto {
-  response.setHeader("ETag", etagOf(task.version));
+  response.setHeader('ETag', etagOf(task.version));
   return { data: toResponse(task) };
 }
 

@@ -1,29 +1,21 @@
-import {
-  Injectable,
-  NotFoundException,
-  PreconditionFailedException,
-} from "@nestjs/common";
-import { InjectRepository } from "@nestjs/typeorm";
-import { Repository } from "typeorm";
-import {
-  type IfMatch,
-  ifMatchAllows,
-  parseIfMatch,
-} from "../common/http/etag.js";
-import type { CreateTaskDto } from "./dto/create-task.dto.js";
-import type { ListTasksQuery } from "./dto/list-tasks.query.js";
-import type { ReplaceTaskDto } from "./dto/replace-task.dto.js";
-import type { UpdateTaskDto } from "./dto/update-task.dto.js";
-import { cursorKeyOf, decodeCursor, encodeCursor } from "./list/list-cursor.js";
-import { buildListStatement } from "./list/list-statement.js";
-import { SORTS } from "./list/task-sort.js";
-import { TASK_COLUMNS } from "./task-columns.js";
-import { Task } from "./task.entity.js";
-import { retryTransient } from "./retry-transient.js";
-import { TaskPriority } from "./task-priority.js";
+import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import type { CreateTaskDto } from './dto/create-task.dto.js';
+import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
+import type { UpdateTaskDto } from './dto/update-task.dto.js';
+import { cursorKeyOf, decodeCursor, encodeCursor } from './list/list-cursor.js';
+import { buildListStatement } from './list/list-statement.js';
+import { SORTS } from './list/task-sort.js';
+import { retryTransient } from './retry-transient.js';
+import { TASK_COLUMNS } from './task-columns.js';
+import { Task } from './task.entity.js';
+import { TaskPriority } from './task-priority.js';
 
 /** Every write bumps the version and the update time, even when no value changed. */
-const BUMP = "version = version + 1, updated_at = now()";
+const BUMP = 'version = version + 1, updated_at = now()';
 
 /** `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared otherwise. */
 const completedAtFor = (param: string) =>
@@ -44,46 +36,22 @@ type ListRow = Task & { total: string | number; sortKey: unknown };
  */
 @Injectable()
 export class TasksService {
-  constructor(
-    @InjectRepository(Task) private readonly tasks: Repository<Task>,
-  ) {}
+  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
 
   async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
     const { sort, limit } = query;
     const order = query.order ?? SORTS[sort].defaultOrder;
-    const after =
-      query.cursor === undefined
-        ? undefined
-        : decodeCursor(query.cursor, sort, order);
-    const statement = buildListStatement({
-      ownerId,
-      filters: query,
-      sort,
-      order,
-      fetch: limit + 1,
-      after,
-    });
-    const rows: ListRow[] = await this.tasks.query(
-      statement.text,
-      statement.values,
-    );
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort, order);
+    const statement = buildListStatement({ ownerId, filters: query, sort, order, fetch: limit + 1, after });
+    const rows: ListRow[] = await this.tasks.query(statement.text, statement.values);
     const total = Number(rows[0]?.total ?? 0);
     const page = rows.filter((row) => row.id !== null);
     const hasMore = page.length > limit;
     if (hasMore) page.length = limit;
     const last = page.at(-1);
     const nextCursor =
-      hasMore && last
-        ? encodeCursor(sort, order, {
-            key: cursorKeyOf(last.sortKey),
-            id: last.id,
-          })
-        : null;
-    return {
-      tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task),
-      total,
-      nextCursor,
-    };
+      hasMore && last ? encodeCursor(sort, order, { key: cursorKeyOf(last.sortKey), id: last.id }) : null;
+    return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
   }
 
   async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
@@ -108,36 +76,26 @@ export class TasksService {
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<Task> {
-    const rows: Task[] = await this.tasks.query(
-      `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`,
-      [id, ownerId],
-    );
+    const rows: Task[] = await this.tasks.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
+      id,
+      ownerId,
+    ]);
     if (rows.length === 0) throw taskNotFound();
     return rows[0];
   }
 
   /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
-  async assertWritable(
-    id: string,
-    ownerId: string,
-    ifMatchHeader: string | string[] | undefined,
-  ): Promise<void> {
+  async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
     const rows: { version: number }[] = await this.tasks.query(
-      "SELECT version FROM tasks WHERE id = $1 AND user_id = $2",
+      'SELECT version FROM tasks WHERE id = $1 AND user_id = $2',
       [id, ownerId],
     );
     if (rows.length === 0) throw taskNotFound();
-    if (!ifMatchAllows(parseIfMatch(ifMatchHeader), rows[0].version))
-      throw preconditionFailed();
+    if (!ifMatchAllows(parseIfMatch(ifMatchHeader), rows[0].version)) throw preconditionFailed();
   }
 
   /** `PUT`: every writable field; the omitted ones return to their defaults. */
-  replace(
-    id: string,
-    ownerId: string,
-    dto: ReplaceTaskDto,
-    ifMatch?: string | string[],
-  ): Promise<Task> {
+  replace(id: string, ownerId: string, dto: ReplaceTaskDto, ifMatch?: string | string[]): Promise<Task> {
     return this.write(id, ownerId, ifMatch, {
       title: dto.title,
       description: dto.description ?? null,
@@ -149,31 +107,17 @@ export class TasksService {
   }
 
   /** `PATCH`: only the fields given. */
-  update(
-    id: string,
-    ownerId: string,
-    dto: UpdateTaskDto,
-    ifMatch?: string | string[],
-  ): Promise<Task> {
+  update(id: string, ownerId: string, dto: UpdateTaskDto, ifMatch?: string | string[]): Promise<Task> {
     return this.write(id, ownerId, ifMatch, dto);
   }
 
   /** `/complete` with a value: sets it. */
-  setCompleted(
-    id: string,
-    ownerId: string,
-    completed: boolean,
-    ifMatch?: string | string[],
-  ): Promise<Task> {
+  setCompleted(id: string, ownerId: string, completed: boolean, ifMatch?: string | string[]): Promise<Task> {
     return this.write(id, ownerId, ifMatch, { completed });
   }
 
   /** Flips `completed` in one statement, so concurrent toggles never lose one. */
-  toggle(
-    id: string,
-    ownerId: string,
-    ifMatch?: string | string[],
-  ): Promise<Task> {
+  toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<Task> {
     return this.updateWhere(
       id,
       ownerId,
@@ -183,45 +127,36 @@ export class TasksService {
     );
   }
 
-  async remove(
-    id: string,
-    ownerId: string,
-    ifMatch?: string | string[],
-  ): Promise<void> {
+  async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
     const condition = parseIfMatch(ifMatch);
     const [rows] = (await retryTransient(() =>
-      this.tasks.query(
-        `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
-        [id, ownerId, ...versionParams(condition)],
-      ),
+      this.tasks.query(`DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`, [
+        id,
+        ownerId,
+        ...versionParams(condition),
+      ]),
     )) as [{ id: string }[], number];
     if (rows.length === 0) await this.explainMiss(id, ownerId);
   }
 
-  private write(
-    id: string,
-    ownerId: string,
-    ifMatch: string | string[] | undefined,
-    fields: UpdateTaskDto,
-  ) {
+  private write(id: string, ownerId: string, ifMatch: string | string[] | undefined, fields: UpdateTaskDto) {
     const sets: string[] = [];
     const params: unknown[] = [];
     const set = (column: string, value: unknown) => {
       params.push(value);
       sets.push(`${column} = $${params.length + 2}`);
     };
-    if (fields.title !== undefined) set("title", fields.title);
-    if (fields.description !== undefined)
-      set("description", fields.description);
-    if (fields.priority !== undefined) set("priority", fields.priority);
-    if (fields.dueAt !== undefined) set("due_at", toDate(fields.dueAt));
-    if (fields.tags !== undefined) set("tags", fields.tags);
+    if (fields.title !== undefined) set('title', fields.title);
+    if (fields.description !== undefined) set('description', fields.description);
+    if (fields.priority !== undefined) set('priority', fields.priority);
+    if (fields.dueAt !== undefined) set('due_at', toDate(fields.dueAt));
+    if (fields.tags !== undefined) set('tags', fields.tags);
     if (fields.completed !== undefined) {
-      set("completed", fields.completed);
+      set('completed', fields.completed);
       sets.push(completedAtFor(`$${params.length + 2}`));
     }
     sets.push(BUMP);
-    return this.updateWhere(id, ownerId, ifMatch, sets.join(", "), params);
+    return this.updateWhere(id, ownerId, ifMatch, sets.join(', '), params);
   }
 
   private async updateWhere(
@@ -246,10 +181,7 @@ export class TasksService {
 
   /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
   private async explainMiss(id: string, ownerId: string): Promise<never> {
-    const rows: unknown[] = await this.tasks.query(
-      "SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2",
-      [id, ownerId],
-    );
+    const rows: unknown[] = await this.tasks.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
     throw rows.length === 0 ? taskNotFound() : preconditionFailed();
   }
 }
@@ -260,9 +192,7 @@ function toDate(value: string | null | undefined): Date | null {
 }
 
 function versionClause(condition: IfMatch | undefined, index: number): string {
-  return condition && !condition.any
-    ? `AND version = ANY($${index}::int[])`
-    : "";
+  return condition && !condition.any ? `AND version = ANY($${index}::int[])` : '';
 }
 
 function versionParams(condition: IfMatch | undefined): unknown[] {
@@ -270,11 +200,9 @@ function versionParams(condition: IfMatch | undefined): unknown[] {
 }
 
 function taskNotFound(): NotFoundException {
-  return new NotFoundException("Task not found");
+  return new NotFoundException('Task not found');
 }
 
 function preconditionFailed(): PreconditionFailedException {
-  return new PreconditionFailedException(
-    "The task has changed: If-Match does not match its current ETag",
-  );
+  return new PreconditionFailedException('The task has changed: If-Match does not match its current ETag');
 }

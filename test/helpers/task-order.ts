@@ -15,22 +15,17 @@ const keyOf: Record<string, (task: Task) => string | number | null> = {
   title: (task) => (task.title as string).toLowerCase(),
 };
 
-export const DEFAULT_ORDER: Record<string, "asc" | "desc"> = {
-  createdAt: "desc",
-  updatedAt: "desc",
-  dueAt: "asc",
-  priority: "desc",
-  title: "asc",
+export const DEFAULT_ORDER: Record<string, 'asc' | 'desc'> = {
+  createdAt: 'desc',
+  updatedAt: 'desc',
+  dueAt: 'asc',
+  priority: 'desc',
+  title: 'asc',
 };
 
-export function expectedOrder(
-  tasks: Task[],
-  sort: string,
-  order: "asc" | "desc",
-): string[] {
-  const sign = order === "asc" ? 1 : -1;
-  const compare = (a: string | number, b: string | number) =>
-    a < b ? -1 : a > b ? 1 : 0;
+export function expectedOrder(tasks: Task[], sort: string, order: 'asc' | 'desc'): string[] {
+  const sign = order === 'asc' ? 1 : -1;
+  const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
   return [...tasks]
     .sort((a, b) => {
       const ka = keyOf[sort](a);

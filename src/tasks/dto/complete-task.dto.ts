@@ -1,4 +1,4 @@
-import { CompletedField } from "./task-fields.js";
+import { CompletedField } from './task-fields.js';
 
 /** `/complete`: `{ completed }` sets it; no body (or `{}`) toggles. */
 export class CompleteTaskDto {

@@ -1,49 +1,39 @@
-import { ApiPropertyOptional } from "@nestjs/swagger";
-import { Transform } from "class-transformer";
-import {
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from "class-validator";
-import { CodePointLength } from "../../common/validation/code-point-length.decorator.js";
-import { IsTimestamp } from "../../common/validation/is-timestamp.decorator.js";
-import { Trim } from "../../common/validation/trim.transform.js";
-import { SORT_KEYS, type SortKey, type SortOrder } from "../list/task-sort.js";
-import { TaskPriority } from "../task-priority.js";
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
+import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
+import { Trim } from '../../common/validation/trim.transform.js';
+import { SORT_KEYS, type SortKey, type SortOrder } from '../list/task-sort.js';
+import { TaskPriority } from '../task-priority.js';
 
 /** Strict integer parsing: "10abc" or "1e1" is not 10. */
 const toInt = ({ value }: { value: unknown }) =>
-  typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 /** PostgreSQL text cannot hold NUL; such a value is the client's mistake, not a database error. */
 const NO_NUL = /^[^\u0000]*$/;
 
-export const TASK_STATUSES = ["all", "pending", "completed"] as const;
+export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** `GET {base}` query parameters (shared/API.md, "List query parameters"); unknown ones are a 400. */
 export class ListTasksQuery {
-  @ApiPropertyOptional({ enum: TASK_STATUSES, default: "all" })
-  @IsIn(TASK_STATUSES, { message: "must be one of: all, pending, completed" })
-  status: TaskStatus = "all";
+  @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'all' })
+  @IsIn(TASK_STATUSES, { message: 'must be one of: all, pending, completed' })
+  status: TaskStatus = 'all';
 
   /** Case-insensitive substring of the title or description; `%`, `_` and `\` match themselves. */
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @CodePointLength(1, 200)
-  @Matches(NO_NUL, { message: "must not contain NUL characters" })
+  @Matches(NO_NUL, { message: 'must not contain NUL characters' })
   q?: string;
 
-  @ApiPropertyOptional({ enum: TaskPriority, enumName: "TaskPriority" })
+  @ApiPropertyOptional({ enum: TaskPriority, enumName: 'TaskPriority' })
   @IsOptional()
-  @IsEnum(TaskPriority, { message: "must be one of: low, medium, high" })
+  @IsEnum(TaskPriority, { message: 'must be one of: low, medium, high' })
   priority?: TaskPriority;
 
   /** Tasks carrying exactly this tag (trimmed, as tags are stored). */
@@ -52,34 +42,34 @@ export class ListTasksQuery {
   @Trim()
   @IsString()
   @CodePointLength(1, 50)
-  @Matches(NO_NUL, { message: "must not contain NUL characters" })
+  @Matches(NO_NUL, { message: 'must not contain NUL characters' })
   tag?: string;
 
   /** Inclusive upper bound on `dueAt`; excludes tasks without one. */
-  @ApiPropertyOptional({ type: String, format: "date-time" })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsTimestamp()
   dueBefore?: string;
 
   /** Inclusive lower bound on `dueAt`; excludes tasks without one. */
-  @ApiPropertyOptional({ type: String, format: "date-time" })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsTimestamp()
   dueAfter?: string;
 
-  @ApiPropertyOptional({ enum: SORT_KEYS, default: "createdAt" })
-  @IsIn(SORT_KEYS, { message: `must be one of: ${SORT_KEYS.join(", ")}` })
-  sort: SortKey = "createdAt";
+  @ApiPropertyOptional({ enum: SORT_KEYS, default: 'createdAt' })
+  @IsIn(SORT_KEYS, { message: `must be one of: ${SORT_KEYS.join(', ')}` })
+  sort: SortKey = 'createdAt';
 
   /** Default: `desc` for createdAt, updatedAt and priority; `asc` for title and dueAt. */
-  @ApiPropertyOptional({ enum: ["asc", "desc"] })
+  @ApiPropertyOptional({ enum: ['asc', 'desc'] })
   @IsOptional()
-  @IsIn(["asc", "desc"], { message: "must be asc or desc" })
+  @IsIn(['asc', 'desc'], { message: 'must be asc or desc' })
   order?: SortOrder;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @Transform(toInt)
-  @IsInt({ message: "must be an integer" })
+  @IsInt({ message: 'must be an integer' })
   @Min(1)
   @Max(100)
   limit: number = 20;

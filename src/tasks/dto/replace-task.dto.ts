@@ -1,4 +1,4 @@
-import { CreateTaskDto } from "./create-task.dto.js";
+import { CreateTaskDto } from './create-task.dto.js';
 
 /** `PUT`: the full writable task; an omitted optional field returns to its default. */
 export class ReplaceTaskDto extends CreateTaskDto {}

@@ -1,6 +1,6 @@
-import { applyDecorators } from "@nestjs/common";
-import { ApiProperty, ApiPropertyOptional } from "@nestjs/swagger";
-import { Transform } from "class-transformer";
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -9,11 +9,11 @@ import {
   IsOptional,
   IsString,
   ValidateIf,
-} from "class-validator";
-import { CodePointLength } from "../../common/validation/code-point-length.decorator.js";
-import { IsTimestamp } from "../../common/validation/is-timestamp.decorator.js";
-import { Trim } from "../../common/validation/trim.transform.js";
-import { TaskPriority } from "../task-priority.js";
+} from 'class-validator';
+import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
+import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
+import { Trim } from '../../common/validation/trim.transform.js';
+import { TaskPriority } from '../task-priority.js';
 
 /**
  * The rules of each writable task field (shared/API.md, "Tasks"), shared by
@@ -21,18 +21,11 @@ import { TaskPriority } from "../task-priority.js";
  * omitted; only the nullable fields accept `null`.
  */
 const omittable = (required: boolean) =>
-  required
-    ? []
-    : [ValidateIf((_: object, value: unknown) => value !== undefined)];
+  required ? [] : [ValidateIf((_: object, value: unknown) => value !== undefined)];
 
 export const TitleField = (required: boolean) =>
   applyDecorators(
-    ApiProperty({
-      required,
-      minLength: 1,
-      maxLength: 200,
-      example: "Write the quarterly report",
-    }),
+    ApiProperty({ required, minLength: 1, maxLength: 200, example: 'Write the quarterly report' }),
     ...omittable(required),
     Trim(),
     IsString(),
@@ -41,43 +34,25 @@ export const TitleField = (required: boolean) =>
 
 export const DescriptionField = () =>
   applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      nullable: true,
-      maxLength: 2000,
-      example: "Numbers from finance first",
-    }),
+    ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, example: 'Numbers from finance first' }),
     IsOptional(),
     IsString(),
     CodePointLength(0, 2000),
   );
 
 export const CompletedField = () =>
-  applyDecorators(
-    ApiPropertyOptional({ example: false }),
-    ...omittable(false),
-    IsBoolean(),
-  );
+  applyDecorators(ApiPropertyOptional({ example: false }), ...omittable(false), IsBoolean());
 
 export const PriorityField = () =>
   applyDecorators(
-    ApiPropertyOptional({
-      enum: TaskPriority,
-      enumName: "TaskPriority",
-      example: TaskPriority.High,
-    }),
+    ApiPropertyOptional({ enum: TaskPriority, enumName: 'TaskPriority', example: TaskPriority.High }),
     ...omittable(false),
-    IsEnum(TaskPriority, { message: "must be one of: low, medium, high" }),
+    IsEnum(TaskPriority, { message: 'must be one of: low, medium, high' }),
   );
 
 export const DueAtField = () =>
   applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      format: "date-time",
-      nullable: true,
-      example: "2026-12-01T17:00:00.000Z",
-    }),
+    ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-12-01T17:00:00.000Z' }),
     IsOptional(),
     IsTimestamp(),
   );
@@ -85,26 +60,13 @@ export const DueAtField = () =>
 /** Trimmed, exact duplicates removed, then at most 20, each 1 to 50 characters. */
 export const TagsField = () =>
   applyDecorators(
-    ApiPropertyOptional({
-      type: [String],
-      maxItems: 20,
-      example: ["work", "q4"],
-    }),
+    ApiPropertyOptional({ type: [String], maxItems: 20, example: ['work', 'q4'] }),
     ...omittable(false),
     Transform(({ value }: { value: unknown }) =>
-      Array.isArray(value)
-        ? [
-            ...new Set(
-              value.map((tag) => (typeof tag === "string" ? tag.trim() : tag)),
-            ),
-          ]
-        : value,
+      Array.isArray(value) ? [...new Set(value.map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))] : value,
     ),
     IsArray(),
     ArrayMaxSize(20),
-    IsString({ each: true, message: "each tag must be a string" }),
-    CodePointLength(1, 50, {
-      each: true,
-      message: "each tag must be between 1 and 50 characters",
-    }),
+    IsString({ each: true, message: 'each tag must be a string' }),
+    CodePointLength(1, 50, { each: true, message: 'each tag must be between 1 and 50 characters' }),
   );

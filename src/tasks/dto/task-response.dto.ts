@@ -1,21 +1,21 @@
-import { ApiProperty } from "@nestjs/swagger";
-import { TaskPriority } from "../task-priority.js";
+import { ApiProperty } from '@nestjs/swagger';
+import { TaskPriority } from '../task-priority.js';
 
 export class TaskResponseDto {
-  @ApiProperty({ format: "uuid" })
+  @ApiProperty({ format: 'uuid' })
   id!: string;
-  @ApiProperty({ format: "uuid" })
+  @ApiProperty({ format: 'uuid' })
   userId!: string;
   /** @example "Write the quarterly report" */
   title!: string;
   @ApiProperty({ type: String, nullable: true })
   description!: string | null;
   completed!: boolean;
-  @ApiProperty({ type: String, format: "date-time", nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt!: Date | null;
-  @ApiProperty({ enum: TaskPriority, enumName: "TaskPriority" })
+  @ApiProperty({ enum: TaskPriority, enumName: 'TaskPriority' })
   priority!: TaskPriority;
-  @ApiProperty({ type: String, format: "date-time", nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   dueAt!: Date | null;
   /** @example ["work", "q4"] */
   tags!: string[];

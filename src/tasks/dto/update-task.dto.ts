@@ -1,12 +1,5 @@
-import type { TaskPriority } from "../task-priority.js";
-import {
-  CompletedField,
-  DescriptionField,
-  DueAtField,
-  PriorityField,
-  TagsField,
-  TitleField,
-} from "./task-fields.js";
+import type { TaskPriority } from '../task-priority.js';
+import { CompletedField, DescriptionField, DueAtField, PriorityField, TagsField, TitleField } from './task-fields.js';
 
 /** `PATCH`: any non-empty subset of the writable fields; `null` clears `description` or `dueAt`. */
 export class UpdateTaskDto {

@@ -1,9 +1,9 @@
-import type { TaskPriority } from "../task-priority.js";
-import { TASK_COLUMNS } from "../task-columns.js";
-import type { TaskStatus } from "../dto/list-tasks.query.js";
-import type { CursorPosition } from "./list-cursor.js";
-import { containsPattern } from "./search-pattern.js";
-import { SORTS, type SortKey, type SortOrder } from "./task-sort.js";
+import type { TaskPriority } from '../task-priority.js';
+import { TASK_COLUMNS } from '../task-columns.js';
+import type { TaskStatus } from '../dto/list-tasks.query.js';
+import type { CursorPosition } from './list-cursor.js';
+import { containsPattern } from './search-pattern.js';
+import { SORTS, type SortKey, type SortOrder } from './task-sort.js';
 
 export interface ListFilters {
   status: TaskStatus;
@@ -37,7 +37,7 @@ export interface Statement {
  */
 export function buildListStatement(plan: ListPlan): Statement {
   const values: unknown[] = [plan.ownerId];
-  const param = (value: unknown, cast = "") => {
+  const param = (value: unknown, cast = '') => {
     values.push(value);
     return `$${values.length}${cast}`;
   };
@@ -45,16 +45,16 @@ export function buildListStatement(plan: ListPlan): Statement {
   const filters = filterConditions(plan.filters, param);
   const total = onlyStatusFilter(plan.filters)
     ? countedTotal(plan.filters.status)
-    : `(SELECT count(*) FROM tasks WHERE ${filters.join(" AND ")})`;
+    : `(SELECT count(*) FROM tasks WHERE ${filters.join(' AND ')})`;
 
   const spec = SORTS[plan.sort];
   const key = spec.expression(plan.order);
-  const direction = plan.order === "asc" ? "ASC" : "DESC";
+  const direction = plan.order === 'asc' ? 'ASC' : 'DESC';
   const pageConditions = [...filters];
   if (plan.after) {
-    const op = plan.order === "asc" ? ">" : "<";
+    const op = plan.order === 'asc' ? '>' : '<';
     pageConditions.push(
-      `(${key}, id) ${op} (${param(plan.after.key, `::${spec.keyType}`)}, ${param(plan.after.id, "::uuid")})`,
+      `(${key}, id) ${op} (${param(plan.after.key, `::${spec.keyType}`)}, ${param(plan.after.id, '::uuid')})`,
     );
   }
 
@@ -62,7 +62,7 @@ export function buildListStatement(plan: ListPlan): Statement {
   FROM (SELECT ${total} AS total) counted
   LEFT JOIN LATERAL (
     SELECT ${TASK_COLUMNS}, ${key} AS "sortKey" FROM tasks
-     WHERE ${pageConditions.join(" AND ")}
+     WHERE ${pageConditions.join(' AND ')}
      ORDER BY ${key} ${direction}, id ${direction}
      LIMIT ${param(plan.fetch)}
   ) page ON true
@@ -71,25 +71,18 @@ export function buildListStatement(plan: ListPlan): Statement {
 }
 
 /** `$1` is always the owner: every condition list starts by scoping to them. */
-function filterConditions(
-  filters: ListFilters,
-  param: (value: unknown, cast?: string) => string,
-): string[] {
-  const conditions = ["user_id = $1"];
-  if (filters.status === "pending") conditions.push("NOT completed");
-  if (filters.status === "completed") conditions.push("completed");
-  if (filters.priority)
-    conditions.push(`priority = ${param(filters.priority)}`);
-  if (filters.tag !== undefined)
-    conditions.push(`tags @> ARRAY[${param(filters.tag, "::text")}]`);
+function filterConditions(filters: ListFilters, param: (value: unknown, cast?: string) => string): string[] {
+  const conditions = ['user_id = $1'];
+  if (filters.status === 'pending') conditions.push('NOT completed');
+  if (filters.status === 'completed') conditions.push('completed');
+  if (filters.priority) conditions.push(`priority = ${param(filters.priority)}`);
+  if (filters.tag !== undefined) conditions.push(`tags @> ARRAY[${param(filters.tag, '::text')}]`);
   if (filters.q !== undefined) {
     const pattern = param(containsPattern(filters.q));
     conditions.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
   }
-  if (filters.dueAfter)
-    conditions.push(`due_at >= ${param(new Date(filters.dueAfter))}`);
-  if (filters.dueBefore)
-    conditions.push(`due_at <= ${param(new Date(filters.dueBefore))}`);
+  if (filters.dueAfter) conditions.push(`due_at >= ${param(new Date(filters.dueAfter))}`);
+  if (filters.dueBefore) conditions.push(`due_at <= ${param(new Date(filters.dueBefore))}`);
   return conditions;
 }
 
@@ -106,9 +99,9 @@ function onlyStatusFilter(filters: ListFilters): boolean {
 /** The per-user counters of migration TaskListIndexes: exact, and free of a count over the user's rows. */
 function countedTotal(status: TaskStatus): string {
   const column = {
-    all: "total",
-    completed: "completed",
-    pending: "total - completed",
+    all: 'total',
+    completed: 'completed',
+    pending: 'total - completed',
   }[status];
   return `COALESCE((SELECT ${column} FROM task_counts WHERE user_id = $1), 0)`;
 }

@@ -1,15 +1,9 @@
-export const SORT_KEYS = [
-  "createdAt",
-  "updatedAt",
-  "dueAt",
-  "priority",
-  "title",
-] as const;
+export const SORT_KEYS = ['createdAt', 'updatedAt', 'dueAt', 'priority', 'title'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
-export type SortOrder = "asc" | "desc";
+export type SortOrder = 'asc' | 'desc';
 
 /** The SQL type a cursor's key value is checked against and cast to. */
-export type KeyType = "timestamptz" | "smallint" | "text";
+export type KeyType = 'timestamptz' | 'smallint' | 'text';
 
 export interface SortSpec {
   /** The ordering expression; each matches an index of migration TaskListIndexes exactly. */
@@ -25,29 +19,28 @@ export interface SortSpec {
  */
 export const SORTS: Record<SortKey, SortSpec> = {
   createdAt: {
-    expression: () => "created_at",
-    keyType: "timestamptz",
-    defaultOrder: "desc",
+    expression: () => 'created_at',
+    keyType: 'timestamptz',
+    defaultOrder: 'desc',
   },
   updatedAt: {
-    expression: () => "updated_at",
-    keyType: "timestamptz",
-    defaultOrder: "desc",
+    expression: () => 'updated_at',
+    keyType: 'timestamptz',
+    defaultOrder: 'desc',
   },
   dueAt: {
-    expression: (order) =>
-      `COALESCE(due_at, '${order === "asc" ? "" : "-"}infinity'::timestamptz)`,
-    keyType: "timestamptz",
-    defaultOrder: "asc",
+    expression: (order) => `COALESCE(due_at, '${order === 'asc' ? '' : '-'}infinity'::timestamptz)`,
+    keyType: 'timestamptz',
+    defaultOrder: 'asc',
   },
   priority: {
-    expression: () => "priority_rank",
-    keyType: "smallint",
-    defaultOrder: "desc",
+    expression: () => 'priority_rank',
+    keyType: 'smallint',
+    defaultOrder: 'desc',
   },
   title: {
     expression: () => 'lower(title COLLATE "C")',
-    keyType: "text",
-    defaultOrder: "asc",
+    keyType: 'text',
+    defaultOrder: 'asc',
   },
 };
