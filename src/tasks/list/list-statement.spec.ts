@@ -39,10 +39,10 @@ describe(buildListStatement.name, () => {
       }),
     );
     const conditions =
-      'user_id = $1 AND completed AND priority = $2 AND tags @> ARRAY[$3::text] AND (title ILIKE $4 OR description ILIKE $4)';
+      'user_id = $1 AND completed AND priority_rank = $2 AND tags @> ARRAY[$3::text] AND (title ILIKE $4 OR description ILIKE $4)';
     expect(squash(text)).toContain(`(SELECT count(*) FROM tasks WHERE ${conditions})`);
     expect(squash(text)).toContain(`WHERE ${conditions} ORDER BY`);
-    expect(values).toEqual([owner, 'high', 'work', '%50\\%%', 21]);
+    expect(values).toEqual([owner, 3, 'work', '%50\\%%', 21]);
   });
 
   it('binds the due range as instants', () => {
@@ -55,8 +55,15 @@ describe(buildListStatement.name, () => {
         },
       }),
     );
-    expect(squash(text)).toContain('due_at >= $2 AND due_at <= $3');
+    expect(squash(text)).toContain(
+      "COALESCE(due_at, 'infinity'::timestamptz) >= $2 AND COALESCE(due_at, 'infinity'::timestamptz) <= $3",
+    );
     expect(values.slice(1, 3)).toEqual([new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z')]);
+  });
+
+  it('bounds a lone dueAfter on the descending expression, where no due date is -infinity', () => {
+    const { text } = buildListStatement(plan({ filters: { status: 'all', dueAfter: '2026-01-01T00:00:00Z' } }));
+    expect(squash(text)).toContain("COALESCE(due_at, '-infinity'::timestamptz) >= $2");
   });
 
   it('continues after the cursor with a row comparison in the order direction', () => {

@@ -3,7 +3,7 @@ import { TASK_COLUMNS } from '../task-columns.js';
 import type { TaskStatus } from '../dto/list-tasks.query.js';
 import type { CursorPosition } from './list-cursor.js';
 import { containsPattern } from './search-pattern.js';
-import { SORTS, type SortKey, type SortOrder } from './task-sort.js';
+import { PRIORITY_RANK, SORTS, type SortKey, type SortOrder } from './task-sort.js';
 
 export interface ListFilters {
   status: TaskStatus;
@@ -75,14 +75,14 @@ function filterConditions(filters: ListFilters, param: (value: unknown, cast?: s
   const conditions = ['user_id = $1'];
   if (filters.status === 'pending') conditions.push('NOT completed');
   if (filters.status === 'completed') conditions.push('completed');
-  if (filters.priority) conditions.push(`priority = ${param(filters.priority)}`);
+  // The rank, not the name: `tasks_user_priority_idx` then counts the matches without visiting rows.
+  if (filters.priority) conditions.push(`priority_rank = ${param(PRIORITY_RANK[filters.priority])}`);
   if (filters.tag !== undefined) conditions.push(`tags @> ARRAY[${param(filters.tag, '::text')}]`);
   if (filters.q !== undefined) {
     const pattern = param(containsPattern(filters.q));
     conditions.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
   }
-  if (filters.dueAfter) conditions.push(`due_at >= ${param(new Date(filters.dueAfter))}`);
-  if (filters.dueBefore) conditions.push(`due_at <= ${param(new Date(filters.dueBefore))}`);
+  conditions.push(...dueRange(filters, param));
   return conditions;
 }
 
@@ -104,4 +104,21 @@ function countedTotal(status: TaskStatus): string {
     pending: 'total - completed',
   }[status];
   return `COALESCE((SELECT ${column} FROM task_counts WHERE user_id = $1), 0)`;
+}
+
+/**
+ * `dueAfter <= due_at <= dueBefore`, written on the due-date index expressions
+ * so the range is an index bound. A task without `dueAt` is ±infinity there,
+ * which every finite bound excludes, as the contract asks.
+ */
+function dueRange(filters: ListFilters, param: (value: unknown) => string): string[] {
+  if (filters.dueBefore === undefined) {
+    return filters.dueAfter === undefined
+      ? []
+      : [`${SORTS.dueAt.expression('desc')} >= ${param(new Date(filters.dueAfter))}`];
+  }
+  const key = SORTS.dueAt.expression('asc');
+  const range = filters.dueAfter === undefined ? [] : [`${key} >= ${param(new Date(filters.dueAfter))}`];
+  range.push(`${key} <= ${param(new Date(filters.dueBefore))}`);
+  return range;
 }

@@ -1,3 +1,5 @@
+import { TaskPriority } from '../task-priority.js';
+
 export const SORT_KEYS = ['createdAt', 'updatedAt', 'dueAt', 'priority', 'title'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortOrder = 'asc' | 'desc';
@@ -43,4 +45,11 @@ export const SORTS: Record<SortKey, SortSpec> = {
     keyType: 'text',
     defaultOrder: 'asc',
   },
+};
+
+/** Migration TaskListIndexes' generated `priority_rank`. */
+export const PRIORITY_RANK: Record<TaskPriority, number> = {
+  [TaskPriority.Low]: 1,
+  [TaskPriority.Medium]: 2,
+  [TaskPriority.High]: 3,
 };
