@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { MIGRATIONS } from '../../migrations/index.js';
 import type { DataSourceOptions } from 'typeorm';
 
 export interface DatabaseSettings {
@@ -9,15 +9,13 @@ export interface DatabaseSettings {
   statementTimeoutMs: number;
 }
 
-/** `.js` in the build, `.ts` under Jest: one glob serves both. */
-export const MIGRATIONS_GLOB = join(import.meta.dirname, '..', '..', 'migrations', '*.{js,ts}');
 
 /** Options shared by the application and the migration CLI. */
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
-    migrations: [MIGRATIONS_GLOB],
+    migrations: MIGRATIONS,
     migrationsRun: settings.migrationsRun,
     migrationsTransactionMode: 'each',
     synchronize: false,
