@@ -107,6 +107,42 @@ describe('Tasks: If-Match and concurrent writes', () => {
     }
   }
 
+  describe('order of checks on routes with a body: 400 path, 404, 412, then 400 body', () => {
+    const missing = '0b7a3c52-3c7e-4f7e-9a51-1f1f1f1f1f1f';
+    const bodyRoutes: [string, 'put' | 'patch', string, object][] = [
+      ['PUT', 'put', '', { title: '' }],
+      ['PATCH', 'patch', '', { title: 42 }],
+      ['PATCH (empty body)', 'patch', '', {}],
+      ['PATCH /complete', 'patch', '/complete', { completed: 'yes' }],
+    ];
+    for (const [name, method, suffix, badBody] of bodyRoutes) {
+      it(`${name}: 404 before a bad body, 412 before a bad body, then 400`, async () => {
+        const task = await createTask(app, user);
+        const send = (id: string, ifMatch?: string) => {
+          const req = request(server())[method](`/api/tasks/${id}${suffix}`).set(bearer(user));
+          return (ifMatch ? req.set('If-Match', ifMatch) : req).send(badBody);
+        };
+        await send(missing).expect(404);
+        await send(task.id, '"9"').expect(412);
+        const invalid = await send(task.id, '"1"').expect(400);
+        expect(invalid.body.type).toBe('/problems/validation-error');
+        const badId = await send('not-a-uuid').expect(400);
+        expect(badId.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
+        expect((await fetchTask(task.id)).body.data.version).toBe(1);
+      });
+    }
+
+    it("403 comes before all of them under another user's /api/{userId}/tasks", async () => {
+      const other = await registerUser(app);
+      await request(server())
+        .patch(`/api/${other.id}/tasks/${missing}`)
+        .set(bearer(user))
+        .set('If-Match', '"9"')
+        .send({ title: '' })
+        .expect(403);
+    });
+  });
+
   it('a weak tag never matches (strong comparison)', async () => {
     const task = await createTask(app, user);
     await request(server()).post(`/api/tasks/${task.id}/toggle`).set(bearer(user)).set('If-Match', 'W/"1"').expect(412);

@@ -14,7 +14,7 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -31,7 +31,7 @@ import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import type { Task } from './task.entity.js';
-import { TaskPreconditionGuard } from './task-precondition.guard.js';
+import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 import { TasksService } from './tasks.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
@@ -78,7 +78,7 @@ export class TasksController {
   }
 
   @Put(':id')
-  @UseGuards(TaskPreconditionGuard)
+  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
@@ -93,7 +93,7 @@ export class TasksController {
   }
 
   @Patch(':id')
-  @UseGuards(TaskPreconditionGuard)
+  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Change some fields of a task' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
@@ -125,7 +125,7 @@ export class TasksController {
   }
 
   @Patch(':id/complete')
-  @UseGuards(TaskPreconditionGuard)
+  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Set `completed` (with a body) or toggle it (without one)' })
   @ApiHeader(IF_MATCH)
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
