@@ -1,6 +1,4 @@
 import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
@@ -11,7 +9,8 @@ import { buildListStatement } from './list/list-statement.js';
 import { SORTS } from './list/task-sort.js';
 import { retryTransient } from './retry-transient.js';
 import { TASK_COLUMNS } from './task-columns.js';
-import { Task } from './task.entity.js';
+import type { Task } from './task.entity.js';
+import { TaskSql } from './task-sql.js';
 import { TaskPriority } from './task-priority.js';
 
 /** Every write bumps the version and the update time, even when no value changed. */
@@ -36,14 +35,14 @@ type ListRow = Task & { total: string | number; sortKey: unknown };
  */
 @Injectable()
 export class TasksService {
-  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+  constructor(private readonly sql: TaskSql) {}
 
   async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
     const { sort, limit } = query;
     const order = query.order ?? SORTS[sort].defaultOrder;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort, order);
     const statement = buildListStatement({ ownerId, filters: query, sort, order, fetch: limit + 1, after });
-    const rows: ListRow[] = await this.tasks.query(statement.text, statement.values);
+    const rows: ListRow[] = await this.sql.query(statement.text, statement.values);
     const total = Number(rows[0]?.total ?? 0);
     const page = rows.filter((row) => row.id !== null);
     const hasMore = page.length > limit;
@@ -57,7 +56,7 @@ export class TasksService {
   async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
     const completed = dto.completed ?? false;
     const rows: Task[] = await retryTransient(() =>
-      this.tasks.query(
+      this.sql.query(
         `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
        RETURNING ${TASK_COLUMNS}`,
@@ -76,7 +75,7 @@ export class TasksService {
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<Task> {
-    const rows: Task[] = await this.tasks.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
+    const rows: Task[] = await this.sql.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
       id,
       ownerId,
     ]);
@@ -86,7 +85,7 @@ export class TasksService {
 
   /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
   async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
-    const rows: { version: number }[] = await this.tasks.query(
+    const rows: { version: number }[] = await this.sql.query(
       'SELECT version FROM tasks WHERE id = $1 AND user_id = $2',
       [id, ownerId],
     );
@@ -129,13 +128,12 @@ export class TasksService {
 
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
     const condition = parseIfMatch(ifMatch);
-    const [rows] = (await retryTransient(() =>
-      this.tasks.query(`DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`, [
-        id,
-        ownerId,
-        ...versionParams(condition),
-      ]),
-    )) as [{ id: string }[], number];
+    const rows = await retryTransient(() =>
+      this.sql.query<{ id: string }>(
+        `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
+        [id, ownerId, ...versionParams(condition)],
+      ),
+    );
     if (rows.length === 0) await this.explainMiss(id, ownerId);
   }
 
@@ -167,21 +165,21 @@ export class TasksService {
     params: unknown[],
   ): Promise<Task> {
     const condition = parseIfMatch(ifMatch);
-    const [rows] = (await retryTransient(() =>
-      this.tasks.query(
+    const rows = await retryTransient(() =>
+      this.sql.query<Task>(
         `UPDATE tasks SET ${assignments}
         WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
         RETURNING ${TASK_COLUMNS}`,
         [id, ownerId, ...params, ...versionParams(condition)],
       ),
-    )) as [Task[], number];
+    );
     if (rows.length === 0) await this.explainMiss(id, ownerId);
     return rows[0];
   }
 
   /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
   private async explainMiss(id: string, ownerId: string): Promise<never> {
-    const rows: unknown[] = await this.tasks.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
+    const rows: unknown[] = await this.sql.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
     throw rows.length === 0 ? taskNotFound() : preconditionFailed();
   }
 }
