@@ -17,7 +17,7 @@ import { cursorKeyOf } from '../dist/src/tasks/list/list-cursor.js';
 import { InitialSchema1763770000000 } from '../dist/migrations/1763770000000-InitialSchema.js';
 import { TaskListIndexes1763800000000 } from '../dist/migrations/1763800000000-TaskListIndexes.js';
 
-const url = process.env.EXPLAIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/taskwell_bench_4';
+const url = process.env.EXPLAIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/taskwell_explain';
 const reseed = process.argv.includes('--reseed');
 const USERS = 1000;
 const TASKS = 1_000_000;
@@ -63,7 +63,8 @@ if (!seeded) {
          w AS (SELECT ARRAY['report','invoice','meeting','review','deploy','call','email','plan','budget','design',
                              'refactor','lunch','dentist','taxes','garden','groceries','sprint','hiring','audit','launch'] AS words)
     INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags, created_at, updated_at)
-    SELECT CASE WHEN n % 11 = 0 THEN h.id ELSE u.ids[1 + n % ${USERS}] END,
+    -- Consecutive blocks of n per user, so every user gets a mix of the n-derived values.
+    SELECT CASE WHEN n % 11 = 0 THEN h.id ELSE u.ids[1 + (n / 11) % ${USERS}] END,
            w.words[1 + n % 20] || ' ' || w.words[1 + (n / 20) % 20] || ' #' || n,
            CASE WHEN n % 2 = 0 THEN 'notes for ' || w.words[1 + (n / 7) % 20] || ' item ' || md5(n::text) END,
            n % 10 < 3, CASE WHEN n % 10 < 3 THEN ts END,

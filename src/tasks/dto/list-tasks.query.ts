@@ -57,6 +57,10 @@ export class ListTasksQuery {
   @IsTimestamp()
   dueAfter?: string;
 
+  /**
+   * Ties break on `id`. `priority` sorts by rank (high > medium > low); `dueAt` puts tasks without
+   * one last in either order; `title` compares ASCII letters case-insensitively, then byte by byte.
+   */
   @ApiPropertyOptional({ enum: SORT_KEYS, default: 'createdAt' })
   @IsIn(SORT_KEYS, { message: `must be one of: ${SORT_KEYS.join(', ')}` })
   sort: SortKey = 'createdAt';
@@ -74,7 +78,10 @@ export class ListTasksQuery {
   @Max(100)
   limit: number = 20;
 
-  /** `meta.nextCursor` of the previous page, with the same sort and order. */
+  /**
+   * `meta.nextCursor` of the previous page. Opaque; valid only with the same `sort` and `order`
+   * (a 400 otherwise). Filters may change between pages: the cursor is a position, not a snapshot.
+   */
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
