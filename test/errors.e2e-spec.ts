@@ -38,6 +38,15 @@ describe('Errors and cross-cutting headers (e2e)', () => {
     });
   });
 
+  it('answers a NUL character anywhere in the body with a validation problem naming it', async () => {
+    const response = await http()
+      .post('/api/tasks')
+      .set(bearer(user))
+      .send({ title: 'ok', tags: ['fine', 'bad\u0000tag'] })
+      .expect(400);
+    expect(response.body.errors).toEqual([{ field: 'tags.1', message: 'must not contain NUL characters' }]);
+  });
+
   it('answers a body over the limit with 413', async () => {
     const response = await http()
       .post('/api/tasks')

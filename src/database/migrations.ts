@@ -1,4 +1,5 @@
 import { InitialSchema1763770000000 } from '../../migrations/1763770000000-InitialSchema.js';
+import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-TaskListIndexes.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -8,4 +9,4 @@ import { InitialSchema1763770000000 } from '../../migrations/1763770000000-Initi
  * migrations/ is missing here: after `npm run migration:generate`, add the
  * new class.
  */
-export const MIGRATIONS = [InitialSchema1763770000000];
+export const MIGRATIONS = [InitialSchema1763770000000, TaskListIndexes1763800000000];

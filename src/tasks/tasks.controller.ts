@@ -13,7 +13,7 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -31,7 +31,7 @@ import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import type { Task } from './task.entity.js';
-import { TaskPreconditionGuard } from './task-precondition.guard.js';
+import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 import { TasksService } from './tasks.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
@@ -44,11 +44,11 @@ export class TasksController {
   constructor(private readonly tasksService: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List tasks, newest first' })
+  @ApiOperation({ summary: 'List tasks: filters, sort and keyset cursor (newest first by default)' })
   @ApiProblems(400, 401)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
-    const { tasks, total } = await this.tasksService.list(caller.id, query);
-    return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor: null } };
+    const { tasks, total, nextCursor } = await this.tasksService.list(caller.id, query);
+    return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor } };
   }
 
   @Post()
@@ -79,7 +79,7 @@ export class TasksController {
   }
 
   @Put(':id')
-  @UseGuards(TaskPreconditionGuard)
+  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
   @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
@@ -95,7 +95,7 @@ export class TasksController {
   }
 
   @Patch(':id')
-  @UseGuards(TaskPreconditionGuard)
+  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Change some fields of a task' })
   @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
@@ -128,7 +128,7 @@ export class TasksController {
   }
 
   @Patch(':id/complete')
-  @UseGuards(TaskPreconditionGuard)
+  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Set `completed` (with a body) or toggle it (without one)' })
   @ApiBody({ type: CompleteTaskDto, required: false })
   @ApiResponseHeaders('ETag')

@@ -1,17 +1,17 @@
 import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
-import { Task } from './task.entity.js';
+import { cursorKeyOf, decodeCursor, encodeCursor } from './list/list-cursor.js';
+import { buildListStatement } from './list/list-statement.js';
+import { SORTS } from './list/task-sort.js';
+import { retryTransient } from './retry-transient.js';
+import { TASK_COLUMNS } from './task-columns.js';
+import type { Task } from './task.entity.js';
+import { TaskSql } from './task-sql.js';
 import { TaskPriority } from './task-priority.js';
-
-/** Rows come back already shaped as `Task`: no hydration step on the hot paths. */
-const COLUMNS = `id, user_id AS "userId", title, description, completed, completed_at AS "completedAt",
-  priority, due_at AS "dueAt", tags, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** Every write bumps the version and the update time, even when no value changed. */
 const BUMP = 'version = version + 1, updated_at = now()';
@@ -23,7 +23,11 @@ const completedAtFor = (param: string) =>
 export interface TaskPage {
   tasks: Task[];
   total: number;
+  nextCursor: string | null;
 }
+
+/** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
+type ListRow = Task & { total: string | number; sortKey: unknown };
 
 /**
  * The caller's tasks. Every statement filters on the owner, so isolation does
@@ -31,45 +35,47 @@ export interface TaskPage {
  */
 @Injectable()
 export class TasksService {
-  constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
+  constructor(private readonly sql: TaskSql) {}
 
   async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
-    // One round trip: the page and the total, even when the page is empty.
-    const rows: (Task & { total: string })[] = await this.tasks.query(
-      `SELECT page.*, counted.total
-         FROM (SELECT count(*) AS total FROM tasks WHERE user_id = $1) counted
-         LEFT JOIN LATERAL (
-           SELECT ${COLUMNS} FROM tasks WHERE user_id = $1
-           ORDER BY created_at DESC, id DESC LIMIT $2
-         ) page ON true`,
-      [ownerId, query.limit],
-    );
+    const { sort, limit } = query;
+    const order = query.order ?? SORTS[sort].defaultOrder;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort, order);
+    const statement = buildListStatement({ ownerId, filters: query, sort, order, fetch: limit + 1, after });
+    const rows: ListRow[] = await this.sql.query(statement.text, statement.values);
     const total = Number(rows[0]?.total ?? 0);
-    const tasks = rows.filter((row) => row.id !== null).map(({ total: _, ...task }) => task);
-    return { tasks, total };
+    const page = rows.filter((row) => row.id !== null);
+    const hasMore = page.length > limit;
+    if (hasMore) page.length = limit;
+    const last = page.at(-1);
+    const nextCursor =
+      hasMore && last ? encodeCursor(sort, order, { key: cursorKeyOf(last.sortKey), id: last.id }) : null;
+    return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
   }
 
   async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
     const completed = dto.completed ?? false;
-    const rows: Task[] = await this.tasks.query(
-      `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
+    const rows: Task[] = await retryTransient(() =>
+      this.sql.query(
+        `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
-       RETURNING ${COLUMNS}`,
-      [
-        ownerId,
-        dto.title,
-        dto.description ?? null,
-        completed,
-        dto.priority ?? TaskPriority.Medium,
-        toDate(dto.dueAt),
-        dto.tags ?? [],
-      ],
+       RETURNING ${TASK_COLUMNS}`,
+        [
+          ownerId,
+          dto.title,
+          dto.description ?? null,
+          completed,
+          dto.priority ?? TaskPriority.Medium,
+          toDate(dto.dueAt),
+          dto.tags ?? [],
+        ],
+      ),
     );
     return rows[0];
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<Task> {
-    const rows: Task[] = await this.tasks.query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
+    const rows: Task[] = await this.sql.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
       id,
       ownerId,
     ]);
@@ -79,7 +85,7 @@ export class TasksService {
 
   /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
   async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
-    const rows: { version: number }[] = await this.tasks.query(
+    const rows: { version: number }[] = await this.sql.query(
       'SELECT version FROM tasks WHERE id = $1 AND user_id = $2',
       [id, ownerId],
     );
@@ -122,9 +128,11 @@ export class TasksService {
 
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
     const condition = parseIfMatch(ifMatch);
-    const [rows] = await this.tasks.query<[{ id: string }[], number]>(
-      `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
-      [id, ownerId, ...versionParams(condition)],
+    const rows = await retryTransient(() =>
+      this.sql.query<{ id: string }>(
+        `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
+        [id, ownerId, ...versionParams(condition)],
+      ),
     );
     if (rows.length === 0) await this.explainMiss(id, ownerId);
   }
@@ -157,11 +165,13 @@ export class TasksService {
     params: unknown[],
   ): Promise<Task> {
     const condition = parseIfMatch(ifMatch);
-    const [rows] = await this.tasks.query<[Task[], number]>(
-      `UPDATE tasks SET ${assignments}
+    const rows = await retryTransient(() =>
+      this.sql.query<Task>(
+        `UPDATE tasks SET ${assignments}
         WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
-        RETURNING ${COLUMNS}`,
-      [id, ownerId, ...params, ...versionParams(condition)],
+        RETURNING ${TASK_COLUMNS}`,
+        [id, ownerId, ...params, ...versionParams(condition)],
+      ),
     );
     if (rows.length === 0) await this.explainMiss(id, ownerId);
     return rows[0];
@@ -169,7 +179,7 @@ export class TasksService {
 
   /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
   private async explainMiss(id: string, ownerId: string): Promise<never> {
-    const rows: unknown[] = await this.tasks.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
+    const rows: unknown[] = await this.sql.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
     throw rows.length === 0 ? taskNotFound() : preconditionFailed();
   }
 }

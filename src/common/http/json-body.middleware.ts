@@ -18,6 +18,9 @@ export function jsonBody(limit: string): RequestHandler {
       if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
         return next(ValidationProblemException.of('body', 'must be a JSON object'));
       }
+      const nulAt = body === undefined ? undefined : findNul(body, '');
+      if (nulAt !== undefined)
+        return next(ValidationProblemException.of(nulAt || 'body', 'must not contain NUL characters'));
       next();
     });
 }
@@ -39,4 +42,21 @@ function translate(error: unknown): Error {
     default:
       return error instanceof Error ? error : new InternalServerErrorException();
   }
+}
+
+/**
+ * The path of the first string (or key) holding a NUL character: PostgreSQL
+ * text cannot store one, so it is the client's mistake, answered as such
+ * here for every route rather than as a database error.
+ */
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return itemPath;
+    const found = findNul(item, itemPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

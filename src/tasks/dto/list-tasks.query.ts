@@ -1,12 +1,77 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
+import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
+import { Trim } from '../../common/validation/trim.transform.js';
+import { SORT_KEYS, type SortKey, type SortOrder } from '../list/task-sort.js';
+import { TaskPriority } from '../task-priority.js';
 
 /** Strict integer parsing: "10abc" or "1e1" is not 10. */
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
+/** PostgreSQL text cannot hold NUL; such a value is the client's mistake, not a database error. */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const NO_NUL = /^[^\u0000]*$/;
+
+export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** `GET {base}` query parameters (shared/API.md, "List query parameters"); unknown ones are a 400. */
 export class ListTasksQuery {
+  @ApiPropertyOptional({ enum: TASK_STATUSES, enumName: 'TaskStatusFilter', default: 'all' })
+  @IsIn(TASK_STATUSES, { message: 'must be one of: all, pending, completed' })
+  status: TaskStatus = 'all';
+
+  /** Case-insensitive substring of the title or description; `%`, `_` and `\` match themselves. */
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @CodePointLength(1, 200)
+  @Matches(NO_NUL, { message: 'must not contain NUL characters' })
+  q?: string;
+
+  @ApiPropertyOptional({ enum: TaskPriority, enumName: 'TaskPriority' })
+  @IsOptional()
+  @IsEnum(TaskPriority, { message: 'must be one of: low, medium, high' })
+  priority?: TaskPriority;
+
+  /** Tasks carrying exactly this tag (trimmed, as tags are stored). */
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @CodePointLength(1, 50)
+  @Matches(NO_NUL, { message: 'must not contain NUL characters' })
+  tag?: string;
+
+  /** Inclusive upper bound on `dueAt`; excludes tasks without one. */
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @IsTimestamp()
+  dueBefore?: string;
+
+  /** Inclusive lower bound on `dueAt`; excludes tasks without one. */
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @IsTimestamp()
+  dueAfter?: string;
+
+  /**
+   * Ties break on `id`. `priority` sorts by rank (high > medium > low); `dueAt` puts tasks without
+   * one last in either order; `title` compares ASCII letters case-insensitively, then byte by byte.
+   */
+  @ApiPropertyOptional({ enum: SORT_KEYS, enumName: 'TaskSort', default: 'createdAt' })
+  @IsIn(SORT_KEYS, { message: `must be one of: ${SORT_KEYS.join(', ')}` })
+  sort: SortKey = 'createdAt';
+
+  /** Default: `desc` for createdAt, updatedAt and priority; `asc` for title and dueAt. */
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], enumName: 'SortOrder' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'], { message: 'must be asc or desc' })
+  order?: SortOrder;
+
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @Transform(toInt)
   @IsInt({ message: 'must be an integer' })
@@ -14,10 +79,13 @@ export class ListTasksQuery {
   @Max(100)
   limit: number = 20;
 
-  /** The `meta.nextCursor` of the previous page. */
-  @ApiPropertyOptional({ maxLength: 512 })
+  /**
+   * `meta.nextCursor` of the previous page. Opaque; valid only with the same `sort` and `order`
+   * (a 400 otherwise). Filters may change between pages: the cursor is a position, not a snapshot.
+   */
+  @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(1024)
   cursor?: string;
 }

@@ -1,0 +1,205 @@
+// The repository's own load benchmark (issue 4):
+//
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/taskwell_bench npm run bench
+//   BENCH_URL=http://127.0.0.1:3000 npm run bench        (a service that is already running)
+//
+// Without BENCH_URL it starts the built service in production mode on
+// BENCH_PORT (3100) against BENCH_DATABASE_URL (emptied first: use a
+// dedicated database), with a pool of 10 and LOG_LEVEL=warn, and stops it at
+// the end. Then it seeds through the API (USERS users × TASKS_PER_USER tasks
+// plus one user with HEAVY_TASKS), and drives load with autocannon:
+//   mixed        55% list, 10% pending-by-due list, 15% get, 10% create, 5% patch, 5% toggle
+//   heavy-first  the heavy user's first page (limit=50)
+//   heavy-deep   the page after 20 pages of 50
+// Prints one line per run and a Markdown table. Same workload as the shared
+// wrk harness (../shared/bench), without needing wrk.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const env = process.env;
+const USERS = Number(env.USERS ?? 50);
+const TASKS_PER_USER = Number(env.TASKS_PER_USER ?? 200);
+const HEAVY_TASKS = Number(env.HEAVY_TASKS ?? 10000);
+const DURATION = Number(env.DURATION ?? 20);
+const HEAVY_DURATION = Number(env.HEAVY_DURATION ?? 10);
+const CONNECTIONS = (env.CONNECTIONS ?? '100,10').split(',').map(Number);
+const PASSWORD = 'bench-Password-1234';
+
+let server;
+const base = env.BENCH_URL ?? (await startService());
+try {
+  const { users, heavy, deepCursor } = await seed();
+  const rows = [];
+  for (const connections of CONNECTIONS) {
+    rows.push(await run('mixed', connections, DURATION, mixedRequest(users)));
+  }
+  const heavyHeaders = { authorization: `Bearer ${heavy.token}` };
+  for (const [name, path] of [
+    ['heavy-first', '/api/tasks?limit=50'],
+    ['heavy-deep', `/api/tasks?limit=50&cursor=${deepCursor}`],
+  ]) {
+    rows.push(await run(name, CONNECTIONS[0], HEAVY_DURATION, () => ({ method: 'GET', path, headers: heavyHeaders })));
+  }
+  console.log('\n| run | conns | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+} finally {
+  server?.kill('SIGTERM');
+}
+
+async function startService() {
+  const url = env.BENCH_DATABASE_URL;
+  if (!url) throw new Error('Set BENCH_URL (a running service) or BENCH_DATABASE_URL (a database to empty and use)');
+  await resetDatabase(url);
+  const port = env.BENCH_PORT ?? '3100';
+  server = spawn(process.execPath, ['dist/src/main.js'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...env,
+      NODE_ENV: 'production',
+      PORT: port,
+      DATABASE_URL: url,
+      DB_POOL_SIZE: '10',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      JWT_ACCESS_TTL: '3600',
+    },
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(`${origin}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return origin;
+    await sleep(300);
+  }
+  throw new Error('the service did not become ready');
+}
+
+async function resetDatabase(url) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+}
+
+async function api(method, path, token, body) {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: body && JSON.stringify(body),
+    });
+    if ((response.status === 429 || response.status >= 500) && attempt < 5) {
+      await sleep(1000 * Number(response.headers.get('retry-after') ?? 1));
+      continue;
+    }
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? undefined : response.json();
+  }
+}
+
+async function register() {
+  const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
+  const { data } = await api('POST', '/api/auth/register', undefined, { email, password: PASSWORD });
+  return { token: data.tokens.accessToken, ids: [] };
+}
+
+/** A task like the shared harness's: ~70% due, ~30% completed, half described, 0-3 tags. */
+function taskBody(n) {
+  const body = { title: `Task ${n} ${randomBytes(3).toString('hex')}`, priority: ['low', 'medium', 'high'][n % 3] };
+  if (Math.random() < 0.7) body.dueAt = new Date(Date.now() + Math.random() * 90 * 86400e3).toISOString();
+  if (Math.random() < 0.3) body.completed = true;
+  if (Math.random() < 0.5) body.description = `Details of task ${n}`;
+  body.tags = ['work', 'home', 'urgent'].slice(0, n % 4);
+  return body;
+}
+
+async function inParallel(jobs, width) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) await jobs[next++]();
+    }),
+  );
+}
+
+async function seed() {
+  const started = Date.now();
+  const users = [];
+  await inParallel(
+    Array.from({ length: USERS }, () => async () => users.push(await register())),
+    4,
+  );
+  const heavy = await register();
+  const jobs = [];
+  for (const user of users) {
+    for (let n = 0; n < TASKS_PER_USER; n++) {
+      jobs.push(async () => user.ids.push((await api('POST', '/api/tasks', user.token, taskBody(n))).data.id));
+    }
+  }
+  // Interleaved with the others, so the heavy user's rows are spread over the table.
+  for (let n = 0; n < HEAVY_TASKS; n++) {
+    jobs.splice(Math.floor(Math.random() * jobs.length), 0, () => api('POST', '/api/tasks', heavy.token, taskBody(n)));
+  }
+  await inParallel(jobs, 32);
+  let cursor;
+  for (let page = 0; page < 20; page++) {
+    const query = cursor ? `&cursor=${cursor}` : '';
+    cursor = (await api('GET', `/api/tasks?limit=50${query}`, heavy.token)).meta.nextCursor;
+  }
+  console.log(
+    `seeded ${USERS} users × ${TASKS_PER_USER} + ${HEAVY_TASKS} tasks in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return { users, heavy, deepCursor: cursor };
+}
+
+function mixedRequest(users) {
+  const pick = (list) => list[Math.floor(Math.random() * list.length)];
+  return () => {
+    const user = pick(users);
+    const headers = { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' };
+    const r = Math.random() * 100;
+    if (r < 55) return { method: 'GET', path: '/api/tasks?limit=20', headers };
+    if (r < 65) return { method: 'GET', path: '/api/tasks?limit=20&status=pending&sort=dueAt&order=asc', headers };
+    const id = pick(user.ids);
+    if (r < 80) return { method: 'GET', path: `/api/tasks/${id}`, headers };
+    if (r < 90) {
+      const body = JSON.stringify({ title: `Bench ${Date.now()}`, priority: 'high', tags: ['bench'] });
+      return { method: 'POST', path: '/api/tasks', headers, body };
+    }
+    if (r < 95)
+      return { method: 'PATCH', path: `/api/tasks/${id}`, headers, body: JSON.stringify({ title: `Edited ${r}` }) };
+    return { method: 'POST', path: `/api/tasks/${id}/toggle`, headers };
+  };
+}
+
+async function run(name, connections, duration, next) {
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration,
+    requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
+  });
+  const row = {
+    name,
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+  console.log(JSON.stringify(row));
+  return row;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,134 @@
+import type { TaskPriority } from '../task-priority.js';
+import { TASK_COLUMNS } from '../task-columns.js';
+import type { TaskStatus } from '../dto/list-tasks.query.js';
+import type { CursorPosition } from './list-cursor.js';
+import { containsPattern } from './search-pattern.js';
+import { PRIORITY_RANK, SORTS, type SortKey, type SortOrder } from './task-sort.js';
+
+export interface ListFilters {
+  status: TaskStatus;
+  q?: string;
+  priority?: TaskPriority;
+  tag?: string;
+  dueBefore?: string;
+  dueAfter?: string;
+}
+
+export interface ListPlan {
+  ownerId: string;
+  filters: ListFilters;
+  sort: SortKey;
+  order: SortOrder;
+  /** Rows to fetch: one more than the page, to know whether another page follows. */
+  fetch: number;
+  after?: CursorPosition;
+}
+
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * One statement per page: the total and the page, even when the page is
+ * empty. Keyset paging: rows after `(key, id)` of the previous page's last
+ * row, so pages stay correct while tasks come and go, and a deep page costs
+ * what the first does.
+ */
+export function buildListStatement(plan: ListPlan): Statement {
+  const values: unknown[] = [plan.ownerId];
+  const param = (value: unknown, cast = '') => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+
+  const filters = filterConditions(plan.filters, param);
+  const total = onlyStatusFilter(plan.filters)
+    ? countedTotal(plan.filters.status)
+    : `(SELECT count(*) FROM tasks WHERE ${filters.join(' AND ')})`;
+
+  const spec = SORTS[plan.sort];
+  const key = spec.expression(plan.order);
+  const direction = plan.order === 'asc' ? 'ASC' : 'DESC';
+  const pageConditions = [...filters];
+  if (plan.after) {
+    const op = plan.order === 'asc' ? '>' : '<';
+    pageConditions.push(
+      `(${key}, id) ${op} (${param(plan.after.key, `::${spec.keyType}`)}, ${param(plan.after.id, '::uuid')})`,
+    );
+  }
+
+  const text = `SELECT page.*, counted.total
+  FROM (SELECT ${total} AS total) counted
+  LEFT JOIN LATERAL (
+    SELECT ${TASK_COLUMNS}, ${key} AS "sortKey" FROM tasks
+     WHERE ${pageConditions.join(' AND ')}
+     ORDER BY ${key} ${direction}, id ${direction}
+     LIMIT ${limitOf(plan.fetch)}
+  ) page ON true
+ ORDER BY page."sortKey" ${direction}, page.id ${direction}`;
+  return { text, values };
+}
+
+/** `$1` is always the owner: every condition list starts by scoping to them. */
+function filterConditions(filters: ListFilters, param: (value: unknown, cast?: string) => string): string[] {
+  const conditions = ['user_id = $1'];
+  if (filters.status === 'pending') conditions.push('NOT completed');
+  if (filters.status === 'completed') conditions.push('completed');
+  // The rank, not the name: `tasks_user_priority_idx` then counts the matches without visiting rows.
+  if (filters.priority) conditions.push(`priority_rank = ${param(PRIORITY_RANK[filters.priority])}`);
+  if (filters.tag !== undefined) conditions.push(`tags @> ARRAY[${param(filters.tag, '::text')}]`);
+  if (filters.q !== undefined) {
+    const pattern = param(containsPattern(filters.q));
+    conditions.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
+  }
+  conditions.push(...dueRange(filters, param));
+  return conditions;
+}
+
+function onlyStatusFilter(filters: ListFilters): boolean {
+  return (
+    filters.q === undefined &&
+    filters.priority === undefined &&
+    filters.tag === undefined &&
+    filters.dueBefore === undefined &&
+    filters.dueAfter === undefined
+  );
+}
+
+/** The per-user counters of migration TaskListIndexes: exact, and free of a count over the user's rows. */
+function countedTotal(status: TaskStatus): string {
+  const column = {
+    all: 'total',
+    completed: 'completed',
+    pending: 'total - completed',
+  }[status];
+  return `COALESCE((SELECT ${column} FROM task_counts WHERE user_id = $1), 0)`;
+}
+
+/**
+ * `dueAfter <= due_at <= dueBefore`, written on the due-date index expressions
+ * so the range is an index bound. A task without `dueAt` is ±infinity there,
+ * which every finite bound excludes, as the contract asks.
+ */
+function dueRange(filters: ListFilters, param: (value: unknown) => string): string[] {
+  if (filters.dueBefore === undefined) {
+    return filters.dueAfter === undefined
+      ? []
+      : [`${SORTS.dueAt.expression('desc')} >= ${param(new Date(filters.dueAfter))}`];
+  }
+  const key = SORTS.dueAt.expression('asc');
+  const range = filters.dueAfter === undefined ? [] : [`${key} >= ${param(new Date(filters.dueAfter))}`];
+  range.push(`${key} <= ${param(new Date(filters.dueBefore))}`);
+  return range;
+}
+
+/**
+ * The page size goes into the text, not a parameter: a prepared statement's
+ * generic plan would otherwise guess the limit, and could trade the ordered
+ * index scan for a sort of every match. It is a validated integer.
+ */
+function limitOf(fetch: number): number {
+  if (!Number.isInteger(fetch) || fetch < 1 || fetch > 1000) throw new RangeError(`Bad page size: ${fetch}`);
+  return fetch;
+}

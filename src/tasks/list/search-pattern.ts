@@ -1,0 +1,7 @@
+/**
+ * A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` (the
+ * default escape character) standing for themselves (shared/API.md, "Search").
+ */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Runs the tasks' SQL straight on the driver's pool, as named prepared
+ * statements. The task routes are the hot paths: TypeORM's `query()` builds a
+ * QueryRunner per call, and an unnamed statement is parsed and planned on
+ * every call (planning the list statement costs more than running it). Rows
+ * come back as plain objects shaped by the SQL's column aliases.
+ *
+ * Statement names are unique per connection: the embedded engine serves all
+ * its connections from one session, where a name reused by a second
+ * connection would collide.
+ */
+@Injectable()
+export class TaskSql {
+  private readonly pool: Pool;
+  private readonly names = new Map<string, number>();
+  private readonly clientTags = new WeakMap<PoolClient, string>();
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  async query<T>(text: string, values: unknown[]): Promise<T[]> {
+    const client = await this.pool.connect();
+    try {
+      const result = await client.query({ name: this.nameOf(client, text), text, values });
+      return result.rows as T[];
+    } finally {
+      client.release();
+    }
+  }
+
+  private nameOf(client: PoolClient, text: string): string {
+    let tag = this.clientTags.get(client);
+    if (tag === undefined) {
+      tag = randomBytes(4).toString('hex');
+      this.clientTags.set(client, tag);
+    }
+    let index = this.names.get(text);
+    if (index === undefined) {
+      index = this.names.size;
+      this.names.set(text, index);
+    }
+    return `tw_${tag}_${index}`;
+  }
+}
