@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/problems/database-unavailable.js';
 
 /**
  * Runs the tasks' SQL straight on the driver's pool, as named prepared
@@ -27,11 +28,22 @@ export class TaskSql {
 
   async query<T>(text: string, values: unknown[]): Promise<T[]> {
     const client = await this.pool.connect();
+    // While checked out, a client has no listener of the pool's: a connection lost between
+    // queries would be an unhandled 'error' event, which ends the process (as TypeORM's
+    // QueryRunner does, listen while the client is ours).
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       const result = await client.query({ name: this.nameOf(client, text), text, values });
       return result.rows as T[];
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) lost ??= error as Error;
+      throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection leaves the pool rather than serve the next request.
+      client.release(lost);
     }
   }
 
