@@ -179,8 +179,8 @@ export class TasksService {
 
   /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
   private async explainMiss(id: string, ownerId: string): Promise<never> {
-    const rows: unknown[] = await this.sql.query('SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2', [id, ownerId]);
-    throw rows.length === 0 ? taskNotFound() : preconditionFailed();
+    await this.assertWritable(id, ownerId, undefined);
+    throw preconditionFailed();
   }
 }
 
