@@ -36,15 +36,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<Request>();
     const response = ctx.getResponse<Response>();
     const problem = this.toProblem(exception, request, response);
-    // Through the application logger, so the line carries the request id. An
-    // outage answers many requests with 503: one short warning each, no stack.
+    // With the request id, like the request's own line. An outage answers
+    // many requests with 503: one short warning each, no stack.
+    const reqId = problem.requestId;
     if (problem.status === 503 && !(exception instanceof HttpException)) {
       this.logger.warn(
-        { reason: exception instanceof Error ? exception.message : String(exception) },
+        { reqId, reason: exception instanceof Error ? exception.message : String(exception) },
         'Database unavailable',
       );
     } else if (problem.status >= 500) {
-      this.logger.error({ err: exception }, 'Unhandled error');
+      this.logger.error({ reqId, err: exception }, 'Unhandled error');
     }
     if (response.headersSent) return;
     const adapter = this.adapterHost.httpAdapter;
