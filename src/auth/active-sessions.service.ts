@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 
 /** Entries kept at most; past it the oldest go first (Map keeps insertion order). */
@@ -24,7 +25,7 @@ interface Entry {
  * forgotten), those made by another instance within that bound.
  */
 @Injectable()
-export class ActiveSessions {
+export class ActiveSessions implements SessionCheck {
   private readonly entries = new Map<string, Entry>();
   private readonly ttlMs: number;
 

@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthGuard } from '../common/guards/jwt-auth.guard.js';
+import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 import { jwtConfig } from '../config/jwt.config.js';
 import { UsersModule } from '../users/users.module.js';
@@ -51,6 +52,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     AccountService,
     SessionsService,
     ActiveSessions,
+    { provide: SessionCheck, useExisting: ActiveSessions },
     PasswordHasher,
     JwtStrategy,
     // Every route requires a token unless marked @Public().

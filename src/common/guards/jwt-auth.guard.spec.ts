@@ -1,9 +1,14 @@
-import { describe, expect, it } from '@jest/globals';
-import { Controller, Get } from '@nestjs/common';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { Controller, Get, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { JwtService } from '@nestjs/jwt';
+import passport from 'passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { AuthUser } from '../auth-user.js';
 import { Public } from '../decorators/public.decorator.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import type { SessionCheck } from './session-check.js';
 
 @Controller()
 class SampleController {
@@ -22,21 +27,61 @@ class PublicController {
   anything(): void {}
 }
 
-function contextFor(controller: new () => object, handler: string) {
+const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes';
+
+/** Sessions held in memory: the auth module's implementation asks the database. */
+class LiveSessions implements SessionCheck {
+  readonly live = new Set<string>();
+  asked = 0;
+  isActive(sessionId: string): Promise<boolean> {
+    this.asked++;
+    return Promise.resolve(this.live.has(sessionId));
+  }
+}
+
+function contextFor(controller: new () => object, handler: string, authorization?: string) {
   const headers: Record<string, string> = {};
   const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
-  const request = { headers: {} };
+  const request: { headers: Record<string, string>; user?: AuthUser } = {
+    headers: authorization === undefined ? {} : { authorization },
+  };
   const context = new ExecutionContextHost(
     [request, response, () => undefined],
     controller,
     (controller.prototype as Record<string, () => void>)[handler],
   );
   context.setType('http');
-  return { context, headers };
+  return { context, headers, request };
 }
 
 describe(JwtAuthGuard.name, () => {
-  const guard = new JwtAuthGuard(new Reflector());
+  let sessions: LiveSessions;
+  let guard: JwtAuthGuard;
+  let verifications: number;
+  const tokens = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 600 } });
+
+  beforeEach(() => {
+    sessions = new LiveSessions();
+    verifications = 0;
+    // The real strategy class, with a verify callback that, like ours, asks the session.
+    passport.use(
+      'jwt',
+      new Strategy(
+        { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: SECRET, algorithms: ['HS256'] },
+        (claims: { sub: string; sid: string; exp: number }, done: (error: null, user: AuthUser | false) => void) => {
+          verifications++;
+          void sessions
+            .isActive(claims.sid)
+            .then((active) =>
+              done(null, active ? { id: claims.sub, sessionId: claims.sid, expiresAt: claims.exp } : false),
+            );
+        },
+      ),
+    );
+    guard = new JwtAuthGuard(new Reflector(), sessions);
+  });
+
+  const bearer = (sid: string) => `Bearer ${tokens.sign({ sub: 'user-1', sid })}`;
 
   it('lets a @Public() handler through without a token', async () => {
     await expect(guard.canActivate(contextFor(SampleController, 'open').context)).resolves.toBe(true);
@@ -48,7 +93,46 @@ describe(JwtAuthGuard.name, () => {
 
   it('fails closed on a route without the decorator, marking the response no-store', async () => {
     const { context, headers } = contextFor(SampleController, 'closed');
-    await expect(guard.canActivate(context)).rejects.toThrow();
+    await expect(guard.canActivate(context)).rejects.toThrow(UnauthorizedException);
     expect(headers['Cache-Control']).toBe('no-store');
+  });
+
+  it('verifies a token once, then recognises it while its session lives', async () => {
+    sessions.live.add('session-1');
+    const authorization = bearer('session-1');
+    const first = contextFor(SampleController, 'closed', authorization);
+    const second = contextFor(SampleController, 'closed', authorization);
+
+    await expect(guard.canActivate(first.context)).resolves.toBe(true);
+    await expect(guard.canActivate(second.context)).resolves.toBe(true);
+
+    expect(verifications).toBe(1);
+    expect(sessions.asked).toBe(2);
+    expect(second.request.user).toEqual(first.request.user);
+    expect(second.request.user).toMatchObject({ id: 'user-1', sessionId: 'session-1' });
+    expect(second.headers['Cache-Control']).toBe('no-store');
+  });
+
+  it('refuses a verified token once its session has ended', async () => {
+    sessions.live.add('session-1');
+    const authorization = bearer('session-1');
+    await guard.canActivate(contextFor(SampleController, 'closed', authorization).context);
+    sessions.live.delete('session-1');
+
+    await expect(guard.canActivate(contextFor(SampleController, 'closed', authorization).context)).rejects.toThrow(
+      UnauthorizedException,
+    );
+    expect(verifications).toBe(2);
+  });
+
+  it('verifies an altered copy of a known token in full, and refuses it', async () => {
+    sessions.live.add('session-1');
+    const authorization = bearer('session-1');
+    await guard.canActivate(contextFor(SampleController, 'closed', authorization).context);
+    const last = authorization.at(-1) === 'A' ? 'B' : 'A';
+
+    await expect(
+      guard.canActivate(contextFor(SampleController, 'closed', authorization.slice(0, -1) + last).context),
+    ).rejects.toThrow(UnauthorizedException);
   });
 });
