@@ -4,13 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/problems/database-unavailable.js';
+import { TASK_ROW_TYPES } from './task-row-types.js';
 
 /**
  * Runs the tasks' SQL straight on the driver's pool, as named prepared
  * statements. The task routes are the hot paths: TypeORM's `query()` builds a
  * QueryRunner per call, and an unnamed statement is parsed and planned on
  * every call (planning the list statement costs more than running it). Rows
- * come back as plain objects shaped by the SQL's column aliases.
+ * come back as plain objects shaped by the SQL's column aliases, with
+ * timestamps as ISO 8601 strings.
  *
  * Statement names are unique per connection: the embedded engine serves all
  * its connections from one session, where a name reused by a second
@@ -35,7 +37,7 @@ export class TaskSql {
     const onError = (error: Error) => (lost = error);
     client.on('error', onError);
     try {
-      const result = await client.query({ name: this.nameOf(client, text), text, values });
+      const result = await client.query({ name: this.nameOf(client, text), text, values, types: TASK_ROW_TYPES });
       return result.rows as T[];
     } catch (error) {
       if (isDatabaseUnavailable(error)) lost ??= error as Error;

@@ -30,7 +30,7 @@ import { ListTasksQuery } from './dto/list-tasks.query.js';
 import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
-import type { Task } from './task.entity.js';
+import type { TaskRow } from './task-columns.js';
 import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 import { TasksService } from './tasks.service.js';
 
@@ -164,12 +164,12 @@ export class TasksController {
   }
 }
 
-function withEtag(response: Response, task: Task): TaskEnvelopeDto {
+function withEtag(response: Response, task: TaskRow): TaskEnvelopeDto {
   response.setHeader('ETag', etagOf(task.version));
   return { data: toResponse(task) };
 }
 
-function toResponse(task: Task): TaskResponseDto {
+function toResponse(task: TaskRow): TaskResponseDto {
   return {
     id: task.id,
     userId: task.userId,

@@ -35,7 +35,7 @@ describe(TasksService.name, () => {
         version: 1,
         completed: true,
       });
-      expect(task.completedAt).toBeInstanceOf(Date);
+      expect(task.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     });
   });
 

@@ -4,12 +4,11 @@ import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
-import { cursorKeyOf, decodeCursor, encodeCursor } from './list/list-cursor.js';
+import { decodeCursor, encodeCursor } from './list/list-cursor.js';
 import { buildListStatement } from './list/list-statement.js';
 import { SORTS } from './list/task-sort.js';
 import { retryTransient } from './retry-transient.js';
-import { TASK_COLUMNS } from './task-columns.js';
-import type { Task } from './task.entity.js';
+import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
 import { TaskSql } from './task-sql.js';
 import { TaskPriority } from './task-priority.js';
 
@@ -21,13 +20,13 @@ const completedAtFor = (param: string) =>
   `completed_at = CASE WHEN ${param}::boolean THEN COALESCE(completed_at, now()) ELSE NULL END`;
 
 export interface TaskPage {
-  tasks: Task[];
+  tasks: TaskRow[];
   total: number;
   nextCursor: string | null;
 }
 
 /** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
-type ListRow = Task & { total: string | number; sortKey: unknown };
+type ListRow = TaskRow & { total: string | number; sortKey: string | number };
 
 /**
  * The caller's tasks. Every statement filters on the owner, so isolation does
@@ -48,14 +47,13 @@ export class TasksService {
     const hasMore = page.length > limit;
     if (hasMore) page.length = limit;
     const last = page.at(-1);
-    const nextCursor =
-      hasMore && last ? encodeCursor(sort, order, { key: cursorKeyOf(last.sortKey), id: last.id }) : null;
+    const nextCursor = hasMore && last ? encodeCursor(sort, order, { key: last.sortKey, id: last.id }) : null;
     return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
   }
 
-  async create(ownerId: string, dto: CreateTaskDto): Promise<Task> {
+  async create(ownerId: string, dto: CreateTaskDto): Promise<TaskRow> {
     const completed = dto.completed ?? false;
-    const rows: Task[] = await retryTransient(() =>
+    const rows: TaskRow[] = await retryTransient(() =>
       this.sql.query(
         `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
@@ -74,8 +72,8 @@ export class TasksService {
     return rows[0];
   }
 
-  async findOwnedOrFail(id: string, ownerId: string): Promise<Task> {
-    const rows: Task[] = await this.sql.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
+  async findOwnedOrFail(id: string, ownerId: string): Promise<TaskRow> {
+    const rows: TaskRow[] = await this.sql.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
       id,
       ownerId,
     ]);
@@ -94,7 +92,7 @@ export class TasksService {
   }
 
   /** `PUT`: every writable field; the omitted ones return to their defaults. */
-  replace(id: string, ownerId: string, dto: ReplaceTaskDto, ifMatch?: string | string[]): Promise<Task> {
+  replace(id: string, ownerId: string, dto: ReplaceTaskDto, ifMatch?: string | string[]): Promise<TaskRow> {
     return this.write(id, ownerId, ifMatch, {
       title: dto.title,
       description: dto.description ?? null,
@@ -106,17 +104,17 @@ export class TasksService {
   }
 
   /** `PATCH`: only the fields given. */
-  update(id: string, ownerId: string, dto: UpdateTaskDto, ifMatch?: string | string[]): Promise<Task> {
+  update(id: string, ownerId: string, dto: UpdateTaskDto, ifMatch?: string | string[]): Promise<TaskRow> {
     return this.write(id, ownerId, ifMatch, dto);
   }
 
   /** `/complete` with a value: sets it. */
-  setCompleted(id: string, ownerId: string, completed: boolean, ifMatch?: string | string[]): Promise<Task> {
+  setCompleted(id: string, ownerId: string, completed: boolean, ifMatch?: string | string[]): Promise<TaskRow> {
     return this.write(id, ownerId, ifMatch, { completed });
   }
 
   /** Flips `completed` in one statement, so concurrent toggles never lose one. */
-  toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<Task> {
+  toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<TaskRow> {
     return this.updateWhere(
       id,
       ownerId,
@@ -163,10 +161,10 @@ export class TasksService {
     ifMatch: string | string[] | undefined,
     assignments: string,
     params: unknown[],
-  ): Promise<Task> {
+  ): Promise<TaskRow> {
     const condition = parseIfMatch(ifMatch);
     const rows = await retryTransient(() =>
-      this.sql.query<Task>(
+      this.sql.query<TaskRow>(
         `UPDATE tasks SET ${assignments}
         WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
         RETURNING ${TASK_COLUMNS}`,

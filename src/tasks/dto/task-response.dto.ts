@@ -12,11 +12,11 @@ export class TaskResponseDto {
   description!: string | null;
   completed!: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  completedAt!: Date | null;
+  completedAt!: string | null;
   @ApiProperty({ enum: TaskPriority, enumName: 'TaskPriority' })
   priority!: TaskPriority;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  dueAt!: Date | null;
+  dueAt!: string | null;
   @ApiProperty({
     type: 'array',
     items: { type: 'string', minLength: 1, maxLength: 50 },
@@ -27,8 +27,10 @@ export class TaskResponseDto {
   /** Increments on every change; the `ETag` is `"<version>"`. */
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
   version!: number;
-  createdAt!: Date;
-  updatedAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: string;
 }
 
 export class TaskEnvelopeDto {

@@ -59,13 +59,3 @@ function isKeyOfType(key: unknown, type: KeyType): key is string | number {
 function invalid(message: string): ValidationProblemException {
   return ValidationProblemException.of('cursor', message);
 }
-
-/** A row's `sortKey` as the database returned it, in the cursor's form. */
-export function cursorKeyOf(sortKey: unknown): string | number {
-  if (sortKey instanceof Date) return sortKey.toISOString();
-  // The driver reads `infinity` timestamps (tasks without a due date) as ±Infinity.
-  if (sortKey === Infinity) return 'infinity';
-  if (sortKey === -Infinity) return '-infinity';
-  if (typeof sortKey === 'number' || typeof sortKey === 'string') return sortKey;
-  throw new TypeError(`Unexpected sort key: ${String(sortKey)}`);
-}
