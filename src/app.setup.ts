@@ -3,12 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import type { HttpLogger } from 'pino-http';
+import type { Logger as PinoLogger } from 'pino';
 import { jsonBody } from './common/http/json-body.middleware.js';
 import { requireJson } from './common/http/require-json.middleware.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
-import { HTTP_LOGGER } from './logging/logging.module.js';
+import { accessLog } from './logging/access-log.middleware.js';
+import { APP_LOGGER } from './logging/logging.module.js';
 import { setupOpenApi } from './openapi.js';
 
 type AppConfig = ReturnType<typeof appConfig>;
@@ -35,7 +36,7 @@ export function configureApp(app: INestApplication): INestApplication {
   // Client IPs (rate limits) come from the socket unless a proxy is trusted: X-Forwarded-For is otherwise ignored.
   if (config.trustProxy !== false) express.set('trust proxy', config.trustProxy);
   // First: assigns the request id (X-Request-Id) and logs every request, even one the body parser rejects.
-  express.use(app.get<HttpLogger>(HTTP_LOGGER));
+  express.use(accessLog(app.get<PinoLogger>(APP_LOGGER)));
   // Never framed: X-Frame-Options for old browsers, CSP frame-ancestors for the rest (ASVS 3.4.6).
   express.use(
     helmet({

@@ -4,11 +4,10 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { pino } from 'pino';
-import type { HttpLogger } from 'pino-http';
+import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
-import { HTTP_LOGGER } from './logging/logging.module.js';
+import { APP_LOGGER } from './logging/logging.module.js';
 
 /** Configuration and database errors end up here: one JSON line saying what is wrong, exit 1. */
 function exitOnFatal(error: unknown): never {
@@ -33,7 +32,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get(ConfigService);
   const logger = app.get(Logger);
-  const pinoLogger = app.get<HttpLogger>(HTTP_LOGGER).logger;
+  const pinoLogger = app.get<PinoLogger>(APP_LOGGER);
   exitGracefullyOnSignals(app, {
     graceMs: config.getOrThrow<number>('app.shutdownGraceMs'),
     logger,
