@@ -39,7 +39,9 @@ async function eventually<T>(read: () => T | undefined): Promise<T> {
 
 describe(accessLog.name, () => {
   let server: Server | undefined;
-  afterEach(() => server?.close());
+  afterEach(() => {
+    server?.close();
+  });
 
   it('writes one line per finished response, with the id it sent back', async () => {
     const served = await serve('info', (_request, response) => response.writeHead(201).end('{}'));

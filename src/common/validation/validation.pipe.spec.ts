@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { createValidationPipe } from './validation.pipe.js';
+
+class SampleQuery {
+  @IsIn(['asc', 'desc'])
+  order: string = 'desc';
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}
+
+const asQuery: ArgumentMetadata = { type: 'query', metatype: SampleQuery };
+const asBody: ArgumentMetadata = { type: 'body', metatype: SampleQuery };
+
+describe('createValidationPipe', () => {
+  it('validates a query once, then hands out the same frozen DTO for the same parameters', async () => {
+    const pipe = createValidationPipe();
+    const first = await pipe.transform({ limit: '5' }, asQuery);
+    const second = await pipe.transform({ limit: '5' }, asQuery);
+
+    expect(first).toBeInstanceOf(SampleQuery);
+    expect(first).toEqual({ order: 'desc', limit: 5 });
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('validates other parameters on their own', async () => {
+    const pipe = createValidationPipe();
+    const five = await pipe.transform({ limit: '5' }, asQuery);
+    const six = await pipe.transform({ limit: '6' }, asQuery);
+    expect(six).not.toBe(five);
+    expect(six).toEqual({ order: 'desc', limit: 6 });
+  });
+
+  it('rejects a bad query every time it comes', async () => {
+    const pipe = createValidationPipe();
+    await expect(pipe.transform({ limit: '500' }, asQuery)).rejects.toThrow(ValidationProblemException);
+    await expect(pipe.transform({ limit: '500' }, asQuery)).rejects.toThrow(ValidationProblemException);
+    await expect(pipe.transform({ limit: '5', extra: 'x' }, asQuery)).rejects.toThrow(ValidationProblemException);
+  });
+
+  it('validates every body anew', async () => {
+    const pipe = createValidationPipe();
+    const first = await pipe.transform({ limit: 5 }, asBody);
+    const second = await pipe.transform({ limit: 5 }, asBody);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(Object.isFrozen(first)).toBe(false);
+  });
+
+  it('leaves a query without a DTO class as it came', async () => {
+    const pipe = createValidationPipe();
+    const raw = { anything: 'goes' };
+    expect(await pipe.transform(raw, { type: 'query', metatype: Object })).toBe(raw);
+    expect(Object.isFrozen(raw)).toBe(false);
+  });
+});
