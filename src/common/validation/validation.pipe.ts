@@ -42,7 +42,7 @@ export class CachingValidationPipe extends ValidationPipe {
       return super.transform(value, metadata);
     }
     let known = this.queries.get(metatype);
-    if (known === undefined) this.queries.set(metatype, (known = new Map()));
+    if (known === undefined) this.queries.set(metatype, (known = new Map<string, unknown>()));
     const key = JSON.stringify(value);
     const cached = known.get(key);
     if (cached !== undefined) return cached;
