@@ -331,6 +331,18 @@ describe('GET /api/tasks (listing)', () => {
       });
     }
 
+    it.each([
+      ['limit=abc', 'limit', 'must be an integer'],
+      ['limit=1.5', 'limit', 'must be an integer'],
+      ['limit=500', 'limit', 'must not be greater than 100'],
+      ['q=a&q=b', 'q', 'must be a string'],
+      ['tag=a&tag=b', 'tag', 'must be a string'],
+      ['cursor=a&cursor=b', 'cursor', 'must be a string'],
+    ])('says what is wrong with %s: the type before the range', async (query, field, message) => {
+      const response = await request(server()).get(`/api/tasks?${query}`).set(bearer(user)).expect(400);
+      expect(response.body.errors).toEqual([{ field, message }]);
+    });
+
     it('rejects a repeated parameter', async () => {
       const response = await request(server()).get('/api/tasks?status=pending&status=completed').set(bearer(user));
       expect(response.status).toBe(400);

@@ -18,7 +18,11 @@ const NO_NUL = /^[^\u0000]*$/;
 export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** `GET {base}` query parameters (shared/API.md, "List query parameters"); unknown ones are a 400. */
+/**
+ * `GET {base}` query parameters (shared/API.md, "List query parameters"); unknown ones are a 400.
+ * class-validator runs a property's rules from the bottom up and stops at the first failure,
+ * so the type check sits closest to the property: `limit=abc` is "must be an integer".
+ */
 export class ListTasksQuery {
   @ApiPropertyOptional({ enum: TASK_STATUSES, enumName: 'TaskStatusFilter', default: 'all' })
   @IsIn(TASK_STATUSES, { message: 'must be one of: all, pending, completed' })
@@ -27,9 +31,9 @@ export class ListTasksQuery {
   /** Case-insensitive substring of the title or description; `%`, `_` and `\` match themselves. */
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
-  @IsString()
-  @CodePointLength(1, 200)
   @Matches(NO_NUL, { message: 'must not contain NUL characters' })
+  @CodePointLength(1, 200)
+  @IsString()
   q?: string;
 
   @ApiPropertyOptional({ enum: TaskPriority, enumName: 'TaskPriority' })
@@ -41,9 +45,9 @@ export class ListTasksQuery {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @IsOptional()
   @Trim()
-  @IsString()
-  @CodePointLength(1, 50)
   @Matches(NO_NUL, { message: 'must not contain NUL characters' })
+  @CodePointLength(1, 50)
+  @IsString()
   tag?: string;
 
   /** Inclusive upper bound on `dueAt`; excludes tasks without one. */
@@ -74,9 +78,9 @@ export class ListTasksQuery {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer' })
-  @Min(1)
   @Max(100)
+  @Min(1)
+  @IsInt({ message: 'must be an integer' })
   limit: number = 20;
 
   /**
@@ -85,7 +89,7 @@ export class ListTasksQuery {
    */
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
   @MaxLength(1024)
+  @IsString()
   cursor?: string;
 }
