@@ -68,7 +68,7 @@ describe(accessLog.name, () => {
     expect(await eventually(() => served.lines[0])).toMatchObject({ level: 50, msg: 'request failed', status: 503 });
   });
 
-  it('logs a request whose client leaves before the response as aborted, at warn', async () => {
+  it('logs a request whose client leaves before the response as aborted, at info', async () => {
     const served = await serve('info', () => undefined); // never answers
     server = served.server;
     const client = httpRequest({ host: '127.0.0.1', port: served.port, path: '/api/slow' });
@@ -77,7 +77,7 @@ describe(accessLog.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     client.destroy();
     expect(await eventually(() => served.lines[0])).toMatchObject({
-      level: 40,
+      level: 30,
       msg: 'request aborted',
       url: '/api/slow',
     });

@@ -33,13 +33,8 @@ export function accessLog(logger: Logger) {
       response.off('close', done);
       const aborted = !response.writableFinished;
       const failed = response.statusCode >= 500;
-      const level: Level = request.url?.startsWith(PROBE_PREFIX)
-        ? 'debug'
-        : failed
-          ? 'error'
-          : aborted
-            ? 'warn'
-            : 'info';
+      // A client that leaves early (a closed tab, a load generator stopping) is no fault of ours: info.
+      const level: Level = request.url?.startsWith(PROBE_PREFIX) ? 'debug' : failed ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const route = request.route?.path;
       logger[level](
