@@ -5,7 +5,6 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { jsonBody } from './common/http/json-body.middleware.js';
-import { requireJson } from './common/http/require-json.middleware.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
 import { accessLog } from './logging/access-log.middleware.js';
@@ -52,7 +51,6 @@ export function configureApp(app: INestApplication): INestApplication {
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  express.use(requireJson);
   express.use(jsonBody(config.bodyLimit));
 
   setRoutePrefix(app);

@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BoundedMap } from '../common/bounded-map.js';
 import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 
-/** Entries kept at most; past it the oldest go first (Map keeps insertion order). */
+/** Entries kept at most. */
 const MAX_ENTRIES = 10_000;
 
 interface Entry {
@@ -26,7 +27,7 @@ interface Entry {
  */
 @Injectable()
 export class ActiveSessions implements SessionCheck {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private readonly ttlMs: number;
 
   constructor(
@@ -70,8 +71,7 @@ export class ActiveSessions implements SessionCheck {
   }
 
   private remember(sessionId: string, entry: Entry): void {
-    this.entries.delete(sessionId);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.delete(sessionId); // a renewed entry goes to the back of the eviction order
     this.entries.set(sessionId, entry);
   }
 }

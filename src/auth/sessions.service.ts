@@ -78,19 +78,13 @@ export class SessionsService {
     throw new UnauthorizedException(REFRESH_REFUSED);
   }
 
-  // Bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]; wrapped in a SELECT it is just rows.
-
   /** Logout: ends the session the refresh token belongs to. Unknown or already revoked: nothing to do. */
   async revokeByRefreshToken(refreshToken: string): Promise<void> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `WITH revoked AS (
-         UPDATE sessions SET revoked_at = COALESCE(revoked_at, now())
-          WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)
-         RETURNING id
-       ) SELECT id FROM revoked`,
-      [hashToken(refreshToken)],
+    await this.revokeSessions(
+      'COALESCE(revoked_at, now())',
+      'id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)',
+      hashToken(refreshToken),
     );
-    for (const { id } of rows) this.activeSessions.forget(id);
   }
 
   /** Ends every session of a user (password change): all devices log in again. */
@@ -103,13 +97,19 @@ export class SessionsService {
 
   /** A spent token presented again: revoke its session (every token descended from that login). */
   private async revokeIfReplayed(tokenHash: string): Promise<void> {
+    await this.revokeSessions(
+      'now()',
+      'revoked_at IS NULL AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND spent_at IS NOT NULL)',
+      tokenHash,
+    );
+  }
+
+  /** Sets `revoked_at` on the sessions `condition` matches, and forgets them in this process at once. */
+  private async revokeSessions(revokedAt: string, condition: string, tokenHash: string): Promise<void> {
+    // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]; wrapped in a SELECT it is just rows.
     const rows: { id: string }[] = await this.dataSource.query(
-      `WITH revoked AS (
-         UPDATE sessions SET revoked_at = now()
-          WHERE revoked_at IS NULL
-            AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND spent_at IS NOT NULL)
-         RETURNING id
-       ) SELECT id FROM revoked`,
+      `WITH revoked AS (UPDATE sessions SET revoked_at = ${revokedAt} WHERE ${condition} RETURNING id)
+       SELECT id FROM revoked`,
       [tokenHash],
     );
     for (const { id } of rows) this.activeSessions.forget(id);

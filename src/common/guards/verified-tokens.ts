@@ -1,6 +1,7 @@
 import type { AuthUser } from '../auth-user.js';
+import { BoundedMap } from '../bounded-map.js';
 
-/** Tokens remembered at most; past it the oldest go first (Map keeps insertion order). */
+/** Tokens remembered at most. */
 const MAX_TOKENS = 10_000;
 
 /**
@@ -13,9 +14,11 @@ const MAX_TOKENS = 10_000;
  * altered token always goes through full verification.
  */
 export class VerifiedTokens {
-  private readonly callers = new Map<string, AuthUser>();
+  private readonly callers: BoundedMap<string, AuthUser>;
 
-  constructor(private readonly maxTokens = MAX_TOKENS) {}
+  constructor(maxTokens = MAX_TOKENS) {
+    this.callers = new BoundedMap(maxTokens);
+  }
 
   /** The caller a header was verified for, unless its token has expired since. */
   get(authorization: string, nowMs = Date.now()): AuthUser | undefined {
@@ -30,7 +33,6 @@ export class VerifiedTokens {
   }
 
   remember(authorization: string, caller: AuthUser): void {
-    if (this.callers.size >= this.maxTokens) this.callers.delete(this.callers.keys().next().value as string);
     this.callers.set(authorization, caller);
   }
 }

@@ -3,14 +3,22 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { MalformedRequestException } from '../problems/malformed-request.exception.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
 /**
  * JSON body parsing whose failures become the contract's problems. (Nest's
  * own parser reports them as plain 400s, losing the difference between a
- * malformed body, one too large and an unsupported encoding.)
+ * malformed body, one too large and an unsupported encoding.) A request that
+ * carries a body must say it is JSON: `415` otherwise.
  */
 export function jsonBody(limit: string): RequestHandler {
-  const parse = express.json({ limit, type: ['application/json', 'application/*+json'] });
-  return (request: Request, response: Response, next: NextFunction) =>
+  const parse = express.json({ limit, type: JSON_TYPES });
+  return (request: Request, response: Response, next: NextFunction) => {
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !request.is(JSON_TYPES)) {
+      return next(new UnsupportedMediaTypeException('The request body must be application/json'));
+    }
     parse(request, response, (error?: unknown) => {
       if (error) return next(translate(error));
       // Every body of this API is a JSON object; an array or a bare value is a client error.
@@ -23,6 +31,7 @@ export function jsonBody(limit: string): RequestHandler {
         return next(ValidationProblemException.of(nulAt || 'body', 'must not contain NUL characters'));
       next();
     });
+  };
 }
 
 function translate(error: unknown): Error {

@@ -1,7 +1,8 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { BoundedMap } from '../bounded-map.js';
 import { validationExceptionFactory } from './validation-exception.factory.js';
 
-/** Validated query objects remembered per DTO class; past it the oldest go first. */
+/** Validated query objects remembered per DTO class. */
 const MAX_QUERIES_PER_CLASS = 1000;
 
 /**
@@ -29,7 +30,7 @@ export function createValidationPipe(): ValidationPipe {
  * Rejected queries are not remembered. Bodies are always validated.
  */
 export class CachingValidationPipe extends ValidationPipe {
-  private readonly queries = new Map<unknown, Map<string, unknown>>();
+  private readonly queries = new Map<unknown, BoundedMap<string, unknown>>();
 
   constructor(options: ValidationPipeOptions) {
     super(options);
@@ -42,13 +43,12 @@ export class CachingValidationPipe extends ValidationPipe {
       return super.transform(value, metadata);
     }
     let known = this.queries.get(metatype);
-    if (known === undefined) this.queries.set(metatype, (known = new Map<string, unknown>()));
+    if (known === undefined) this.queries.set(metatype, (known = new BoundedMap(MAX_QUERIES_PER_CLASS)));
     const key = JSON.stringify(value);
     const cached = known.get(key);
     if (cached !== undefined) return cached;
 
     const validated: unknown = Object.freeze(await super.transform(value, metadata));
-    if (known.size >= MAX_QUERIES_PER_CLASS) known.delete(known.keys().next().value as string);
     known.set(key, validated);
     return validated;
   }
