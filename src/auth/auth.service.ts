@@ -13,6 +13,9 @@ import type { AccessTokenClaims } from './access-token-claims.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService, type StartedSession } from './sessions.service.js';
 
+/** A user as UsersService returns one (auth reaches users only through its service). */
+type StoredUser = Awaited<ReturnType<UsersService['create']>>;
+
 /** One message for every failed login, so responses never reveal whether an email is registered. */
 const BAD_CREDENTIALS = 'Invalid email or password';
 
@@ -32,7 +35,7 @@ export class AuthService {
       name: dto.name ?? null,
       passwordHash: await this.hasher.hash(dto.password),
     });
-    return { user: UserResponseDto.from(user), tokens: await this.tokensFor(await this.sessions.start(user.id)) };
+    return this.signIn(user);
   }
 
   async login(dto: LoginDto): Promise<AuthResultDto> {
@@ -40,7 +43,7 @@ export class AuthService {
     // Always one argon2 verify (a dummy hash for unknown emails): same time, same answer.
     const valid = await this.hasher.verify(user?.passwordHash, dto.password);
     if (!user || !valid) throw new UnauthorizedException(BAD_CREDENTIALS);
-    return { user: UserResponseDto.from(user), tokens: await this.tokensFor(await this.sessions.start(user.id)) };
+    return this.signIn(user);
   }
 
   /** Spends the refresh token for a new pair in the same session. */
@@ -56,6 +59,11 @@ export class AuthService {
     const user = await this.users.findById(caller.id);
     if (!user) throw new UnauthorizedException('The account no longer exists');
     return { user: UserResponseDto.from(user), expiresAt: new Date(caller.expiresAt * 1000) };
+  }
+
+  /** A new session for the user, and its first token pair. */
+  private async signIn(user: StoredUser): Promise<AuthResultDto> {
+    return { user: UserResponseDto.from(user), tokens: await this.tokensFor(await this.sessions.start(user.id)) };
   }
 
   private async tokensFor({ userId, sessionId, refreshToken }: StartedSession): Promise<TokensDto> {

@@ -25,7 +25,7 @@ export class UsersService {
     try {
       return await this.users.save(this.users.create(user));
     } catch (error) {
-      throw isUniqueViolation(error) ? new ConflictException('This email is already registered') : error;
+      throw emailTakenOr(error);
     }
   }
 
@@ -38,7 +38,7 @@ export class UsersService {
       // TypeORM sets updated_at itself on update().
       await this.users.update({ id }, values);
     } catch (error) {
-      throw isUniqueViolation(error) ? new ConflictException('This email is already registered') : error;
+      throw emailTakenOr(error);
     }
     return this.findByIdOrFail(id);
   }
@@ -68,6 +68,9 @@ export class UsersService {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+/** The unique index on lower(email) refused the row: a `409`. Any other error passes through. */
+function emailTakenOr(error: unknown): unknown {
+  const isUniqueViolation =
+    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+  return isUniqueViolation ? new ConflictException('This email is already registered') : error;
 }
