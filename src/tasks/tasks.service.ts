@@ -83,12 +83,8 @@ export class TasksService {
 
   /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
   async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
-    const rows: { version: number }[] = await this.sql.query(
-      'SELECT version FROM tasks WHERE id = $1 AND user_id = $2',
-      [id, ownerId],
-    );
-    if (rows.length === 0) throw taskNotFound();
-    if (!ifMatchAllows(parseIfMatch(ifMatchHeader), rows[0].version)) throw preconditionFailed();
+    const { version } = await this.findOwnedOrFail(id, ownerId);
+    if (!ifMatchAllows(parseIfMatch(ifMatchHeader), version)) throw preconditionFailed();
   }
 
   /** `PUT`: every writable field; the omitted ones return to their defaults. */
