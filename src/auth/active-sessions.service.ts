@@ -3,7 +3,6 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BoundedMap } from '../common/bounded-map.js';
-import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 
 /** Entries kept at most. */
@@ -26,7 +25,7 @@ interface Entry {
  * forgotten), those made by another instance within that bound.
  */
 @Injectable()
-export class ActiveSessions implements SessionCheck {
+export class ActiveSessions {
   private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private readonly ttlMs: number;
 

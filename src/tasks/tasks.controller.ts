@@ -13,12 +13,12 @@ import {
   Query,
   Req,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
+import { ChecksBeforeBody } from '../common/http/body/checks-before-body.decorator.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
@@ -31,7 +31,7 @@ import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import type { TaskRow } from './task-columns.js';
-import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
+import { TaskPrecondition } from './task-precondition.js';
 import { TasksService } from './tasks.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
@@ -39,6 +39,7 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only i
 /** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
 @ApiTags('tasks')
 @ApiBearerAuth()
+@ChecksBeforeBody(TaskPrecondition)
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly tasksService: TasksService) {}
@@ -79,7 +80,6 @@ export class TasksController {
   }
 
   @Put(':id')
-  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
   @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
@@ -95,7 +95,6 @@ export class TasksController {
   }
 
   @Patch(':id')
-  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Change some fields of a task' })
   @ApiResponseHeaders('ETag')
   @ApiHeader(IF_MATCH)
@@ -128,7 +127,6 @@ export class TasksController {
   }
 
   @Patch(':id/complete')
-  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Set `completed` (with a body) or toggle it (without one)' })
   @ApiBody({ type: CompleteTaskDto, required: false })
   @ApiResponseHeaders('ETag')

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
+import { InvalidTokenException } from '../problems/invalid-token.exception.js';
 import { MalformedRequestException } from '../problems/malformed-request.exception.js';
 import type { ProblemDetails } from '../problems/problem-details.js';
 import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
@@ -50,6 +51,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
+    // A problem is about one request at one moment: never stored, by any cache.
+    adapter.setHeader(response, 'Cache-Control', 'no-store');
+    // Answered before its body was read (a 401, an unknown path, a 413): rather than
+    // read the rest of a body nobody wants, end the connection after this response.
+    if (!request.complete) adapter.setHeader(response, 'Connection', 'close');
     adapter.reply(response, problem, problem.status);
   }
 
@@ -78,11 +84,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           };
         }
       }
-      if (status === HttpStatus.UNAUTHORIZED) {
-        const hasToken = typeof request.headers.authorization === 'string';
-        response.setHeader('WWW-Authenticate', hasToken ? 'Bearer error="invalid_token"' : 'Bearer');
-      }
-      return { ...this.head(status), detail: this.detailOf(exception, status), ...base };
+      const detail = this.detailOf(exception, status);
+      if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', challenge(exception, detail));
+      return { ...this.head(status), detail, ...base };
     }
     if (isDatabaseUnavailable(exception)) {
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
@@ -115,4 +119,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (Array.isArray(message)) return message.join('; ');
     return typeof message === 'string' && message ? message : (PROBLEM_TYPES[status]?.title ?? 'Error');
   }
+}
+
+/**
+ * RFC 6750 §3: a presented token that cannot be used says why, in words a
+ * client can act on (`error_description` is the problem's `detail`); a
+ * missing one (or a failed login) gets the bare scheme.
+ */
+function challenge(exception: HttpException, detail: string): string {
+  if (!(exception instanceof InvalidTokenException)) return 'Bearer';
+  // error_description allows printable ASCII but `"` and `\`.
+  const description = detail.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+  return `Bearer error="invalid_token", error_description="${description}"`;
 }
