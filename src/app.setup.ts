@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { answerClientErrors } from './common/http/client-error.js';
+import { containRequestErrors } from './common/http/contain-request-errors.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
 import { accessLog } from './logging/access-log.middleware.js';
@@ -56,8 +57,9 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('etag', false);
   // Client IPs (rate limits) come from the socket unless a proxy is trusted: X-Forwarded-For is otherwise ignored.
   if (config.trustProxy !== false) express.set('trust proxy', config.trustProxy);
+  const typeBase = app.get(ConfigService).get<string>('PROBLEM_TYPE_BASE') ?? '/problems/';
   answerClientErrors(server, {
-    typeBase: app.get(ConfigService).get<string>('PROBLEM_TYPE_BASE') ?? '/problems/',
+    typeBase,
     headers: securityHeaderValues(),
     onAnswer: (entry) => logger.info(entry, 'request rejected by the HTTP parser'),
   });
@@ -66,6 +68,7 @@ export function configureApp(app: INestApplication): INestApplication {
   server.on('checkContinue', (request, response) => server.emit('request', request, response));
   // First: assigns the request id (X-Request-Id) and logs every request, even one the body parser rejects.
   express.use(accessLog(logger));
+  express.use(containRequestErrors({ typeBase, onError: (entry) => logger.error(entry, 'Error escaped a request') }));
   express.use(securityHeaders);
   express.enableCors({
     // Only the configured origins. Any other origin gets no CORS header at all, not even on a

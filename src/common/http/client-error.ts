@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_TYPES } from '../problems/problem-types.js';
+import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
 
 /** Node's parser errors and the status it gives each (what it answers by itself, minus the body). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -48,7 +48,8 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
 }
 
 function rawProblem(status: number, reqId: string, { typeBase, headers }: ClientErrorOptions): string {
-  const type = PROBLEM_TYPES[status] ?? PROBLEM_TYPES[400];
+  // A request that is not HTTP at all is malformed, not invalid.
+  const type = status === 400 ? MALFORMED_REQUEST : (PROBLEM_TYPES[status] ?? MALFORMED_REQUEST);
   const body = JSON.stringify({
     type: typeBase + type.slug,
     title: type.title,
@@ -59,7 +60,7 @@ function rawProblem(status: number, reqId: string, { typeBase, headers }: Client
     requestId: reqId,
   });
   const lines = [
-    `HTTP/1.1 ${status} ${type.title}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
     'Content-Type: application/problem+json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
     `X-Request-Id: ${reqId}`,

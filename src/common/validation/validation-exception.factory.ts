@@ -14,16 +14,15 @@ export function validationExceptionFactory(errors: ValidationError[]): Validatio
 function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
-      field,
-      message:
-        rule === 'whitelistValidation'
-          ? 'is not an accepted field'
-          : // Absent, a required field's first broken rule is that it is missing, not its type or length.
-            error.value === undefined
-            ? 'is required'
-            : stripSubject(message, error.property),
-    }));
+    // Absent, a required field's first broken rule is that it is missing, not its type or length.
+    const own =
+      error.value === undefined && error.constraints && !('whitelistValidation' in error.constraints)
+        ? [{ field, message: 'is required' }]
+        : Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+            field,
+            message:
+              rule === 'whitelistValidation' ? 'is not an accepted field' : stripSubject(message, error.property),
+          }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
