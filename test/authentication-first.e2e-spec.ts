@@ -55,6 +55,20 @@ describe('Authentication before the body (e2e)', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
+  it('answers a chunked upload with a token by 413 once it passes the limit, without waiting for its end', async () => {
+    const head = rawRequest('POST', '/api/tasks', {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      Authorization: `Bearer ${user.accessToken}`,
+    });
+    const data = ' '.repeat(16 * 1024);
+    const chunk = `${data.length.toString(16)}\r\n${data}\r\n`;
+    // 4 MB offered, never terminated: only an answer given at the limit ends this exchange.
+    const response = await rawExchange(port, [head, ...Array.from({ length: 256 }, () => chunk)]);
+    expect(response.status).toBe(413);
+    expect(response.closedByServer).toBe(true);
+  });
+
   it('does not invite an anonymous client to send its body (Expect: 100-continue)', async () => {
     const head = rawRequest('POST', '/api/tasks', {
       'Content-Type': 'application/json',

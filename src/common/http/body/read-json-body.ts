@@ -33,8 +33,9 @@ export function carriesBody(request: IncomingMessage): boolean {
  * an anonymous client never gets its body read.
  */
 export function jsonBodyReader(limit: string): (request: Request, response: Response) => Promise<void> {
+  const maxBytes = byteSize(limit);
   const parse = express.json({
-    limit,
+    limit: maxBytes,
     type: JSON_TYPES,
     verify: (_request: IncomingMessage, _response: ServerResponse, raw: Buffer) => {
       if (nestsDeeperThan(raw, MAX_BODY_DEPTH)) throw Object.assign(new Error('too deep'), { type: TOO_DEEP });
@@ -49,9 +50,22 @@ export function jsonBodyReader(limit: string): (request: Request, response: Resp
     // Node answers `Expect: 100-continue` itself only when nobody listens for it (see app.setup):
     // the client is invited to send its body here, once the request has passed authentication.
     if (/100-continue/i.test(request.headers.expect ?? '') && !response.headersSent) response.writeContinue();
-    await new Promise<void>((resolve, reject) =>
-      parse(request, response, (error?: unknown) => (error ? reject(translate(error)) : resolve())),
-    );
+    // Over the limit, body-parser reads the rest of the body before it reports: the answer is given
+    // here at once instead (the problem filter then closes the connection rather than drain it).
+    if (Number(request.headers['content-length']) > maxBytes) throw tooLarge();
+    await new Promise<void>((resolve, reject) => {
+      let seen = 0;
+      const watch = (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > maxBytes) reject(tooLarge());
+      };
+      request.on('data', watch);
+      parse(request, response, (error?: unknown) => {
+        request.off('data', watch);
+        if (error) reject(translate(error));
+        else resolve();
+      });
+    });
     // Every body of this API is a JSON object; an array or a bare value is a client error.
     const body: unknown = request.body;
     if (body === undefined) return;
@@ -74,7 +88,7 @@ function translate(error: unknown): Error {
     case 'entity.parse.failed':
       return new MalformedRequestException('The request body is not valid JSON');
     case 'entity.too.large':
-      return new PayloadTooLargeException('The request body is too large');
+      return tooLarge();
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new UnsupportedMediaTypeException('The request body encoding is not supported');
@@ -84,4 +98,17 @@ function translate(error: unknown): Error {
         ? new MalformedRequestException('The request body could not be read')
         : (error as Error);
   }
+}
+
+function tooLarge(): PayloadTooLargeException {
+  return new PayloadTooLargeException('The request body is too large');
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `100kb`, `1mb`, `512` (bytes): the BODY_LIMIT notation (1024-based, as body-parser reads it). */
+export function byteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) throw new Error(`Not a size: ${JSON.stringify(text)} (write e.g. 100kb or 1mb)`);
+  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
 }
