@@ -80,7 +80,7 @@ describe('Every layer answers with problem+json (e2e)', () => {
         const response = await (token ? call.set(bearer(user)) : call);
         expect(response.status).toBe(404);
         expect(response.body).toMatchObject({ type: '/problems/not-found', instance: path });
-        expectContractHeaders(response.headers as Record<string, string>);
+        expectContractHeaders(response.headers);
       }
     });
   });
@@ -97,7 +97,7 @@ describe('Every layer answers with problem+json (e2e)', () => {
       expect(response.status).toBe(405);
       expect(response.headers.allow).toBe(allow);
       expect(response.body.type).toBe('/problems/method-not-allowed');
-      expectContractHeaders(response.headers as Record<string, string>);
+      expectContractHeaders(response.headers);
     });
   });
 

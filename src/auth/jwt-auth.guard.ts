@@ -50,18 +50,23 @@ export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
 
     const request = http.getRequest<Request & { user?: AuthUser }>();
     const authorization = request.headers.authorization;
-    let caller = authorization === undefined ? undefined : this.verifiedTokens.get(authorization);
-    if (caller === undefined) {
-      // Unknown, or expired since: the strategies decide, and handleRequest words their refusal.
-      await super.canActivate(context);
-      caller = request.user as AuthUser;
-      this.verifiedTokens.remember(authorization as string, caller);
-    }
+    const caller =
+      (authorization === undefined ? undefined : this.verifiedTokens.get(authorization)) ??
+      (await this.verify(context, request));
     if (!(await this.activeSessions.isActive(caller.sessionId, caller.id))) {
       throw new InvalidTokenException(SESSION_ENDED);
     }
     request.user = caller;
     return true;
+  }
+
+  /** An unknown token, or one expired since: the strategies decide, and handleRequest words their refusal. */
+  private async verify(context: ExecutionContext, request: Request & { user?: AuthUser }): Promise<AuthUser> {
+    await super.canActivate(context);
+    const caller = request.user as AuthUser;
+    // Only reached with a header: without one, the strategies have refused.
+    this.verifiedTokens.remember(request.headers.authorization ?? '', caller);
+    return caller;
   }
 
   /** Passport's verdict: the caller, or a 401 that says why (missing, malformed, expired, invalid). */

@@ -24,7 +24,9 @@ export class LoginFailuresInterceptor implements NestInterceptor {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const passed = new Promise<void>((resolve, reject) => {
-      void this.limit(request, response, (error?: unknown) => (error ? reject(error as Error) : resolve()));
+      void this.limit(request, response, (error?: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('rate limit check failed')) : resolve(),
+      );
     });
     return from(passed).pipe(switchMap(() => next.handle()));
   }

@@ -42,7 +42,7 @@ export function rawExchange(
       try {
         resolve({ ...parseResponse(text), closedByServer, bytesSent });
       } catch (error) {
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     socket.on('connect', () => {

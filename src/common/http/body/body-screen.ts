@@ -25,7 +25,7 @@ export function screenBody(body: unknown): FieldError | undefined {
     }
     if (typeof value !== 'object' || value === null) continue;
     // Reverse order, so the first offending member (in document order) is found first.
-    const entries = Object.entries(value);
+    const entries = Object.entries(value as Record<string, unknown>);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, item] = entries[i];
       stack.push({ value: item, path: path ? `${path}.${key}` : key });
