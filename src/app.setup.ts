@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -68,7 +68,10 @@ export function configureApp(app: INestApplication): INestApplication {
   server.on('checkContinue', (request, response) => server.emit('request', request, response));
   // First: assigns the request id (X-Request-Id) and logs every request, even one the body parser rejects.
   express.use(accessLog(logger));
-  express.use(containRequestErrors({ typeBase, onError: (entry) => logger.error(entry, 'Error escaped a request') }));
+  containRequestErrors(express.getHttpAdapter().getInstance() as Express, {
+    typeBase,
+    onError: (entry) => logger.error(entry, 'Error escaped a request'),
+  });
   express.use(securityHeaders);
   express.enableCors({
     // Only the configured origins. Any other origin gets no CORS header at all, not even on a

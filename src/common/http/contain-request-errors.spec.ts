@@ -1,36 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { containRequestErrors } from './contain-request-errors.js';
 import { assignRequestId } from './request-id.js';
 
 describe(containRequestErrors.name, () => {
   const logged: { reqId: string; err: unknown }[] = [];
-  const contain = containRequestErrors({ typeBase: '/problems/', onError: (entry) => logged.push(entry) });
   let server: Server;
   let base: string;
 
-  /** A handler whose own listener throws: nothing above it would catch that but the process. */
-  function handle(request: IncomingMessage, response: ServerResponse): void {
-    assignRequestId(request, response);
-    contain(request, response, () => {
-      if (request.url === '/throws-while-reading') {
-        request.on('data', () => {
-          throw new RangeError('Maximum call stack size exceeded');
-        });
-      } else if (request.url === '/throws-after-answering') {
-        response.on('finish', () => {
-          throw new Error('late');
-        });
-        response.end('ok');
-      } else {
-        response.end('fine');
-      }
-    });
-  }
-
   beforeAll(async () => {
-    server = createServer(handle);
+    const app = express();
+    containRequestErrors(app, { typeBase: '/problems/', onError: (entry) => logged.push(entry) });
+    app.use((request, response, next) => {
+      assignRequestId(request, response);
+      next();
+    });
+    // Listeners that throw: nothing above them would catch that but the process.
+    app.post('/throws-while-reading', (request) => {
+      request.on('data', () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+    });
+    app.get('/throws-after-answering', (_request, response) => {
+      response.on('finish', () => {
+        throw new Error('late');
+      });
+      response.end('ok');
+    });
+    app.get('/fine', (_request, response) => {
+      response.end('fine');
+    });
+    server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -2,13 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROBLEM_TYPES } from '../problems/problem-types.js';
 import { requestIdOf } from './request-id.js';
 
-type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
 interface ContainOptions {
   /** Prefix of problem `type` URIs, as the problem filter writes them. */
   typeBase: string;
   /** Logs what escaped, with the request's id. */
   onError: (entry: { reqId: string; err: unknown }) => void;
+}
+
+/** What this module reads of an Express application: the prototypes it gives every request and response. */
+interface ExpressPrototypes {
+  request: object;
+  response: object;
 }
 
 /**
@@ -18,38 +24,46 @@ interface ContainOptions {
  * escape as an uncaught exception and end the process, and every request in
  * flight with it. Here it is logged with the request's id and answered with a
  * `500` problem (or, if the response has started, the connection is cut), and
- * the process carries on. One wrapper per request and emitter; no async hooks.
+ * the process carries on.
+ *
+ * The guard is `emit` itself, set once on the prototypes Express gives every
+ * request and response: nothing is allocated per request, no async hooks.
  */
-export function containRequestErrors(options: ContainOptions) {
-  return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
-    const fail = (error: unknown) => answerEscapedError(request, response, error, options);
-    guardEmitter(request, fail);
-    guardEmitter(response, fail);
-    next();
-  };
+export function containRequestErrors(app: ExpressPrototypes, options: ContainOptions): void {
+  guardEmit(app.request, (request) => request as IncomingMessage & { res: ServerResponse }, options);
+  guardEmit(app.response, (response) => (response as ServerResponse & { req: IncomingMessage }).req, options);
 }
 
-function guardEmitter(emitter: { emit: Emit }, fail: (error: unknown) => void): void {
-  const emit = emitter.emit;
-  emitter.emit = function guardedEmit(this: unknown, event, ...args) {
-    try {
-      return emit.call(this, event, ...args);
-    } catch (error) {
-      fail(error);
-      return true;
-    }
-  };
+function guardEmit(
+  prototype: object,
+  requestOf: (emitter: unknown) => IncomingMessage & { res?: ServerResponse },
+  options: ContainOptions,
+): void {
+  const emit = (prototype as { emit: Emit }).emit;
+  Object.defineProperty(prototype, 'emit', {
+    configurable: true,
+    writable: true,
+    value: function guardedEmit(this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+      try {
+        return emit.call(this, event, ...args);
+      } catch (error) {
+        const request = requestOf(this);
+        answerEscapedError(request, request.res, error, options);
+        return true;
+      }
+    },
+  });
 }
 
 function answerEscapedError(
   request: IncomingMessage,
-  response: ServerResponse,
+  response: ServerResponse | undefined,
   error: unknown,
   { typeBase, onError }: ContainOptions,
 ): void {
   const reqId = requestIdOf(request);
   onError({ reqId, err: error });
-  if (response.headersSent || response.writableEnded) {
+  if (response === undefined || response.headersSent || response.writableEnded) {
     request.socket.destroy();
     return;
   }
