@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -68,7 +68,7 @@ export function configureApp(app: INestApplication): INestApplication {
   server.on('checkContinue', (request, response) => server.emit('request', request, response));
   // First: assigns the request id (X-Request-Id) and logs every request, even one the body parser rejects.
   express.use(accessLog(logger));
-  containRequestErrors(express.getHttpAdapter().getInstance() as Express, {
+  containRequestErrors(express.getHttpAdapter().getInstance(), {
     typeBase,
     onError: (entry) => logger.error(entry, 'Error escaped a request'),
   });
