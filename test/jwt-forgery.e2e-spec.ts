@@ -33,7 +33,7 @@ describe('Access token verification, RFC 8725 (e2e)', () => {
     expect(response.status).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.headers['www-authenticate']).toMatch(
-      /^Bearer error="invalid_token", error_description="The access token is (invalid|malformed)"$/,
+      /^Bearer error="invalid_token", error_description="The access token (is invalid|is malformed|has expired; refresh it)"$/,
     );
     expect(response.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
     expect(sessionLookups).not.toHaveBeenCalled();
