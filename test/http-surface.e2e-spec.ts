@@ -101,6 +101,17 @@ describe('Every layer answers with problem+json (e2e)', () => {
     });
   });
 
+  it.each(['/api/tasks/%ZZ', '/api/%E0%A4%A/tasks'])(
+    'a path value with broken percent-encoding (%s) is a validation problem with errors[]',
+    async (path) => {
+      const response = await http().get(path).set(bearer(user)).expect(400);
+      expect(response.body).toMatchObject({
+        type: '/problems/validation-error',
+        errors: [{ field: 'path', message: 'must be valid percent-encoding' }],
+      });
+    },
+  );
+
   it('error responses to an authenticated caller carry Cache-Control: no-store', async () => {
     for (const response of [
       await http().post('/api/tasks').set(bearer(user)).send({ title: '' }),

@@ -71,6 +71,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof MalformedRequestException) {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
     }
+    // Express could not decode a path segment (`/api/tasks/%ZZ`): a path value the client got wrong.
+    if (exception instanceof HttpException && exception.cause instanceof URIError) {
+      const errors = [{ field: 'path', message: 'must be valid percent-encoding' }];
+      return { ...this.head(400), detail: 'path must be valid percent-encoding', ...base, errors };
+    }
     if (exception instanceof HttpException) {
       const status: HttpStatus = exception.getStatus();
       if (status === HttpStatus.NOT_FOUND) {
