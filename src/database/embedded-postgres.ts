@@ -4,6 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataDirLock } from './data-dir-lock.js';
 
+/** Where the embedded engine keeps its files inside the data folder. */
+export function embeddedFolder(dataDir: string): string {
+  return join(resolve(dataDir), 'pglite');
+}
+
 /**
  * PostgreSQL compiled to WebAssembly (PGlite), kept on disk in `<dataDir>/pglite`
  * and served on a loopback socket, so TypeORM talks to it with the normal `pg`
@@ -26,7 +31,7 @@ export class EmbeddedPostgres {
     // PGlite takes no lock of its own: two processes on one folder would corrupt it.
     const lock = DataDirLock.acquire(join(dir, 'pglite.lock'));
     try {
-      const db = await PGlite.create(join(dir, 'pglite'));
+      const db = await PGlite.create(embeddedFolder(dir));
       // Two connections: the pool's one, plus room for a reconnect while the old socket closes.
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
       await server.start();
