@@ -6,11 +6,11 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { JwtService } from '@nestjs/jwt';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
 import type { authConfig } from '../config/auth.config.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 import { SESSION_ENDED, TOKEN_EXPIRED, TOKEN_MISSING } from './access-token-problems.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
@@ -39,7 +39,7 @@ class LiveSessions extends ActiveSessions {
   readonly live = new Set<string>();
   asked = 0;
   constructor() {
-    super({} as DataSource, { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>);
+    super({} as SqlRunner, { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>);
   }
   protected override load(sessionId: string): Promise<boolean> {
     this.asked++;
