@@ -40,12 +40,21 @@ interface Ran {
 /** The walkthrough's curl calls show the body and carry on whatever the status; here a 4xx fails. */
 const FAILING_CURL = 'curl() { command curl --fail-with-body "$@"; }\n';
 
-function bash(script: string, cwd: string, env: Record<string, string | undefined> = {}): Promise<Ran> {
+/**
+ * The environment of a newcomer's shell: without what `npm test` and Jest add. npm passes its
+ * settings on to scripts (`npm_config_local_prefix` is this repository), and a nested npm
+ * would follow them; NODE_OPTIONS and NODE_ENV are the suite's.
+ */
+const shellEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$|NODE_OPTIONS$|NODE_ENV$)/i.test(name)),
+);
+
+function bash(script: string, cwd: string, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
     execFile(
       'bash',
       ['-c', `set -euo pipefail\n${script}`],
-      { cwd, env: { ...process.env, ...env }, maxBuffer: 16 << 20, timeout: 240_000 },
+      { cwd, env: { ...shellEnv, ...env }, maxBuffer: 16 << 20, timeout: 240_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
