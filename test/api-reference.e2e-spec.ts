@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../src/common/problems/problem-types.js';
 
 /**
  * docs/API.md is the reference a reader of the repository has; openapi.json is generated
  * from the code. Where the two can be compared mechanically, they must agree: the route
- * index (method, path, operationId, status codes) and the list query parameters.
+ * index (method, path, operationId, status codes) and the list query parameters. The problem
+ * table must name every problem type the code defines.
  */
 const ROOT = process.cwd();
 const reference = readFileSync(join(ROOT, 'docs/API.md'), 'utf8');
@@ -85,6 +87,17 @@ describe('docs/API.md against openapi.json', () => {
     const explained = new Set([...section('## Errors').matchAll(/^\|\s*(\d{3})\s*\|/gm)].map(([, status]) => status));
     const used = new Set([...specified.values()].flatMap((route) => route.statuses.filter((s) => Number(s) >= 400)));
     expect(sorted([...used].filter((status) => !explained.has(status)))).toEqual([]);
+  });
+
+  it('names every problem type the service defines, with its status, and no other', () => {
+    const documented = [...section('## Errors').matchAll(/^\|\s*(\d{3})\s*\|\s*`([a-z-]+)`\s*\|/gm)].map(
+      ([, status, slug]) => `${status} ${slug}`,
+    );
+    const defined = [
+      ...Object.entries(PROBLEM_TYPES).map(([status, { slug }]) => `${status} ${slug}`),
+      `400 ${MALFORMED_REQUEST.slug}`,
+    ];
+    expect(sorted(documented)).toEqual(sorted(defined));
   });
 
   it('documents exactly the list query parameters openapi.json declares', () => {
