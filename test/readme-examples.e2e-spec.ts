@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { ensureBuilt, ROOT } from './helpers/built-app.js';
 import { ServiceProcess } from './helpers/service-process.js';
 
@@ -43,11 +43,18 @@ const FAILING_CURL = 'curl() { command curl --fail-with-body "$@"; }\n';
 /**
  * The environment of a newcomer's shell: without what `npm test` and Jest add. npm passes its
  * settings on to scripts (`npm_config_local_prefix` is this repository), and a nested npm
- * would follow them; NODE_OPTIONS and NODE_ENV are the suite's.
+ * would follow them; it also puts `node_modules/.bin` folders first on PATH. NODE_OPTIONS and
+ * NODE_ENV are the suite's.
  */
-const shellEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$|NODE_OPTIONS$|NODE_ENV$)/i.test(name)),
-);
+const shellEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$|NODE_OPTIONS$|NODE_ENV$)/i.test(name)),
+  ),
+  PATH: (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((folder) => !/[\\/]node_modules[\\/]|node-gyp-bin/.test(folder))
+    .join(delimiter),
+};
 
 function bash(script: string, cwd: string, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
