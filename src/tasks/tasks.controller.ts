@@ -24,10 +24,13 @@ import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { uuidPipe } from '../common/validation/uuid.pipe.js';
+import { ClearCompletedEnvelopeDto, CompleteAllEnvelopeDto } from './dto/bulk-result.dto.js';
+import { CompleteAllDto } from './dto/complete-all.dto.js';
 import { CompleteTaskDto } from './dto/complete-task.dto.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
 import { ListTasksQuery } from './dto/list-tasks.query.js';
 import { ReplaceTaskDto } from './dto/replace-task.dto.js';
+import { TaskFilterQuery } from './dto/task-filter.query.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import type { TaskRow } from './task-columns.js';
@@ -64,6 +67,28 @@ export class TasksController {
     const task = await this.tasksService.create(caller.id, dto);
     response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${task.id}`);
     return withEtag(response, task);
+  }
+
+  // The bulk routes come before the `:id` routes: Express matches in order of declaration.
+  @Post('complete-all')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Complete (or reopen) every task matching the list filters, atomically; returns how many changed',
+  })
+  @ApiProblems(400, 401, 413, 415)
+  async completeAll(
+    @CurrentUser() caller: AuthUser,
+    @Query() filters: TaskFilterQuery,
+    @Body() dto: CompleteAllDto,
+  ): Promise<CompleteAllEnvelopeDto> {
+    return { data: { changed: await this.tasksService.completeMatching(caller.id, filters, dto.completed) } };
+  }
+
+  @Delete('completed')
+  @ApiOperation({ summary: 'Delete every completed task, atomically; returns how many' })
+  @ApiProblems(401)
+  async clearCompleted(@CurrentUser() caller: AuthUser): Promise<ClearCompletedEnvelopeDto> {
+    return { data: { deleted: await this.tasksService.clearCompleted(caller.id) } };
   }
 
   @Get(':id')

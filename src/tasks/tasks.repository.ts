@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner.js';
-import { buildListStatement, type ListPlan } from './list/list-statement.js';
+import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
+import type { ListFilters } from './list/task-filters.js';
 import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
 import type { TaskPriority } from './task-priority.js';
 
@@ -102,6 +103,40 @@ export class TasksRepository {
       [id, ownerId, ...versionParams(versions)],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Sets `completed` on every matching task of the owner that is not in that
+   * state yet, in one statement (atomic: all or none). Returns how many changed.
+   */
+  async setCompletedMatching(ownerId: string, filters: ListFilters, completed: boolean): Promise<number> {
+    const values: unknown[] = [ownerId];
+    const param = (value: unknown, cast = '') => {
+      values.push(value);
+      return `$${values.length}${cast}`;
+    };
+    const conditions = filterConditions(filters, param);
+    const target = param(completed, '::boolean');
+    conditions.push(`completed <> ${target}`);
+    const rows = await this.sql.write<{ count: number }>(
+      `WITH changed AS (
+         UPDATE tasks SET completed = ${target}, ${completedAtFor(target)}, ${BUMP}
+          WHERE ${conditions.join(' AND ')}
+          RETURNING 1)
+       SELECT count(*)::int AS count FROM changed`,
+      values,
+    );
+    return rows[0].count;
+  }
+
+  /** Deletes every completed task of the owner in one statement. Returns how many went. */
+  async deleteCompleted(ownerId: string): Promise<number> {
+    const rows = await this.sql.write<{ count: number }>(
+      `WITH gone AS (DELETE FROM tasks WHERE user_id = $1 AND completed RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
+      [ownerId],
+    );
+    return rows[0].count;
   }
 
   private async updateWhere(

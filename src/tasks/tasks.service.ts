@@ -2,6 +2,7 @@ import { Injectable, NotFoundException, PreconditionFailedException } from '@nes
 import { ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import type { TaskFilterQuery } from './dto/task-filter.query.js';
 import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
 import { decodeCursor, encodeCursor } from './list/list-cursor.js';
@@ -87,6 +88,16 @@ export class TasksService {
   /** Flips `completed` atomically. */
   async toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<TaskRow> {
     return (await this.tasks.toggleOwned(id, ownerId, versionsOf(ifMatch))) ?? this.explainMiss(id, ownerId);
+  }
+
+  /** Every matching task takes `completed`; returns how many changed. */
+  completeMatching(ownerId: string, filters: TaskFilterQuery, completed: boolean): Promise<number> {
+    return this.tasks.setCompletedMatching(ownerId, filters, completed);
+  }
+
+  /** Deletes every completed task; returns how many. */
+  clearCompleted(ownerId: string): Promise<number> {
+    return this.tasks.deleteCompleted(ownerId);
   }
 
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
