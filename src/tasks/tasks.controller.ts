@@ -33,11 +33,28 @@ import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskFilterQuery } from './dto/task-filter.query.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
+import {
+  fingerprintOf,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_TTL_HOURS,
+  parseIdempotencyKey,
+} from './idempotency-key.js';
 import type { TaskRow } from './task-columns.js';
 import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 import { TasksService } from './tasks.service.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
+
+const IDEMPOTENCY_KEY = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  required: false,
+  description:
+    'Makes a retry safe (IETF httpapi idempotency-key draft): a Structured Field string such as `"8e03978e-…"` ' +
+    '(a bare token is accepted too), 1 to 255 printable ASCII characters, unique per request. Within ' +
+    `${IDEMPOTENCY_KEY_TTL_HOURS} hours the same key with the same body returns the first response (201, same task) ` +
+    'and creates nothing; with another body it is a 422. Keys belong to the caller.',
+  schema: { type: 'string', minLength: 1, maxLength: 257, example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
+};
 
 /** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
 @ApiTags('tasks')
@@ -55,16 +72,24 @@ export class TasksController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a task' })
+  @ApiOperation({
+    summary: 'Create a task; with an Idempotency-Key, a retried request returns the first response and creates nothing',
+  })
   @ApiResponseHeaders('ETag')
-  @ApiProblems(400, 401, 413, 415)
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiProblems(400, 401, 413, 415, 422)
   async create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateTaskDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    const task = await this.tasksService.create(caller.id, dto);
+    const key = parseIdempotencyKey(idempotencyKey);
+    const task =
+      key === undefined
+        ? await this.tasksService.create(caller.id, dto)
+        : await this.tasksService.createOnce(caller.id, dto, key, fingerprintOf(request.body));
     response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${task.id}`);
     return withEtag(response, task);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRunner } from '../database/sql-runner.js';
+import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
 import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
 import type { ListFilters } from './list/task-filters.js';
 import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
@@ -26,6 +27,14 @@ export interface NewTask {
 export type TaskChanges = Partial<NewTask>;
 
 /** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
+/** What a keyed insert found: the task it created, the one a first request created, or a key used for another body. */
+export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true };
+
+const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
+
+/** Expired keys go a batch at a time, skipping rows another transaction holds. */
+const PURGE_BATCH = 100;
+
 export type ListRow = TaskRow & { total: string | number; sortKey: string | number };
 
 /**
@@ -46,8 +55,53 @@ export class TasksRepository {
     return this.sql.query<ListRow>(statement.text, statement.values);
   }
 
-  async insert(ownerId: string, task: NewTask): Promise<TaskRow> {
-    const rows = await this.sql.write<TaskRow>(
+  insert(ownerId: string, task: NewTask): Promise<TaskRow> {
+    return this.insertWith(this.sql, ownerId, task);
+  }
+
+  /**
+   * Inserts the task once per `(owner, key)` within the key's lifetime. The
+   * key row and the task commit together. A concurrent request with the same
+   * key waits on the key row's primary key until the first commits, then
+   * finds it: one task, whatever the timing. An expired key is taken over.
+   */
+  async insertOnce(ownerId: string, key: string, fingerprint: string, task: NewTask): Promise<KeyedInsert> {
+    const result = await this.sql.transaction(async (tx): Promise<KeyedInsert> => {
+      await tx.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND ${EXPIRED}`, [ownerId, key]);
+      const claimed = await tx.query(
+        `INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
+        [ownerId, key, fingerprint],
+      );
+      if (claimed.length === 0) {
+        const [first] = await tx.query<{ fingerprint: string; response: TaskRow }>(
+          `SELECT fingerprint, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+          [ownerId, key],
+        );
+        return first.fingerprint === fingerprint ? { task: first.response, replayed: true } : { reused: true };
+      }
+      const created = await this.insertWith(tx, ownerId, task);
+      await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE user_id = $1 AND key = $2`, [
+        ownerId,
+        key,
+        created,
+      ]);
+      return { task: created, replayed: false };
+    });
+    await this.purgeExpiredKeys();
+    return result;
+  }
+
+  /** Keyed creations purge what has expired, so the table holds about a day of keys. */
+  private async purgeExpiredKeys(): Promise<void> {
+    await this.sql.query(
+      `DELETE FROM idempotency_keys WHERE (user_id, key) IN (
+         SELECT user_id, key FROM idempotency_keys WHERE ${EXPIRED} LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`,
+    );
+  }
+
+  private async insertWith(session: SqlSession, ownerId: string, task: NewTask): Promise<TaskRow> {
+    const rows = await session.query<TaskRow>(
       `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
        RETURNING ${TASK_COLUMNS}`,

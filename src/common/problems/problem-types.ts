@@ -9,6 +9,7 @@ export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: strin
   412: { slug: 'precondition-failed', title: 'Precondition failed' },
   413: { slug: 'payload-too-large', title: 'Payload too large' },
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  422: { slug: 'idempotency-key-reused', title: 'Idempotency-Key already used' },
   429: { slug: 'rate-limited', title: 'Too many requests' },
   500: { slug: 'internal-error', title: 'Internal server error' },
   503: { slug: 'service-unavailable', title: 'Service unavailable' },
