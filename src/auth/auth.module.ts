@@ -16,6 +16,7 @@ import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { PasswordChangeLimitInterceptor } from './password-change-limit.interceptor.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { loginFailuresPerAccount, perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -56,6 +57,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     ActiveSessions,
     { provide: SessionCheck, useExisting: ActiveSessions },
     PasswordHasher,
+    PasswordChangeLimitInterceptor,
     JwtStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
@@ -66,7 +68,7 @@ export class AuthModule implements NestModule {
 
   /** Rate limits run before validation and handlers: a limited client gets its 429 whatever it sends. */
   configure(consumer: MiddlewareConsumer): void {
-    for (const path of ['auth/register', 'auth/login', 'auth/refresh']) {
+    for (const path of ['auth/register', 'auth/login', 'auth/refresh', 'users/me/password']) {
       consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
     }
     consumer.apply(loginFailuresPerAccount(this.config.rateLimitLoginFailuresPerMinute)).forRoutes(post('auth/login'));
