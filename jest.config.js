@@ -30,13 +30,5 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
-    {
-      // The web client in Chromium (npm run test:browser): needs /usr/bin/chromium and web/'s dependencies.
-      ...shared,
-      displayName: 'browser',
-      rootDir: '.',
-      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
-      setupFiles: ['<rootDir>/test/setup-env.ts'],
-    },
   ],
 };

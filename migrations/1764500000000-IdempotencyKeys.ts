@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * task: the second insert waits for the first transaction and then finds its
  * row. Rows older than 24 hours are expired and purged.
  */
-export class IdempotencyKeys1764400000000 implements MigrationInterface {
-  name = 'IdempotencyKeys1764400000000';
+export class IdempotencyKeys1764500000000 implements MigrationInterface {
+  name = 'IdempotencyKeys1764500000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
