@@ -1,6 +1,9 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { UsersService } from '../users/users.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
+import { AuthService } from './auth.service.js';
+import type { TokensDto } from './dto/tokens.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -12,16 +15,23 @@ export class AccountService {
     private readonly sessions: SessionsService,
     private readonly activeSessions: ActiveSessions,
     private readonly hasher: PasswordHasher,
+    private readonly auth: AuthService,
   ) {}
 
-  /** Needs the current password; then every session of the user ends, so every device logs in again. */
-  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Needs the current password; then every session of the user ends (every
+   * other device logs in again) and the caller gets a new one, so the device
+   * that changed the password stays signed in (contract v1.1). A wrong
+   * current password is a 400 on that field: a 401 would read as "signed out".
+   */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokensDto> {
     const user = await this.users.findById(userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      throw new UnauthorizedException('The current password is wrong');
+      throw ValidationProblemException.of('currentPassword', 'is not the current password');
     }
     await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
     await this.sessions.revokeAllOf(userId);
+    return this.auth.startSession(userId);
   }
 
   /** The user, their tasks and sessions go (the database cascades); cached sessions are forgotten at once. */

@@ -16,7 +16,6 @@ import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { LoginFailuresInterceptor } from './login-failures.interceptor.js';
 import { perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
@@ -55,7 +54,6 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     SessionsService,
     ActiveSessions,
     PasswordHasher,
-    LoginFailuresInterceptor,
     JwtStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
@@ -66,10 +64,10 @@ export class AuthModule implements NestModule {
 
   /**
    * Per-IP limits run before anything else, the body included: a limited client gets its 429 whatever
-   * it sends. The per-account limit needs the body, so it is LoginFailuresInterceptor, on the login route.
+   * it sends. The per-account limit needs the body, so it is an AccountLimitInterceptor on the route.
    */
   configure(consumer: MiddlewareConsumer): void {
-    for (const path of ['auth/register', 'auth/login', 'auth/refresh']) {
+    for (const path of ['auth/register', 'auth/login', 'auth/refresh', 'users/me/password']) {
       consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
     }
   }

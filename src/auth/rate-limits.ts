@@ -45,6 +45,22 @@ export function loginFailuresPerAccount(limit: number): RequestHandler {
   });
 }
 
+/**
+ * Failed password changes per account: a stolen access token must not let
+ * anyone guess the current password at leisure. Keyed on the authenticated
+ * caller, so it runs after the auth guard (`AccountLimitInterceptor`).
+ * Successful changes do not count; the same limit as failed logins.
+ */
+export function passwordChangeFailuresPerAccount(limit: number): RequestHandler {
+  return rateLimit({
+    ...common,
+    limit,
+    identifier: 'password-change-failures',
+    skipSuccessfulRequests: true,
+    keyGenerator: (request) => `user:${(request.user as { id: string }).id}`,
+  });
+}
+
 function accountKey(request: Request): string | undefined {
   const email = (request.body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
