@@ -49,6 +49,13 @@ export const envValidationSchema = Joi.object({
   DB_MIGRATIONS_RUN: Joi.boolean().default(true),
   DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(2000),
   DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(10000),
+  DB_POOL_MODE: Joi.string().valid('session', 'transaction').default('session'),
+  DB_BOOT_RETRY_SECONDS: Joi.number().min(0).max(3600).default(60),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .optional(),
+  REDIS_KEY_PREFIX: Joi.string().default('taskwell:'),
+  REDIS_TIMEOUT_MS: Joi.number().integer().min(10).max(10_000).default(500),
   JWT_SECRET: Joi.string().when('NODE_ENV', {
     is: 'production',
     then: Joi.string()
@@ -81,6 +88,8 @@ export const envValidationSchema = Joi.object({
   // A hop count, true/false, or comma-separated addresses/subnets (Express "trust proxy").
   TRUST_PROXY: Joi.string().allow('').default(''),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(8000),
+  // Inside the grace period, with time left to finish the requests in flight.
+  SHUTDOWN_DRAIN_DELAY_MS: Joi.number().integer().min(0).less(Joi.ref('SHUTDOWN_GRACE_MS')).default(0),
 })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });
