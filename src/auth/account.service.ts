@@ -1,8 +1,8 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { UsersService } from '../users/users.service.js';
-import { ActiveSessions } from './active-sessions.service.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
+import { Revocations } from './shared-state/revocations.js';
 
 /** Account changes that must end sessions: a new password, or no account at all. */
 @Injectable()
@@ -10,7 +10,7 @@ export class AccountService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
-    private readonly activeSessions: ActiveSessions,
+    private readonly revocations: Revocations,
     private readonly hasher: PasswordHasher,
   ) {}
 
@@ -24,9 +24,9 @@ export class AccountService {
     await this.sessions.revokeAllOf(userId);
   }
 
-  /** The user, their tasks and sessions go (the database cascades); cached sessions are forgotten at once. */
+  /** The user, their tasks and sessions go (the database cascades); every instance forgets its cached sessions at once. */
   async deleteAccount(userId: string): Promise<void> {
     await this.users.remove(userId);
-    this.activeSessions.forgetUser(userId);
+    await this.revocations.publish({ userIds: [userId] });
   }
 }

@@ -20,6 +20,9 @@ import { loginFailuresPerAccount, perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
+import { RedisConnections } from './shared-state/redis-connections.js';
+import { Revocations } from './shared-state/revocations.js';
+import { SharedRateLimitStore } from './shared-state/shared-rate-limit-store.js';
 
 const post = (path: string) => ({ path, method: RequestMethod.POST });
 
@@ -55,18 +58,31 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     { provide: SessionCheck, useExisting: ActiveSessions },
     PasswordHasher,
     JwtStrategy,
+    RedisConnections,
+    Revocations,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
 })
 export class AuthModule implements NestModule {
-  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly redis: RedisConnections,
+  ) {}
 
   /** Rate limits run before validation and handlers: a limited client gets its 429 whatever it sends. */
   configure(consumer: MiddlewareConsumer): void {
     for (const path of ['auth/register', 'auth/login', 'auth/refresh']) {
-      consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
+      consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute, this.store(`ip:${path}`))).forRoutes(post(path));
     }
-    consumer.apply(loginFailuresPerAccount(this.config.rateLimitLoginFailuresPerMinute)).forRoutes(post('auth/login'));
+    consumer
+      .apply(loginFailuresPerAccount(this.config.rateLimitLoginFailuresPerMinute, this.store('login-failures')))
+      .forRoutes(post('auth/login'));
+  }
+
+  /** With REDIS_URL, counters every instance shares; without, express-rate-limit's in-process default. */
+  private store(name: string): SharedRateLimitStore | undefined {
+    const commands = this.redis.commands;
+    return commands && new SharedRateLimitStore(commands, `${this.redis.keyPrefix}rate-limit:${name}:`);
   }
 }

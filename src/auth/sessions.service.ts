@@ -4,9 +4,9 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { authConfig } from '../config/auth.config.js';
-import { ActiveSessions } from './active-sessions.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
+import { Revocations } from './shared-state/revocations.js';
 
 export interface StartedSession {
   userId: string;
@@ -35,7 +35,7 @@ export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-    private readonly activeSessions: ActiveSessions,
+    private readonly revocations: Revocations,
   ) {}
 
   /** One login: a new session and its first refresh token, in one transaction. */
@@ -92,7 +92,7 @@ export class SessionsService {
     await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [
       userId,
     ]);
-    this.activeSessions.forgetUser(userId);
+    await this.revocations.publish({ userIds: [userId] });
   }
 
   /** A spent token presented again: revoke its session (every token descended from that login). */
@@ -104,7 +104,7 @@ export class SessionsService {
     );
   }
 
-  /** Sets `revoked_at` on the sessions `condition` matches, and forgets them in this process at once. */
+  /** Sets `revoked_at` on the sessions `condition` matches, and tells every instance to forget them. */
   private async revokeSessions(revokedAt: string, condition: string, tokenHash: string): Promise<void> {
     // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]; wrapped in a SELECT it is just rows.
     const rows: { id: string }[] = await this.dataSource.query(
@@ -112,7 +112,7 @@ export class SessionsService {
        SELECT id FROM revoked`,
       [tokenHash],
     );
-    for (const { id } of rows) this.activeSessions.forget(id);
+    if (rows.length > 0) await this.revocations.publish({ sessionIds: rows.map(({ id }) => id) });
   }
 
   /** The idle lifetime restarts with each token, but never past the session's absolute end. */
