@@ -82,11 +82,12 @@ export function isRetryableAtBoot(error: unknown): boolean {
   return chainOf(error).some((e) => {
     const code = typeof e.code === 'string' ? e.code : '';
     const message = typeof e.message === 'string' ? e.message : '';
-    // 57P03: cannot connect now (starting up); 08xxx: connection exceptions.
+    // 57P03: cannot connect now (starting up); 08xxx: connection exceptions, but not 08P01 (a
+    // protocol violation, such as a startup parameter PgBouncer refuses: waiting will not fix it).
     return (
       RETRYABLE_CODES.has(code) ||
       code === '57P03' ||
-      code.startsWith('08') ||
+      (code.startsWith('08') && code !== '08P01') ||
       RETRYABLE_MESSAGES.some((text) => message.includes(text))
     );
   });
@@ -106,6 +107,12 @@ export function describeBootFailure(error: unknown): string {
     return (
       'TLS to PostgreSQL failed: the server does not support TLS connections, but DATABASE_URL requires it (sslmode). ' +
       'Enable ssl on the server, or connect to the right server.'
+    );
+  }
+  if (chain.some((e) => typeof e.message === 'string' && e.message.includes('unsupported startup parameter'))) {
+    return (
+      `PostgreSQL refused the connection: ${messageOf(error)}. ` +
+      'Behind PgBouncer in transaction mode (a pooled connection string), set DB_POOL_MODE=transaction.'
     );
   }
   return `Could not connect to PostgreSQL: ${messageOf(error)}`;
