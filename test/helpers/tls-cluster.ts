@@ -43,6 +43,11 @@ export class TlsCluster {
     try {
       await cluster.makeCertificates();
       await run('pg_createcluster', ['-p', String(cluster.port), version, name, '--', '--auth=trust']);
+      // TLS connections only, so a connection that works is a TLS one.
+      writeFileSync(
+        `/etc/postgresql/${version}/${name}/pg_hba.conf`,
+        'local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostssl all all ::1/128 trust\n',
+      );
       writeFileSync(
         `/etc/postgresql/${version}/${name}/conf.d/tls.conf`,
         `ssl = on\nssl_cert_file = '${join(dir, 'server.crt')}'\nssl_key_file = '${join(dir, 'server.key')}'\n`,
