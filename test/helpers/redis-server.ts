@@ -21,7 +21,13 @@ export class TestRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get running(): boolean {
+    return this.server?.running ?? false;
+  }
+
+  /** Starts it again after `stop()`, on the same port. */
   async restart(): Promise<void> {
+    if (this.running) throw new Error('redis-server is still running');
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
     this.server = await ServerProcess.start('redis-server', 'redis-server', args, this.port);
   }
