@@ -45,9 +45,8 @@ export class RedisConnections implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(
-      [this.commands, this.subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())),
-    );
+    const connections = [this.commands, this.subscriber].filter((connection) => connection !== undefined);
+    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
 
   /** Logs each change of state once (not every failed reconnect), and keeps 'error' from being unhandled. */
