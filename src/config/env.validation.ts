@@ -43,6 +43,8 @@ export const envValidationSchema = Joi.object({
   DATABASE_URL: Joi.string()
     .uri({ scheme: ['postgres', 'postgresql'] })
     .optional(),
+  // The password for a DATABASE_URL without one (read by the driver itself): taken as it is, no URL encoding.
+  PGPASSWORD: Joi.string().optional(),
   // No default here: in production, whether it was set decides whether the embedded engine is allowed.
   DATA_DIR: Joi.string(),
   DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
