@@ -36,7 +36,8 @@ export class TlsCluster {
 
   static async create(): Promise<TlsCluster> {
     const version = readdirSync('/usr/lib/postgresql').sort().at(-1)!;
-    const name = `i13tls${process.pid}${Date.now().toString(36)}`;
+    // TEST_CLUSTER_PREFIX: a machine shared by several runs gives each its own cluster names.
+    const name = `${process.env.TEST_CLUSTER_PREFIX ?? 'taskwelltls'}${process.pid}${Date.now().toString(36)}`;
     const dir = mkdtempSync(join(tmpdir(), 'taskwell-tls-'));
     chmodSync(dir, 0o755); // the server (user postgres) reads its certificate here
     const cluster = new TlsCluster(name, version, await freePort(), dir);
