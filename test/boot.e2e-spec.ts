@@ -105,7 +105,10 @@ describe('Boot with a database that is not there yet (e2e, built service)', () =
     it('runs the migrations once, and all three serve', async () => {
       const started = await Promise.all(
         [1, 2, 3].map(() =>
-          BuiltService.start({ ...BASE_ENV, DATABASE_URL: database.url, DB_POOL_SIZE: '4', DB_POOL_MODE: 'session' }),
+          BuiltService.start(
+            { ...BASE_ENV, DATABASE_URL: database.url, DB_POOL_SIZE: '4', DB_POOL_MODE: 'session' },
+            60_000,
+          ),
         ),
       );
       services.push(...started);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BASE_ENV, BuiltService, ensureBuilt } from './helpers/built-service.js';
 import { GOOD_PASSWORD, uniqueEmail } from './helpers/fixtures.js';
 import { freePort } from './helpers/free-port.mjs';
-import { HEALTH_CHECK_INTERVAL_MS, TestHaproxy } from './helpers/haproxy.js';
+import { DROP_AFTER_MS, TestHaproxy } from './helpers/haproxy.js';
 import { eventually, getJson, postJson, sleep } from './helpers/http.js';
 import { TestRedis } from './helpers/redis-server.js';
 
@@ -31,22 +31,25 @@ interface Account {
   const keyPrefix = `lb-${randomUUID()}:`;
 
   const start = async (index: number) => {
-    instances[index] = await BuiltService.start({
-      ...BASE_ENV,
-      PORT: String(ports[index]),
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      DB_POOL_SIZE: '5',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: keyPrefix,
-      REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS),
-      // Long enough that only a broadcast can explain another instance refusing a revoked session at once.
-      SESSION_CACHE_SECONDS: '30',
-      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-      RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: String(LOGIN_FAILURES),
-      // Longer than the balancer needs to see readiness fail.
-      SHUTDOWN_DRAIN_DELAY_MS: String(HEALTH_CHECK_INTERVAL_MS * 4),
-      SHUTDOWN_GRACE_MS: '8000',
-    });
+    instances[index] = await BuiltService.start(
+      {
+        ...BASE_ENV,
+        PORT: String(ports[index]),
+        DATABASE_URL: process.env.E2E_DATABASE_URL!,
+        DB_POOL_SIZE: '5',
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: keyPrefix,
+        REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS),
+        // Long enough that only a broadcast can explain another instance refusing a revoked session at once.
+        SESSION_CACHE_SECONDS: '30',
+        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+        RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: String(LOGIN_FAILURES),
+        // Longer than the balancer needs to see readiness fail.
+        SHUTDOWN_DRAIN_DELAY_MS: String(DROP_AFTER_MS + 500),
+        SHUTDOWN_GRACE_MS: '8000',
+      },
+      60_000,
+    );
   };
   const direct = (index: number) => `http://127.0.0.1:${ports[index]}`;
   const lb = () => haproxy.baseUrl;
@@ -144,14 +147,18 @@ interface Account {
       ],
     ];
 
-    it.each(revocations)('%s', async (_name, revoke) => {
-      const account = await register(direct(0));
-      // Instance 1 checks the session and remembers it (for 30 s).
-      expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(200);
-      expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(200);
-      await revoke(account, direct(0));
-      expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(401);
-    }, 30_000);
+    it.each(revocations)(
+      '%s',
+      async (_name, revoke) => {
+        const account = await register(direct(0));
+        // Instance 1 checks the session and remembers it (for 30 s).
+        expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(200);
+        expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(200);
+        await revoke(account, direct(0));
+        expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(401);
+      },
+      30_000,
+    );
   });
 
   /** Writers through the balancer until `stop` resolves; every outcome is kept (a status, or a network error). */

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { ServerProcess } from './child-process.js';
 import { freePort } from './free-port.mjs';
 
-/** How often HAProxy asks each instance's readiness; one failure takes it out, one success brings it back. */
+/** How often HAProxy asks each instance's readiness; two failures in a row take it out. */
 export const HEALTH_CHECK_INTERVAL_MS = 300;
+/** How long an instance takes at most to leave the rotation once its readiness fails, with room for a slow check. */
+export const DROP_AFTER_MS = HEALTH_CHECK_INTERVAL_MS * 2 + 1000;
 
 /**
  * A real load balancer (Debian's HAProxy) in front of service instances:
@@ -39,6 +41,8 @@ export class TestHaproxy {
         '  timeout connect 2s',
         '  timeout client 30s',
         '  timeout server 30s',
+        // A readiness answer slower than this counts as a failure (default: the interval, too tight on a busy machine).
+        '  timeout check 1s',
         '  retries 3',
         '  option redispatch 1',
         '  retry-on conn-failure',
@@ -49,7 +53,7 @@ export class TestHaproxy {
         '  balance roundrobin',
         '  option httpchk GET /health/ready',
         '  http-check expect status 200',
-        `  default-server check inter ${HEALTH_CHECK_INTERVAL_MS}ms fall 1 rise 1`,
+        `  default-server check inter ${HEALTH_CHECK_INTERVAL_MS}ms fall 2 rise 1`,
         ...backends.map((backend, index) => `  server api${index} ${new URL(backend).host}`),
         '',
       ].join('\n'),
