@@ -69,6 +69,15 @@ export default {
       },
     },
     {
+      name: 'list-building-knows-no-dto',
+      severity: 'error',
+      comment:
+        "A module's list/ (cursor, sort keys, list statement) is used by its dto/ (the query's allowed values), " +
+        'never the other way round: the HTTP contract depends on the listing, not both on each other.',
+      from: { path: '^src/([^/]+)/list/' },
+      to: { path: '^src/$1/dto/' },
+    },
+    {
       name: 'no-src-to-test',
       severity: 'error',
       comment:

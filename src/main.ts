@@ -1,29 +1,42 @@
 import 'reflect-metadata';
-import { ConfigService } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
 import { appConfig } from './config/app.config.js';
+import type { jwtConfig } from './config/jwt.config.js';
+import { prepareDevSecret } from './config/prepare-dev-secret.js';
+import { DatabaseStartup } from './database/database-startup.js';
 import { Readiness } from './health/readiness.js';
 import { BootServer } from './lifecycle/boot-server.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
+import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';
 
 /** Configuration and database errors end up here: one JSON line saying what is wrong, exit 1. */
 function exitOnFatal(error: unknown): never {
-  // A synchronous write: the process exits right after.
-  pino(pino.destination({ sync: true })).fatal({ err: error }, error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  try {
+    // A synchronous write: the process exits right after.
+    pino(pino.destination({ sync: true })).fatal(
+      { err: error },
+      error instanceof Error ? error.message : String(error),
+    );
+  } finally {
+    process.exit(1); // even when stdout is gone (EPIPE): a process that cannot start must not linger
+  }
 }
 
 /** A signal before the application is up: nothing is in flight but 503s, so stop at once. */
 function exitWhileBooting(signal: NodeJS.Signals): void {
-  pino(pino.destination({ sync: true })).info(`${signal} received while starting: exiting`);
-  process.exit(0);
+  try {
+    pino(pino.destination({ sync: true })).info(`${signal} received while starting: exiting`);
+  } finally {
+    process.exit(0);
+  }
 }
 
 async function bootstrap(): Promise<void> {
@@ -31,12 +44,14 @@ async function bootstrap(): Promise<void> {
   // while app.module loads, before Nest awaits it; the handler above must be
   // in place first, hence the import here rather than at the top.
   const { AppModule } = await import('./app.module.js');
-  const settings = appConfig(); // the environment, .env included, is loaded by now
+  await ConfigModule.envVariablesLoaded; // `.env` read and the environment validated
+  prepareDevSecret();
+  const early = appConfig();
   // The port opens first (liveness 200, everything else 503) while the database may still be waking up.
-  const boot = await BootServer.listen(settings.port, settings.problemTypeBase);
+  const boot = await BootServer.listen(early.port, early.problemTypeBase);
   const { port } = boot.server.address() as AddressInfo;
-  if (settings.logLevel !== 'silent') {
-    pino({ level: settings.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).info(
+  if (early.logLevel !== 'silent') {
+    pino({ level: early.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).info(
       `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
     );
   }
@@ -53,20 +68,27 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   await app.init();
   const config = app.get(ConfigService);
+  const settings = config.getOrThrow<ConfigType<typeof appConfig>>('app');
   const logger = app.get(Logger);
   const pinoLogger = app.get<PinoLogger>(APP_LOGGER);
   process.off('SIGTERM', exitWhileBooting).off('SIGINT', exitWhileBooting);
   const readiness = app.get(Readiness);
   exitGracefullyOnSignals(app, {
-    graceMs: config.getOrThrow<number>('app.shutdownGraceMs'),
-    drainDelayMs: config.getOrThrow<number>('app.shutdownDrainDelayMs'),
+    graceMs: settings.shutdownGraceMs,
+    drainDelayMs: settings.shutdownDrainDelayMs,
     onDrainStart: () => readiness.startDraining(),
     logger,
     flushLogs: () => new Promise((resolve, reject) => pinoLogger.flush((error) => (error ? reject(error) : resolve()))),
   });
 
   boot.handOver(app.getHttpAdapter().getInstance() as RequestListener);
-  logger.log(`Listening on http://localhost:${port}`, 'Bootstrap');
+  const { fields, message } = startupSummary({
+    port,
+    docsEnabled: settings.docsEnabled,
+    database: app.get(DatabaseStartup),
+    secretSource: config.getOrThrow<ConfigType<typeof jwtConfig>>('jwt').secretSource,
+  });
+  pinoLogger.info({ context: 'Bootstrap', ...fields }, message);
 }
 
 process.on('unhandledRejection', exitOnFatal);

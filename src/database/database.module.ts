@@ -1,22 +1,27 @@
 import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSourceOptions } from 'typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig } from '../config/database.config.js';
 import { initializeWithRetry } from './boot-connect.js';
 import { createDataSource } from './create-data-source.js';
+import { DatabaseStartup, describeEngine } from './database-startup.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { embeddedFolder } from './embedded-postgres.js';
 import { migrateOnce } from './migrate-once.js';
 
 const logger = new Logger('Database');
+
+/** Filled while the data source initializes, read once by the `DatabaseStartup` provider. */
+const startups = new WeakMap<DataSource, DatabaseStartup>();
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (config: ConfigType<typeof databaseConfig>) => ({
-        ...dataSourceOptions({ ...config, url: config.url ?? '' }),
-        // Migrations run below, once across instances, not in initialize().
+        ...dataSourceOptions(config),
+        // Run below, after initialize(): once across instances, and named in the start-up summary.
         migrationsRun: false,
         autoLoadEntities: true,
         // The retries are ours (initializeWithRetry): with backoff, a time window and a clear last word.
@@ -30,10 +35,9 @@ const logger = new Logger('Database');
             windowMs: bootRetrySeconds * 1000,
             log: (message) => logger.warn(message),
           });
-          if (migrationsRun) {
-            const applied = await migrateOnce(dataSource, (message) => logger.log(message));
-            if (applied > 0) logger.log(`Applied ${applied} migration${applied === 1 ? '' : 's'}`);
-          }
+          const applied = migrationsRun ? await migrateOnce(dataSource, (message) => logger.log(message)) : undefined;
+          if (applied?.length) logger.log(`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`);
+          startups.set(dataSource, new DatabaseStartup(describeEngine(url, embeddedFolder(dataDir)), applied));
           return dataSource;
         } catch (error) {
           await dataSource.destroy().catch(() => undefined); // stops the embedded engine, if any
@@ -42,5 +46,13 @@ const logger = new Logger('Database');
       },
     }),
   ],
+  providers: [
+    {
+      provide: DatabaseStartup,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => startups.get(dataSource),
+    },
+  ],
+  exports: [DatabaseStartup],
 })
 export class DatabaseModule {}

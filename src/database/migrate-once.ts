@@ -15,7 +15,7 @@ const LOCK_POLL_MS = 250;
  * The lock is polled rather than waited for, so no single statement runs
  * longer than the statement timeout while another instance migrates.
  */
-export async function migrateOnce(dataSource: DataSource, log: (message: string) => void): Promise<number> {
+export async function migrateOnce(dataSource: DataSource, log: (message: string) => void): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -35,7 +35,7 @@ export async function migrateOnce(dataSource: DataSource, log: (message: string)
       executor.transaction = 'none'; // the surrounding transaction is ours
       const applied = await executor.executePendingMigrations();
       await runner.commitTransaction();
-      return applied.length;
+      return applied.map((migration) => migration.name);
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;

@@ -51,8 +51,11 @@ async function shutdown(
   { graceMs, drainDelayMs, onDrainStart, logger }: ShutdownOptions,
 ): Promise<number> {
   const hardStop = setTimeout(() => {
-    logger.error(`Shutdown did not finish within ${graceMs} ms; exiting`, 'Shutdown');
-    process.exit(1);
+    try {
+      logger.error(`Shutdown did not finish within ${graceMs} ms; exiting`, 'Shutdown');
+    } finally {
+      process.exit(1);
+    }
   }, graceMs);
   hardStop.unref();
 
