@@ -50,11 +50,10 @@ async function bootstrap(): Promise<void> {
   // The port opens first (liveness 200, everything else 503) while the database may still be waking up.
   const boot = await BootServer.listen(early.port, early.problemTypeBase);
   const { port } = boot.server.address() as AddressInfo;
-  if (early.logLevel !== 'silent') {
-    pino({ level: early.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).info(
-      `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
-    );
-  }
+  // At debug: a normal start writes one info line, the summary below.
+  pino({ level: early.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).debug(
+    `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
+  );
   process.once('SIGTERM', exitWhileBooting).once('SIGINT', exitWhileBooting);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, boot.adapter(), {

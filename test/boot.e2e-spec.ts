@@ -2,18 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import pg from 'pg';
 import { BASE_ENV, BuiltService, ensureBuilt } from './helpers/built-service.js';
 import { GOOD_PASSWORD, uniqueEmail } from './helpers/fixtures.js';
+import { accepts, freePort } from './helpers/free-port.mjs';
 import { eventually, getJson, postJson, sleep } from './helpers/http.js';
 import { scratchDatabase } from './helpers/scratch-database.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
-/** The built service's port, from its first log line (the port opens before the database is ready). */
-async function startingUrl(service: BuiltService): Promise<string> {
-  const line = await eventually(
-    () => service.output.find((text) => text.includes('Starting on http://')),
-    30_000,
-    'the port to open',
-  );
-  return `http://127.0.0.1:${/localhost:(\d+)/.exec(line)![1]}`;
+/** The service's address once its port accepts connections (it opens before the database is ready). */
+async function startingUrl(port: number): Promise<string> {
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600 && !(await accepts(port)); i++) await sleep(50);
+  return base;
 }
 
 function fatalMessage(service: BuiltService): string {
@@ -45,8 +43,9 @@ describe('Boot with a database that is not there yet (e2e, built service)', () =
 
   it('is live but not ready while the database refuses, and comes up by itself once it answers', async () => {
     await proxy.cut();
-    service = BuiltService.spawn(env({ DB_BOOT_RETRY_SECONDS: '60' }));
-    const base = await startingUrl(service);
+    const port = await freePort();
+    service = BuiltService.spawn(env({ DB_BOOT_RETRY_SECONDS: '60', PORT: String(port) }));
+    const base = await startingUrl(port);
 
     expect((await getJson(`${base}/health/live`)).status).toBe(200);
     const ready = await getJson(`${base}/health/ready`);
@@ -56,7 +55,11 @@ describe('Boot with a database that is not there yet (e2e, built service)', () =
     const register = await postJson(`${base}/api/auth/register`, { email: uniqueEmail(), password: GOOD_PASSWORD });
     expect(register.status).toBe(503);
     expect(register.headers.get('retry-after')).toMatch(/^\d+$/);
-    await sleep(1500); // a few attempts with backoff
+    await eventually(
+      () => service!.logs().find((line) => /The database is not reachable yet/.test(String(line.msg))),
+      10_000,
+      'a retry, logged as it happens',
+    );
     expect(service.output.some((line) => line.includes('Listening on http://'))).toBe(false);
 
     await proxy.restore();
@@ -79,8 +82,9 @@ describe('Boot with a database that is not there yet (e2e, built service)', () =
 
   it('exits at once on SIGTERM while it is still waiting', async () => {
     await proxy.cut();
-    service = BuiltService.spawn(env({ DB_BOOT_RETRY_SECONDS: '60' }));
-    await startingUrl(service);
+    const port = await freePort();
+    service = BuiltService.spawn(env({ DB_BOOT_RETRY_SECONDS: '60', PORT: String(port) }));
+    await startingUrl(port);
     service.signal('SIGTERM');
     expect(await service.exited).toEqual({ code: 0, signal: null });
     await proxy.restore();

@@ -1,7 +1,9 @@
 import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { pino } from 'pino';
 import type { DataSource, DataSourceOptions } from 'typeorm';
+import { appConfig } from '../config/app.config.js';
 import { databaseConfig } from '../config/database.config.js';
 import { initializeWithRetry } from './boot-connect.js';
 import { createDataSource } from './create-data-source.js';
@@ -31,9 +33,14 @@ const startups = new WeakMap<DataSource, DatabaseStartup>();
         const { url, dataDir, bootRetrySeconds, migrationsRun } = databaseConfig();
         const dataSource = await createDataSource(options as DataSourceOptions, url, dataDir);
         try {
+          // Written at once, not buffered with Nest's start-up lines: a wait of a minute must be visible.
+          const waiting = pino(
+            { level: appConfig().logLevel, timestamp: pino.stdTimeFunctions.isoTime },
+            pino.destination({ sync: true }),
+          );
           await initializeWithRetry(dataSource, {
             windowMs: bootRetrySeconds * 1000,
-            log: (message) => logger.warn(message),
+            log: (message) => waiting.warn({ context: 'Database' }, message),
           });
           const applied = migrationsRun ? await migrateOnce(dataSource, (message) => logger.log(message)) : undefined;
           if (applied?.length) logger.log(`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`);
