@@ -43,7 +43,6 @@ const startups = new WeakMap<DataSource, DatabaseStartup>();
             log: (message) => waiting.warn({ context: 'Database' }, message),
           });
           const applied = migrationsRun ? await migrateOnce(dataSource, (message) => logger.log(message)) : undefined;
-          if (applied?.length) logger.log(`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`);
           startups.set(dataSource, new DatabaseStartup(describeEngine(url, embeddedFolder(dataDir)), applied));
           return dataSource;
         } catch (error) {
