@@ -22,7 +22,7 @@ export default defineConfig(
         // The TypeScript files come from tsconfig.json; the JavaScript
         // configuration files around them get a default project.
         projectService: {
-          allowDefaultProject: ['*.js', '*.cjs', 'scripts/*.js', 'scripts/*.mjs', 'test/*.mjs'],
+          allowDefaultProject: ['*.js', '*.cjs', 'scripts/*.js', 'scripts/*.mjs', 'test/*.mjs', 'test/helpers/*.mjs'],
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,
         },
         tsconfigRootDir: import.meta.dirname,

@@ -9,8 +9,11 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Store } from 'express-rate-limit';
 import { from, type Observable, switchMap } from 'rxjs';
 import { authConfig } from '../config/auth.config.js';
+import { RedisConnections } from './shared-state/redis-connections.js';
+import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
 
 /**
  * A per-account limit on failed attempts (logins, password changes). It is keyed
@@ -18,13 +21,16 @@ import { authConfig } from '../config/auth.config.js';
  * where both are known: after the guards and the body step, before validation
  * and the handler (a limited account gets its 429 whatever it sends).
  */
-export function AccountLimitInterceptor(limitOf: (failuresPerMinute: number) => RequestHandler): Type<NestInterceptor> {
+export function AccountLimitInterceptor(
+  name: string,
+  limitOf: (failuresPerMinute: number, store?: Store) => RequestHandler,
+): Type<NestInterceptor> {
   @Injectable()
   class AccountLimit implements NestInterceptor {
     private readonly limit: RequestHandler;
 
-    constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>) {
-      this.limit = limitOf(config.rateLimitLoginFailuresPerMinute);
+    constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>, redis: RedisConnections) {
+      this.limit = limitOf(config.rateLimitLoginFailuresPerMinute, rateLimitStore(redis, name));
     }
 
     intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

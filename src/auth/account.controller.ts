@@ -23,7 +23,7 @@ export class AccountController {
 
   @Post('password')
   @HttpCode(HttpStatus.OK)
-  @UseInterceptors(AccountLimitInterceptor(passwordChangeFailuresPerAccount))
+  @UseInterceptors(AccountLimitInterceptor('password-change-failures', passwordChangeFailuresPerAccount))
   @ApiOperation({
     summary: 'Change the password; every session ends and the caller gets tokens for a new one',
     description:

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { UsersService } from '../users/users.service.js';
-import { ActiveSessions } from './active-sessions.service.js';
 import { AuthService } from './auth.service.js';
 import type { TokensDto } from './dto/tokens.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
+import { Revocations } from './shared-state/revocations.js';
 
 /** Account changes that must end sessions: a new password, or no account at all. */
 @Injectable()
@@ -13,7 +13,7 @@ export class AccountService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
-    private readonly activeSessions: ActiveSessions,
+    private readonly revocations: Revocations,
     private readonly hasher: PasswordHasher,
     private readonly auth: AuthService,
   ) {}
@@ -34,9 +34,9 @@ export class AccountService {
     return this.auth.startSession(userId);
   }
 
-  /** The user, their tasks and sessions go (the database cascades); cached sessions are forgotten at once. */
+  /** The user, their tasks and sessions go (the database cascades); every instance forgets its cached sessions at once. */
   async deleteAccount(userId: string): Promise<void> {
     await this.users.remove(userId);
-    this.activeSessions.forgetUser(userId);
+    await this.revocations.publish({ userIds: [userId] });
   }
 }

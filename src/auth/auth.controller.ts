@@ -35,7 +35,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @UseInterceptors(AccountLimitInterceptor(loginFailuresPerAccount))
+  @UseInterceptors(AccountLimitInterceptor('login-failures', loginFailuresPerAccount))
   @HttpCode(HttpStatus.OK)
   @Header(...NO_STORE)
   @ApiOperation({ summary: 'Log in with email and password' })

@@ -20,6 +20,9 @@ import { perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
+import { RedisConnections } from './shared-state/redis-connections.js';
+import { Revocations } from './shared-state/revocations.js';
+import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
 
 const post = (path: string) => ({ path, method: RequestMethod.POST });
 
@@ -55,12 +58,17 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     ActiveSessions,
     PasswordHasher,
     JwtStrategy,
+    RedisConnections,
+    Revocations,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
 })
 export class AuthModule implements NestModule {
-  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly redis: RedisConnections,
+  ) {}
 
   /**
    * Per-IP limits run before anything else, the body included: a limited client gets its 429 whatever
@@ -68,7 +76,9 @@ export class AuthModule implements NestModule {
    */
   configure(consumer: MiddlewareConsumer): void {
     for (const path of ['auth/register', 'auth/login', 'auth/refresh', 'users/me/password']) {
-      consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
+      consumer
+        .apply(perIpLimit(this.config.rateLimitAuthPerMinute, rateLimitStore(this.redis, `ip:${path}`)))
+        .forRoutes(post(path));
     }
   }
 }
