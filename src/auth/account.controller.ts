@@ -1,10 +1,23 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
+import { IdentitiesService } from '../users/identities.service.js';
+import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { AccountService } from './account.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
+import { IdentityEnvelopeDto, IdentityListEnvelopeDto } from './dto/identity-response.dto.js';
+import { LinkIdentityDto } from './dto/link-identity.dto.js';
+import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 
 /**
  * `/api/users/me` routes that end sessions. They live in the auth module,
@@ -16,13 +29,21 @@ import { ChangePasswordDto } from './dto/change-password.dto.js';
 @ApiBearerAuth()
 @Controller('users/me')
 export class AccountController {
-  constructor(private readonly accountService: AccountService) {}
+  constructor(
+    private readonly accountService: AccountService,
+    private readonly identities: IdentitiesService,
+    private readonly verifier: ExternalTokenVerifier,
+  ) {}
 
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Change the password; every session of the account ends' })
+  @ApiOperation({
+    summary: 'Change the password; every session of the account ends',
+    description:
+      'An account provisioned from an identity provider has no password: 409 (its password is changed at the provider).',
+  })
   @ApiNoContentResponse({ description: 'Changed; log in again with the new password' })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(400, 401, 409, 413, 415)
   async changePassword(@CurrentUser() caller: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
     await this.accountService.changePassword(caller.id, dto.currentPassword, dto.newPassword);
   }
@@ -34,5 +55,45 @@ export class AccountController {
   @ApiProblems(401)
   async remove(@CurrentUser() caller: AuthUser): Promise<void> {
     await this.accountService.deleteAccount(caller.id);
+  }
+
+  @Get('identities')
+  @ApiOperation({ summary: 'List the identity providers’ identities linked to the account' })
+  @ApiOkResponse({ type: IdentityListEnvelopeDto })
+  @ApiProblems(401)
+  async listIdentities(@CurrentUser() caller: AuthUser): Promise<IdentityListEnvelopeDto> {
+    return { data: await this.identities.listOf(caller.id) };
+  }
+
+  /**
+   * Links an identity explicitly (issue 15): accounts are never linked by
+   * email. The provider's access token is the proof; it must pass the same
+   * verification as one used to call the API.
+   */
+  @Post('identities')
+  @ApiOperation({
+    summary: 'Link an identity provider’s identity to the account',
+    description:
+      'Send an access token of a trusted identity provider as proof. 201 when linked, 200 when it already was ' +
+      'linked to this account, 409 when it is linked to another account. Afterwards that provider’s tokens act ' +
+      'as this account.',
+  })
+  @ApiCreatedResponse({ type: IdentityEnvelopeDto, description: 'Linked' })
+  @ApiOkResponse({ type: IdentityEnvelopeDto, description: 'Already linked to this account' })
+  @ApiProblems(400, 401, 409, 413, 415)
+  async linkIdentity(
+    @CurrentUser() caller: AuthUser,
+    @Body() dto: LinkIdentityDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IdentityEnvelopeDto> {
+    const proof = await this.verifier.verify(dto.token).catch((error: Error) => {
+      throw new ValidationProblemException([
+        { field: 'token', message: `must be a valid access token of a trusted identity provider (${error.message})` },
+      ]);
+    });
+    const { issuer, subject } = proof.identity;
+    const { record, created } = await this.identities.link(caller.id, issuer, subject);
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return { data: record };
   }
 }

@@ -30,7 +30,7 @@ export class ActiveSessions {
   private readonly ttlMs: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() protected readonly dataSource: DataSource,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { insecureJwksUri, parseTrustedIssuers } from './trusted-issuers.js';
 
 const MIN_SECRET_BYTES = 32;
 
@@ -7,6 +8,8 @@ interface Env {
   DATABASE_URL?: string;
   DATA_DIR?: string;
   TRUST_PROXY: string;
+  JWT_ISSUER: string;
+  TRUSTED_ISSUERS: string;
 }
 
 /**
@@ -14,7 +17,20 @@ interface Env {
  * to set. (A weak JWT_SECRET is refused by its own rule above.)
  */
 function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi.ErrorReport {
+  const issuers = parseTrustedIssuers(env.TRUSTED_ISSUERS);
+  if (issuers.some(({ issuer }) => issuer === env.JWT_ISSUER)) {
+    // Our own tokens must never be taken for external ones, nor the reverse.
+    return helpers.message({
+      custom: `TRUSTED_ISSUERS must not list this service's own issuer (JWT_ISSUER=${env.JWT_ISSUER})`,
+    });
+  }
   if (env.NODE_ENV !== 'production') return env;
+  const insecure = insecureJwksUri(issuers);
+  if (insecure) {
+    return helpers.message({
+      custom: `TRUSTED_ISSUERS: jwksUri ${insecure} must use https in production (plain http only for localhost)`,
+    });
+  }
   if (!env.DATABASE_URL && !env.DATA_DIR) {
     // Data written into an unnamed folder of a container is lost on the next deploy.
     return helpers.message({
@@ -67,6 +83,26 @@ export const envValidationSchema = Joi.object({
   JWT_ACCESS_TTL: Joi.number().integer().min(30).max(86400).default(900),
   JWT_ISSUER: Joi.string().default('taskwell'),
   JWT_AUDIENCE: Joi.string().default('taskwell-api'),
+  // A JSON array of external identity providers whose access tokens are accepted (see trusted-issuers.ts).
+  TRUSTED_ISSUERS: Joi.string()
+    .allow('')
+    .default('')
+    .custom((value: string, helpers) => {
+      try {
+        parseTrustedIssuers(value);
+        return value;
+      } catch (error) {
+        return helpers.message({ custom: (error as Error).message });
+      }
+    }),
+  JWKS_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(3000),
+  JWKS_REFRESH_SECONDS: Joi.number().integer().min(1).max(86_400).default(600),
+  JWKS_COOLDOWN_SECONDS: Joi.number().integer().min(1).max(3600).default(30),
+  JWKS_MAX_STALE_SECONDS: Joi.number()
+    .integer()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
   SESSION_IDLE_TTL_DAYS: Joi.number().positive().default(30),
   SESSION_ABSOLUTE_TTL_DAYS: Joi.number().positive().default(90),
   SESSION_CACHE_SECONDS: Joi.number().min(0).max(30).default(5),
