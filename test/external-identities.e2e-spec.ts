@@ -153,20 +153,20 @@ describe('Access tokens of external identity providers (e2e)', () => {
       ['an expired token', () => rsa.sign({ iat: now() - 600, exp: now() - 300 })],
       ['a token without exp', () => rsa.sign({ exp: undefined })],
       ['a token not valid yet (nbf)', () => rsa.sign({ nbf: now() + 600 })],
-      ['alg none', async () => forge({ alg: 'none', kid: rsa.kid }, rsaClaims(), '')],
+      ['alg none', () => Promise.resolve(forge({ alg: 'none', kid: rsa.kid }, rsaClaims(), ''))],
       [
         'HS256 with a valid kid (the public key as HMAC secret)',
-        async () => hs256({ alg: 'HS256', kid: rsa.kid, typ: 'JWT' }, rsaClaims(), rsa.jwksUri),
+        () => Promise.resolve(hs256({ alg: 'HS256', kid: rsa.kid, typ: 'JWT' }, rsaClaims(), rsa.jwksUri)),
       ],
       [
         'a token of another Better Auth instance claiming the same iss',
         async () => (await impostor.mint(uniqueEmail('impostor'))).token,
       ],
       ['a missing kid', () => rsa.sign({}, { kid: undefined })],
-      ['an oversized header', () => rsa.sign({}, { pad: 'x'.repeat(2000) } as object)],
+      ['an oversized header', () => rsa.sign({}, { pad: 'x'.repeat(2000) })],
       ['a jku header', () => rsa.sign({}, { jku: rsa.jwksUri })],
       ['an x5u header', () => rsa.sign({}, { x5u: rsa.jwksUri })],
-      ['an embedded jwk header', () => rsa.sign({}, { jwk: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } } as object)],
+      ['an embedded jwk header', () => rsa.sign({}, { jwk: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } })],
       [
         'a forged signature with the right kid',
         async () => {
@@ -176,7 +176,8 @@ describe('Access tokens of external identity providers (e2e)', () => {
       ],
       [
         'our own HS256 key claiming an external iss',
-        async () => hs256({ alg: 'HS256', typ: 'at+jwt' }, { ...rsaClaims(), sid: randomUUID() }, OUR_SECRET),
+        () =>
+          Promise.resolve(hs256({ alg: 'HS256', typ: 'at+jwt' }, { ...rsaClaims(), sid: randomUUID() }, OUR_SECRET)),
       ],
     ];
 
