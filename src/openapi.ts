@@ -19,8 +19,13 @@ const WITHOUT_DATABASE = new Set(['health_live']);
 
 const PATH_PARAMETERS = {
   id: 'The task’s id',
-  userId: 'The caller’s own id (anyone else’s is a 403)',
+  userId:
+    'The caller’s own user id (a UUID), or, with an identity provider’s access token, that token’s `sub` ' +
+    '(anyone else’s is a 403; a value that is neither a UUID nor the caller’s `sub` is a 400)',
 };
+
+/** An identity provider's `sub` need not be a UUID (Better Auth's are not). */
+const PATH_PARAMETER_SCHEMAS = { userId: { type: 'string' as const, minLength: 1, maxLength: 255 } };
 
 /** Stable, readable operation ids for generated clients: `tasks_list`, `userTasks_toggle`, `auth_login`. */
 function operationId(controllerKey: string, methodKey: string): string {
@@ -61,7 +66,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0.0')
     // Relative: the document is served by the API it describes; clients set their base URL.
     .addServer('/', 'This service')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER);
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'Two kinds of access token are accepted. Ours: HS256, `typ: at+jwt`, from `POST /api/auth/login`, ' +
+          '`/register` or `/refresh`. An identity provider’s: a JWT signed by one of the issuers configured in ' +
+          '`TRUSTED_ISSUERS` (Better Auth, Auth0, Keycloak, Clerk …), verified against its JWKS; the first one of ' +
+          'an identity provisions a user. Both are sent as `Authorization: Bearer <token>`.',
+      },
+      BEARER,
+    );
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
 
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
@@ -71,6 +88,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     publicOperations: publicOperationIds(app),
     withoutDatabase: WITHOUT_DATABASE,
     pathParameters: PATH_PARAMETERS,
+    pathParameterSchemas: PATH_PARAMETER_SCHEMAS,
   });
 }
 
