@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createLocalJWKSet, type CompactJWSHeaderParameters, errors, type FlattenedJWSInput, type JWK } from 'jose';
 
 /** A JWKS larger than this is refused (a few dozen keys fit easily). */
@@ -15,6 +16,8 @@ export interface KeySetTiming {
 }
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
+
+const logger = new Logger('RemoteKeySet');
 
 /**
  * One issuer's published keys (RFC 7517), for jose's `jwtVerify`. Differs
@@ -69,7 +72,11 @@ export class RemoteKeySet {
         this.fetchedAt = this.now();
         return true;
       })
-      .catch(() => false)
+      .catch((error: unknown) => {
+        // Operators need to see it: held keys expire JWKS_MAX_STALE_SECONDS after the last success.
+        logger.warn(`JWKS fetch from ${this.uri} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      })
       .finally(() => (this.pending = undefined));
     return this.pending;
   }
