@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -13,6 +14,8 @@ import {
 @Entity('user_identities')
 @Unique('user_identities_issuer_subject_key', ['issuer', 'subject'])
 @Index('user_identities_user_idx', ['userId'])
+@Check('user_identities_issuer_check', 'char_length(issuer) >= 1 AND char_length(issuer) <= 2048')
+@Check('user_identities_subject_check', 'char_length(subject) >= 1 AND char_length(subject) <= 255')
 export class UserIdentity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

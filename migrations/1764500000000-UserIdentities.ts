@@ -7,17 +7,19 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The unique pair is what makes concurrent first requests create one user
  * (INSERT ... ON CONFLICT); deleting the user deletes its identities.
  */
-export class UserIdentities1764400000000 implements MigrationInterface {
-  name = 'UserIdentities1764400000000';
+export class UserIdentities1764500000000 implements MigrationInterface {
+  name = 'UserIdentities1764500000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
       CREATE TABLE user_identities (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-        issuer     text NOT NULL CHECK (char_length(issuer) BETWEEN 1 AND 2048),
-        subject    text NOT NULL CHECK (char_length(subject) BETWEEN 1 AND 255),
+        user_id    uuid NOT NULL CONSTRAINT user_identities_user_id_fkey REFERENCES users (id) ON DELETE CASCADE,
+        issuer     text NOT NULL,
+        subject    text NOT NULL,
         created_at timestamptz(3) NOT NULL DEFAULT now(),
+        CONSTRAINT user_identities_issuer_check CHECK (char_length(issuer) >= 1 AND char_length(issuer) <= 2048),
+        CONSTRAINT user_identities_subject_check CHECK (char_length(subject) >= 1 AND char_length(subject) <= 255),
         CONSTRAINT user_identities_issuer_subject_key UNIQUE (issuer, subject)
       )`);
     await db.query(`CREATE INDEX user_identities_user_idx ON user_identities (user_id)`);
