@@ -6,6 +6,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/auth.config.js';
 import { jwtConfig } from '../config/jwt.config.js';
+import { SqlModule } from '../database/sql.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
@@ -31,6 +32,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     UsersModule,
     PassportModule,
     TypeOrmModule.forFeature([Session, RefreshToken]),
+    SqlModule,
     JwtModule.registerAsync({
       inject: [jwtConfig.KEY],
       useFactory: (config: ConfigType<typeof jwtConfig>) => ({

@@ -6,7 +6,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { JwtService } from '@nestjs/jwt';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../database/sql-runner.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
@@ -41,7 +41,7 @@ class LiveSessions extends ActiveSessions {
   readonly live = new Set<string>();
   asked = 0;
   constructor() {
-    super({} as DataSource, { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>);
+    super({} as SqlRunner, { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>);
   }
   protected override load(sessionId: string): Promise<boolean> {
     this.asked++;

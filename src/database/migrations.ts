@@ -1,5 +1,6 @@
 import { InitialSchema1763770000000 } from '../../migrations/1763770000000-InitialSchema.js';
 import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-TaskListIndexes.js';
+import { GeneratedColumnMetadata1764400000000 } from '../../migrations/1764400000000-GeneratedColumnMetadata.js';
 import { UserIdentities1764500000000 } from '../../migrations/1764500000000-UserIdentities.js';
 
 /**
@@ -10,4 +11,9 @@ import { UserIdentities1764500000000 } from '../../migrations/1764500000000-User
  * migrations/ is missing here: after `npm run migration:generate`, add the
  * new class.
  */
-export const MIGRATIONS = [InitialSchema1763770000000, TaskListIndexes1763800000000, UserIdentities1764500000000];
+export const MIGRATIONS = [
+  InitialSchema1763770000000,
+  TaskListIndexes1763800000000,
+  GeneratedColumnMetadata1764400000000,
+  UserIdentities1764500000000,
+];

@@ -9,10 +9,10 @@ import { ActiveSessions } from '../active-sessions.service.js';
 @Injectable()
 export class ActiveIdentities extends ActiveSessions {
   protected override async load(identityId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM user_identities WHERE id = $1 AND user_id = $2`,
-      [identityId, userId],
-    );
+    const rows = await this.sql.query(`SELECT 1 FROM user_identities WHERE id = $1 AND user_id = $2`, [
+      identityId,
+      userId,
+    ]);
     return rows.length > 0;
   }
 }

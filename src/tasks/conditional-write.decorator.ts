@@ -1,0 +1,26 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
+import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
+
+export interface ConditionalWriteOptions {
+  /** The route reads a body (its 404/412 still come first: `TaskPrecondition`, run before the body is read). */
+  body: boolean;
+  /** The route answers with the task, and its new `ETag`. */
+  returnsTask: boolean;
+}
+
+/**
+ * A write to one task that honours `If-Match` (shared/API.md, "Concurrency"):
+ * documents the header, the new `ETag` and the 404/412 answers. The check
+ * order (404/412 before the body) is the controller's `@ChecksBeforeBody`.
+ */
+export function ConditionalWrite({ body, returnsTask }: ConditionalWriteOptions): MethodDecorator {
+  return applyDecorators(
+    ...(returnsTask ? [ApiResponseHeaders('ETag')] : []),
+    ApiHeader(IF_MATCH),
+    ApiProblems(400, 401, 404, 412, ...(body ? [413, 415] : [])),
+  );
+}
