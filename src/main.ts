@@ -47,6 +47,8 @@ async function bootstrap(): Promise<void> {
   await ConfigModule.envVariablesLoaded; // `.env` read and the environment validated
   prepareDevSecret();
   const early = appConfig();
+  // Before the port opens: a signal from then on must find the handler, not the default (killed by the signal).
+  process.once('SIGTERM', exitWhileBooting).once('SIGINT', exitWhileBooting);
   // The port opens first (liveness 200, everything else 503) while the database may still be waking up.
   const boot = await BootServer.listen(early.port, early.problemTypeBase);
   const { port } = boot.server.address() as AddressInfo;
@@ -54,7 +56,6 @@ async function bootstrap(): Promise<void> {
   pino({ level: early.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).debug(
     `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
   );
-  process.once('SIGTERM', exitWhileBooting).once('SIGINT', exitWhileBooting);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule, boot.adapter(), {
     bodyParser: false,

@@ -31,16 +31,20 @@ export function rawExchange(
     const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
     let bytesSent = 0;
-    let closedByServer = false;
-    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    // The client never ends the connection itself but at the time-out: any earlier close is the server's,
+    // whether it ends it cleanly (FIN) or resets it while the client is still sending (Node 22+ does).
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      socket.destroy();
+    }, timeoutMs);
     socket.on('data', (data) => received.push(data));
-    socket.on('end', () => (closedByServer = true));
     socket.on('error', () => undefined); // EPIPE/ECONNRESET once the server has answered and closed
     socket.on('close', () => {
       clearTimeout(timer);
       const text = Buffer.concat(received).toString('utf8');
       try {
-        resolve({ ...parseResponse(text), closedByServer, bytesSent });
+        resolve({ ...parseResponse(text), closedByServer: !timedOut, bytesSent });
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
