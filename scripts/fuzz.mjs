@@ -20,22 +20,28 @@ const { values } = parseArgs({
 });
 const seed = values.seed ?? String(randomInt(2 ** 31 - 1));
 const engines = values.engine === 'both' ? 'postgres,embedded' : values.engine;
-console.log(`fuzz: seed ${seed}, ${values.count} runs per engine (${engines})${values.class ? `, class ${values.class}` : ''}`);
+console.log(
+  `fuzz: seed ${seed}, ${values.count} runs per engine (${engines})${values.class ? `, class ${values.class}` : ''}`,
+);
 
 const jest = createRequire(import.meta.url).resolve('jest/bin/jest');
-const result = spawnSync(process.execPath, [jest, '--runInBand', '--selectProjects', 'e2e', '--runTestsByPath', 'test/fuzz.e2e-spec.ts'], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
-    FUZZ_COUNT: values.count,
-    FUZZ_SEED: seed,
-    FUZZ_ENGINES: engines,
-    ...(values.class ? { FUZZ_CLASS: values.class } : {}),
-    ...(values.path ? { FUZZ_PATH: values.path } : {}),
-    ...(values.survey ? { FUZZ_SURVEY: '1' } : {}),
-    ...(values.focus ? { FUZZ_FOCUS: values.focus } : {}),
+const result = spawnSync(
+  process.execPath,
+  [jest, '--runInBand', '--selectProjects', 'e2e', '--runTestsByPath', 'test/fuzz.e2e-spec.ts'],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
+      FUZZ_COUNT: values.count,
+      FUZZ_SEED: seed,
+      FUZZ_ENGINES: engines,
+      ...(values.class ? { FUZZ_CLASS: values.class } : {}),
+      ...(values.path ? { FUZZ_PATH: values.path } : {}),
+      ...(values.survey ? { FUZZ_SURVEY: '1' } : {}),
+      ...(values.focus ? { FUZZ_FOCUS: values.focus } : {}),
+    },
   },
-});
+);
 console.log(`fuzz: seed ${seed} ${result.status === 0 ? 'passed' : 'FAILED'}`);
 process.exit(result.status ?? 1);

@@ -33,7 +33,9 @@ describe.each(ENGINES)('fuzz: hostile requests on %s (e2e, built service)', (eng
   afterAll(async () => {
     await target?.dispose();
     if (survey) {
-      const lines = [...survey].map(([rule, { count, example }]) => `${count}× ${rule}\n    ${example.replaceAll('\n', '\n    ')}`);
+      const lines = [...survey].map(
+        ([rule, { count, example }]) => `${count}× ${rule}\n    ${example.replaceAll('\n', '\n    ')}`,
+      );
       console.log(`fuzz survey on ${engine} (seed ${SEED}): ${survey.size} rules broken\n${lines.join('\n')}`);
       survey.clear();
     }
@@ -42,7 +44,14 @@ describe.each(ENGINES)('fuzz: hostile requests on %s (e2e, built service)', (eng
   it.each(classes.map(({ fuzz }) => ({ name: fuzz.name, fuzz })))(
     '$name: every answer keeps the contract',
     async ({ name, fuzz }) => {
-      await fuzzClass(fuzz, target, { runs: budgetFor(name), seed: SEED, batch: BATCH, path: PATH, survey, focus: FOCUS });
+      await fuzzClass(fuzz, target, {
+        runs: budgetFor(name),
+        seed: SEED,
+        batch: BATCH,
+        path: PATH,
+        survey,
+        focus: FOCUS,
+      });
     },
     // Generous: a failure is shrunk, and shrinking may restart the service many times.
     Math.max(600_000, budgetFor(classes[0]?.fuzz.name ?? '') * 500),

@@ -1,4 +1,3 @@
-import type fc from 'fast-check';
 import type { FuzzClass } from './fuzz-class.js';
 import { bola } from './generators/bola.js';
 import { deepNesting } from './generators/deep-nesting.js';
@@ -18,7 +17,11 @@ import { wrongTypes } from './generators/wrong-types.js';
 /** Every class of hostile input, with its share of a run's budget (cheap classes get more runs). */
 /** Hides a class's value type so that classes of different types share one list. */
 function erase<T>(fuzz: FuzzClass<T>): FuzzClass {
-  return { name: fuzz.name, arbitrary: fuzz.arbitrary as fc.Arbitrary<unknown>, run: (value, target) => fuzz.run(value as T, target) };
+  return {
+    name: fuzz.name,
+    arbitrary: fuzz.arbitrary,
+    run: (value, target) => fuzz.run(value as T, target),
+  };
 }
 
 export const FUZZ_CLASSES: { fuzz: FuzzClass; weight: number }[] = [
@@ -41,5 +44,7 @@ export const FUZZ_CLASSES: { fuzz: FuzzClass; weight: number }[] = [
 /** Splits `total` runs among the classes by weight (each gets at least one). */
 export function runsPerClass(total: number): Map<string, number> {
   const weights = FUZZ_CLASSES.reduce((sum, { weight }) => sum + weight, 0);
-  return new Map(FUZZ_CLASSES.map(({ fuzz, weight }) => [fuzz.name, Math.max(1, Math.round((total * weight) / weights))]));
+  return new Map(
+    FUZZ_CLASSES.map(({ fuzz, weight }) => [fuzz.name, Math.max(1, Math.round((total * weight) / weights))]),
+  );
 }

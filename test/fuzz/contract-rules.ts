@@ -81,7 +81,9 @@ function checkProblem(
     return violated(`${status} body not JSON`, evidence());
   }
   const types = [PROBLEM_TYPES[status], ...(status === 400 ? [MALFORMED_REQUEST] : [])].filter(Boolean);
-  const type = types.find((candidate) => typeof problem.type === 'string' && problem.type.endsWith(`/${candidate.slug}`));
+  const type = types.find(
+    (candidate) => typeof problem.type === 'string' && problem.type.endsWith(`/${candidate.slug}`),
+  );
   if (!type) violated(`problem type does not match ${status}`, evidence());
   if (problem.title !== type.title) violated('problem title differs from its type', evidence());
   if (problem.status !== status) violated('problem status differs from the HTTP status', evidence());

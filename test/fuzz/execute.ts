@@ -74,7 +74,10 @@ function check(request: HostileRequest, wire: Wire, answer: Answer): void {
     const { field, value } = request.expectStored;
     const stored = (JSON.parse(answer.text) as { data: Record<string, unknown> }).data[field];
     if (!isDeepStrictEqual(stored, value))
-      violated('accepted text stored altered', `${field}: sent ${JSON.stringify(value)}, stored ${JSON.stringify(stored)}`);
+      violated(
+        'accepted text stored altered',
+        `${field}: sent ${JSON.stringify(value)}, stored ${JSON.stringify(stored)}`,
+      );
   }
   if (request.target.kind === 'route') {
     const route = ROUTES[request.target.route];
@@ -260,6 +263,8 @@ function keepBooks(request: HostileRequest, answer: Answer, target: FuzzTarget):
 }
 
 function summary(request: HostileRequest, wire: Wire): string {
-  const body = wire.body ? ` body(${wire.body.length} B): ${JSON.stringify(wire.body.subarray(0, 200).toString('utf8'))}` : '';
+  const body = wire.body
+    ? ` body(${wire.body.length} B): ${JSON.stringify(wire.body.subarray(0, 200).toString('utf8'))}`
+    : '';
   return `request: ${request.method} ${wire.path.slice(0, 300)} auth=${request.auth.kind === 'bad' ? request.auth.token : request.auth.kind}${body}`;
 }

@@ -48,7 +48,8 @@ export async function fuzzClass(fuzz: FuzzClass, target: FuzzTarget, budget: Bud
     if (details.failed) {
       await target.reviveIfDead();
       const path = details.counterexamplePath ?? '';
-      const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      const cause =
+        details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       throw new Error(
         `${fuzz.name} on ${target.engine}: ${cause}\n${fc.defaultReportMessage(details) ?? ''}\n` +
           `replay: ${replay} --path ${path} --count ${runs}` +
@@ -59,7 +60,10 @@ export async function fuzzClass(fuzz: FuzzClass, target: FuzzTarget, budget: Bud
       if (budget.survey) await target.reviveIfDead();
       await target.checkInvariants();
     } catch (error) {
-      throw new Error(`${fuzz.name} on ${target.engine}, after batch seed ${seed} (${replay} --count ${runs}): ${String(error)}`);
+      throw new Error(
+        `${fuzz.name} on ${target.engine}, after batch seed ${seed} (${replay} --count ${runs}): ${String(error)}`,
+        { cause: error },
+      );
     }
     done += runs;
   }

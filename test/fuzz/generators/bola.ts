@@ -44,7 +44,7 @@ const request: fc.Arbitrary<HostileRequest> = fc
         ...(spec.path.includes('{id}') ? { taskId: pick(taskKind) } : {}),
       },
       auth: { kind: 'valid' as const },
-      ...(ifMatch ? { ifMatch: ifMatch as 'stale' | 'any' | 'garbage' } : {}),
+      ...(ifMatch ? { ifMatch: ifMatch } : {}),
       ...(body ? { body } : {}),
     };
   });

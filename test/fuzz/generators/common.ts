@@ -39,7 +39,7 @@ export function ownTarget(route: RouteName): fc.Arbitrary<Target> {
     kind: 'route',
     route,
     taskId,
-    ...(viaUser ? { userId: { kind: 'own' } as PathValue } : {}),
+    ...(viaUser ? { userId: { kind: 'own' } } : {}),
   }));
 }
 

@@ -53,8 +53,16 @@ const other: fc.Arbitrary<HostileRequest> = fc
     anyAuth,
     fc.record(
       {
-        'X-Request-Id': fc.oneof(fc.stringMatching(/^[!-~]{0,200}$/), fc.constantFrom('abc', 'a'.repeat(128), 'a'.repeat(129), '../..')),
-        Origin: fc.constantFrom('https://evil.example', 'null', 'https://app.example.com', 'https://app.example.com.evil'),
+        'X-Request-Id': fc.oneof(
+          fc.stringMatching(/^[!-~]{0,200}$/),
+          fc.constantFrom('abc', 'a'.repeat(128), 'a'.repeat(129), '../..'),
+        ),
+        Origin: fc.constantFrom(
+          'https://evil.example',
+          'null',
+          'https://app.example.com',
+          'https://app.example.com.evil',
+        ),
         Accept: fc.constantFrom('text/html', 'application/xml', '*/*', 'application/problem+json', ''),
         'Content-Encoding': fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown'),
       },
@@ -65,9 +73,14 @@ const other: fc.Arbitrary<HostileRequest> = fc
     const spec = ROUTES[route];
     const text = spec.method === 'GET' ? undefined : json(VALID_BODIES[spec.body]);
     const encoded = headers['Content-Encoding'] !== undefined && headers['Content-Encoding'] !== 'identity';
-    const body = text === undefined ? undefined : { text, verdict: encoded ? { kind: 'unknown' as const } : { kind: 'valid' as const } };
-    const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => text !== undefined || name !== 'Content-Encoding'));
-    return routeRequest(route, auth, body).map((request) => ({ ...request, headers: sent as Record<string, string> }));
+    const body =
+      text === undefined
+        ? undefined
+        : { text, verdict: encoded ? { kind: 'unknown' as const } : { kind: 'valid' as const } };
+    const sent = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => text !== undefined || name !== 'Content-Encoding'),
+    );
+    return routeRequest(route, auth, body).map((request) => ({ ...request, headers: sent }));
   });
 
 export const oddHeaders: FuzzClass<HostileRequest> = {

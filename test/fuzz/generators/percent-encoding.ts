@@ -10,7 +10,11 @@ const ODD = ['%00', '%2F', '%5C', '%2E%2E', '..', '.', '%20', '%0A', '%0D%0A', '
 
 /** A path segment with broken, overlong or odd percent-encoding, around or instead of an id. */
 const segment: fc.Arbitrary<PathValue> = fc
-  .tuple(fc.constantFrom(...BROKEN, ...ODD), fc.constantFrom('', 'a0000000-0000-4000-8000-00000000000', 'abc'), fc.boolean())
+  .tuple(
+    fc.constantFrom(...BROKEN, ...ODD),
+    fc.constantFrom('', 'a0000000-0000-4000-8000-00000000000', 'abc'),
+    fc.boolean(),
+  )
   .map(([odd, text, before]) => ({ kind: 'raw', segment: before ? odd + text : text + odd }));
 
 /**
@@ -29,7 +33,7 @@ const inPath: fc.Arbitrary<HostileRequest> = fc
     target: {
       kind: 'route' as const,
       route,
-      taskId: where === 'userId' ? ({ kind: 'own' } as PathValue) : value,
+      taskId: where === 'userId' ? { kind: 'own' } : value,
       ...(where === 'id' ? {} : { userId: value }),
     },
     auth,

@@ -12,7 +12,9 @@ const payload = fc.constantFrom('{}', '{"isAdmin":true}', '{"polluted":"yes"}', 
 /** `{"__proto__": …}` nested `depth` levels down, under keys that may themselves be prototype keys. */
 const nested = fc
   .tuple(fc.constantFrom(...PROTO_KEYS), payload, fc.array(fc.constantFrom('a', ...PROTO_KEYS), { maxLength: 4 }))
-  .map(([key, value, path]) => path.reduceRight((inner, outer) => objectText([[outer, inner]]), objectText([[key, value]])));
+  .map(([key, value, path]) =>
+    path.reduceRight((inner, outer) => objectText([[outer, inner]]), objectText([[key, value]])),
+  );
 
 /**
  * A valid body plus a prototype key at any depth: an unknown field like any other (400), never
@@ -41,7 +43,11 @@ const inQuery: fc.Arbitrary<HostileRequest> = fc
   .tuple(ownTarget('listTasks'), anyAuth, fc.constantFrom(...PROTO_KEYS), fc.constantFrom('', '[x]', '[isAdmin]'))
   .map(([target, auth, key, suffix]) => ({
     method: 'GET',
-    target: { ...target, query: `${key}${encodeURIComponent(suffix)}=1`, queryVerdict: { kind: 'invalid', fields: [] } },
+    target: {
+      ...target,
+      query: `${key}${encodeURIComponent(suffix)}=1`,
+      queryVerdict: { kind: 'invalid', fields: [] },
+    },
     auth,
   }));
 

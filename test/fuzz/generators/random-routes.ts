@@ -4,9 +4,32 @@ import type { FuzzClass } from '../fuzz-class.js';
 import type { HostileRequest } from '../hostile-request.js';
 import { anyAuth } from './common.js';
 
-const SEGMENTS = ['api', 'API', 'tasks', 'Tasks', 'users', 'me', 'auth', 'login', 'session', 'password', 'health',
-  'live', 'ready', 'docs', 'toggle', 'complete', 'admin', '.env', 'favicon.ico', 'a0000000-0000-4000-8000-000000000000',
-  'x', '1', 'index.html', 'openapi.json'];
+const SEGMENTS = [
+  'api',
+  'API',
+  'tasks',
+  'Tasks',
+  'users',
+  'me',
+  'auth',
+  'login',
+  'session',
+  'password',
+  'health',
+  'live',
+  'ready',
+  'docs',
+  'toggle',
+  'complete',
+  'admin',
+  '.env',
+  'favicon.ico',
+  'a0000000-0000-4000-8000-000000000000',
+  'x',
+  '1',
+  'index.html',
+  'openapi.json',
+];
 
 const path = fc
   .tuple(
@@ -22,7 +45,20 @@ const path = fc
  */
 const request: fc.Arbitrary<HostileRequest> = fc
   .tuple(
-    fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'PURGE', 'LINK', 'SEARCH'),
+    fc.constantFrom(
+      'GET',
+      'HEAD',
+      'POST',
+      'PUT',
+      'PATCH',
+      'DELETE',
+      'OPTIONS',
+      'TRACE',
+      'PROPFIND',
+      'PURGE',
+      'LINK',
+      'SEARCH',
+    ),
     path,
     anyAuth,
     fc.constantFrom(undefined, '{}', '{"title":"x"}'),
@@ -31,7 +67,9 @@ const request: fc.Arbitrary<HostileRequest> = fc
     method,
     target: { kind: 'path' as const, path: target },
     auth,
-    ...(text !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: { text, verdict: { kind: 'unknown' as const } } } : {}),
+    ...(text !== undefined && method !== 'GET' && method !== 'HEAD'
+      ? { body: { text, verdict: { kind: 'unknown' as const } } }
+      : {}),
   }));
 
 export const randomRoutes: FuzzClass<HostileRequest> = { name: 'random-routes', arbitrary: request, run: execute };

@@ -15,18 +15,54 @@ export interface RawRequest {
 }
 
 const METHODS = ['GET', 'POST', 'get', 'G ET', 'FOO', '', 'CONNECT', 'PRI', 'GET\u0000', 'DELETE', 'OPTIONS'];
-const TARGETS = ['/health/live', '/api/tasks', '*', 'http://evil.example/api/tasks', '/api/tasks?q=a b', '/api/\u0001',
-  '/api/t\u00e9sk', 'api/tasks', '', '/%', `/${'a'.repeat(20_000)}`, '/api/tasks#x', '//'];
+const TARGETS = [
+  '/health/live',
+  '/api/tasks',
+  '*',
+  'http://evil.example/api/tasks',
+  '/api/tasks?q=a b',
+  '/api/\u0001',
+  '/api/t\u00e9sk',
+  'api/tasks',
+  '',
+  '/%',
+  `/${'a'.repeat(20_000)}`,
+  '/api/tasks#x',
+  '//',
+];
 const VERSIONS = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.1x', 'http/1.1', 'HTTP/1', ''];
-const HEADERS = ['Host: x', 'Host: x', 'Bad Header', ' folded: line', 'X: a\r\n continued', 'X:\u0000', 'X: \u007f',
-  'X Y: z', ': empty-name', 'Content-Length: abc', 'Content-Length: -1', 'Content-Length: 1, 2',
-  'Transfer-Encoding: gzip', 'Transfer-Encoding: chunked, identity', 'Host: a\r\nHost: b', `X-Big: ${'b'.repeat(20_000)}`,
-  'Authorization: Bearer \u00ff', 'Authorization: Bearer', 'Content-Type: application/json', 'X-Request-Id: ../../etc',
-  'Expect: 100-continue', 'Connection: close', 'Upgrade: websocket'];
+const HEADERS = [
+  'Host: x',
+  'Host: x',
+  'Bad Header',
+  ' folded: line',
+  'X: a\r\n continued',
+  'X:\u0000',
+  'X: \u007f',
+  'X Y: z',
+  ': empty-name',
+  'Content-Length: abc',
+  'Content-Length: -1',
+  'Content-Length: 1, 2',
+  'Transfer-Encoding: gzip',
+  'Transfer-Encoding: chunked, identity',
+  'Host: a\r\nHost: b',
+  `X-Big: ${'b'.repeat(20_000)}`,
+  'Authorization: Bearer \u00ff',
+  'Authorization: Bearer',
+  'Content-Type: application/json',
+  'X-Request-Id: ../../etc',
+  'Expect: 100-continue',
+  'Connection: close',
+  'Upgrade: websocket',
+];
 
 const request: fc.Arbitrary<RawRequest> = fc.record({
   method: fc.constantFrom(...METHODS),
-  target: fc.oneof(fc.constantFrom(...TARGETS), fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((text) => `/${text}`)),
+  target: fc.oneof(
+    fc.constantFrom(...TARGETS),
+    fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((text) => `/${text}`),
+  ),
   version: fc.constantFrom(...VERSIONS),
   lineEnd: fc.constantFrom('\r\n', '\r\n', '\n', '\r'),
   headers: fc.array(fc.oneof(fc.constantFrom(...HEADERS), fc.string({ unit: 'binary-ascii', maxLength: 40 })), {
@@ -37,7 +73,9 @@ const request: fc.Arbitrary<RawRequest> = fc.record({
 
 /** The bytes: a message framed so the server never waits for more (no declared length it would wait for). */
 export function bytesOf(raw: RawRequest): Buffer {
-  const headers = raw.headers.filter((line) => !/^content-length:\s*\d+\s*$/i.test(line) && !/^transfer-encoding:\s*chunked\s*$/i.test(line));
+  const headers = raw.headers.filter(
+    (line) => !/^content-length:\s*\d+\s*$/i.test(line) && !/^transfer-encoding:\s*chunked\s*$/i.test(line),
+  );
   const framing = raw.body ? [`Content-Length: ${Buffer.byteLength(raw.body)}`] : [];
   const head = [`${raw.method} ${raw.target} ${raw.version}`.trimEnd(), ...headers, ...framing].join(raw.lineEnd);
   return Buffer.from(`${head}${raw.lineEnd}${raw.lineEnd}${raw.body}`, 'latin1');
@@ -54,7 +92,10 @@ async function run(raw: RawRequest, target: FuzzTarget): Promise<void> {
     answer = await sendRaw(target.baseUrl, bytesOf(raw));
   } catch (error) {
     if (await target.hasDied()) violated('process died', JSON.stringify(raw));
-    violated('no answer (timeout)', `${String(error)} ${JSON.stringify(bytesOf(raw).toString('latin1').slice(0, 300))}`);
+    violated(
+      'no answer (timeout)',
+      `${String(error)} ${JSON.stringify(bytesOf(raw).toString('latin1').slice(0, 300))}`,
+    );
   }
   if (await target.hasDied()) violated('process died', JSON.stringify(raw));
   const sent = JSON.stringify(bytesOf(raw).toString('latin1').slice(0, 300));

@@ -20,7 +20,12 @@ const request: fc.Arbitrary<HostileRequest> = fc
   )
   .map(([route, auth, pathKind, uuid, bodyKind]) => {
     const spec = ROUTES[route];
-    const value = pathKind === 'raw' ? { kind: 'raw' as const, segment: 'not-a-uuid' } : pathKind === 'nobody' ? uuid : { kind: pathKind as 'own' | 'victim' };
+    const value =
+      pathKind === 'raw'
+        ? { kind: 'raw' as const, segment: 'not-a-uuid' }
+        : pathKind === 'nobody'
+          ? uuid
+          : { kind: pathKind };
     const valid = VALID_BODIES[spec.body] ?? {};
     const body =
       bodyKind === 'none' || spec.method === 'GET'

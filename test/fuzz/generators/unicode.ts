@@ -35,7 +35,8 @@ const PIECES = [
 const text = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 40 }).map((pieces) => pieces.join(''));
 const withNul = fc.tuple(text, fc.constantFrom('\u0000', 'a\u0000b')).map(([value, nul]) => value + nul);
 
-const isWellFormed = (value: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+const isWellFormed = (value: string) =>
+  !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
 const codePoints = (value: string) => [...value].length;
 
 /**
@@ -46,15 +47,32 @@ const codePoints = (value: string) => [...value].length;
 const taskText: fc.Arbitrary<HostileRequest> = fc
   .tuple(ownTarget('createTask'), anyAuth, fc.oneof(text, withNul), fc.constantFrom('title', 'description', 'tags'))
   .map(([target, auth, value, field]) => {
-    const body = field === 'title' ? { title: value } : field === 'tags' ? { title: 't', tags: [value] } : { title: 't', description: value };
+    const body =
+      field === 'title'
+        ? { title: value }
+        : field === 'tags'
+          ? { title: 't', tags: [value] }
+          : { title: 't', description: value };
     const trimmed = value.trim();
     const limit = field === 'title' ? 200 : field === 'tags' ? 50 : 2000;
     const nul = value.includes('\u0000');
-    const fits = codePoints(field === 'description' ? value : trimmed) <= limit && (field === 'description' || trimmed !== '');
-    const verdict = nul || !fits ? { kind: 'invalid' as const, fields: [field] } : isWellFormed(value) ? { kind: 'valid' as const } : { kind: 'unknown' as const };
+    const fits =
+      codePoints(field === 'description' ? value : trimmed) <= limit && (field === 'description' || trimmed !== '');
+    const verdict =
+      nul || !fits
+        ? { kind: 'invalid' as const, fields: [field] }
+        : isWellFormed(value)
+          ? { kind: 'valid' as const }
+          : { kind: 'unknown' as const };
     const stored = field === 'title' ? trimmed : field === 'tags' ? [trimmed] : value;
     const expectStored = verdict.kind === 'invalid' ? undefined : { field, value: stored };
-    return { method: 'POST', target, auth, body: { text: json(body), verdict }, ...(expectStored ? { expectStored } : {}) };
+    return {
+      method: 'POST',
+      target,
+      auth,
+      body: { text: json(body), verdict },
+      ...(expectStored ? { expectStored } : {}),
+    };
   });
 
 /** Bytes that are not UTF-8 (overlong forms, encoded surrogates, stray continuation bytes): never taken as text. */
