@@ -8,6 +8,8 @@ import { CONDITIONAL_ROUTES, methodsAt, ROUTES } from './routes.js';
 import type { FuzzTarget } from './target.js';
 
 const LOOSE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The service's CORS_ORIGINS in the fuzz target (target.ts). */
+const ALLOWED_ORIGINS = ['https://app.example.com'];
 const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** What the contract's order of checks (401, 400 path, 403, 404, 412, body) says the answer must be. */
@@ -69,6 +71,16 @@ function check(request: HostileRequest, wire: Wire, answer: Answer): void {
     const listed = erroredFields(text);
     const missing = (expected.fields ?? []).filter((field) => !listed.some((name) => fieldCovers(name, field)));
     if (missing.length > 0) violated(`${expected.rule} (errors[] names ${missing.join(', ')})`, `got ${got}`);
+  }
+  const origin = request.headers?.Origin;
+  if (origin !== undefined) {
+    const allowed = ALLOWED_ORIGINS.includes(origin);
+    const granted = answer.headers['access-control-allow-origin'];
+    if (!allowed && granted !== undefined) violated('CORS header for a foreign origin', `${origin} got ${granted}`);
+    const preflight = request.method === 'OPTIONS' && request.headers?.['Access-Control-Request-Method'] !== undefined;
+    if (preflight && answer.status === 405) violated('a CORS preflight is answered 405', `from ${origin}`);
+    if (preflight && allowed && granted !== origin)
+      violated('an allowed preflight without CORS headers', `${origin} got ${granted}`);
   }
   if (request.expectStored && answer.status < 300) {
     const { field, value } = request.expectStored;

@@ -83,8 +83,23 @@ const other: fc.Arbitrary<HostileRequest> = fc
     return routeRequest(route, auth, body).map((request) => ({ ...request, headers: sent }));
   });
 
+/** CORS preflights on known paths: foreign origins get no CORS headers (and never a 405), allowed ones get them. */
+const preflight: fc.Arbitrary<HostileRequest> = fc
+  .tuple(
+    fc.constantFrom('/api/tasks', '/api/auth/login', '/api/users/me', '/health/live', '/api/nowhere'),
+    fc.constantFrom('https://evil.example', 'null', 'https://app.example.com', 'https://app.example.com.evil'),
+    fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'FOO'),
+    anyAuth,
+  )
+  .map(([path, origin, method, auth]) => ({
+    method: 'OPTIONS',
+    target: { kind: 'path' as const, path },
+    auth,
+    headers: { Origin: origin, 'Access-Control-Request-Method': method },
+  }));
+
 export const oddHeaders: FuzzClass<HostileRequest> = {
   name: 'odd-headers',
-  arbitrary: fc.oneof({ arbitrary: contentType, weight: 3 }, oversized, { arbitrary: other, weight: 2 }),
+  arbitrary: fc.oneof({ arbitrary: contentType, weight: 3 }, oversized, { arbitrary: other, weight: 2 }, preflight),
   run: execute,
 };
