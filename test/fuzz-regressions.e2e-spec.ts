@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execute } from './fuzz/execute.js';
 import { rawHttp, type RawRequest } from './fuzz/generators/raw-http.js';
 import type { HostileRequest } from './fuzz/hostile-request.js';
@@ -153,6 +154,42 @@ const CASES: [string, HostileRequest][] = [
       },
     },
   ],
+  [
+    'a prototype key as a list parameter is an unknown parameter (400)',
+    {
+      method: 'GET',
+      target: {
+        kind: 'route',
+        route: 'listTasks',
+        query: 'prototype=1',
+        queryVerdict: { kind: 'invalid', fields: [] },
+      },
+      auth: valid,
+    },
+  ],
+  [
+    'broken percent-encoding in both path values is a validation problem naming them',
+    {
+      method: 'PUT',
+      target: {
+        kind: 'route',
+        route: 'replaceTask',
+        userId: { kind: 'raw', segment: '%0' },
+        taskId: { kind: 'raw', segment: '%0' },
+      },
+      auth: valid,
+    },
+  ],
+  [
+    'a body that claims gzip but is not is a 4xx problem, not a 500',
+    {
+      method: 'POST',
+      target: { kind: 'route', route: 'logout' },
+      auth: valid,
+      headers: { 'Content-Encoding': 'gzip' },
+      body: { text: '{"refreshToken":"not-a-refresh-token"}', verdict: { kind: 'unknown' } },
+    },
+  ],
 ];
 
 const RAW_CASES: [string, RawRequest][] = [
@@ -197,4 +234,37 @@ describe('fuzz regressions (e2e, built service)', () => {
     await rawHttp.run(raw, target);
     await target.checkInvariants();
   });
+
+  it('a head over the limit on a connection that already carried an answer still gets its 431', async () => {
+    const answers = await twoOnOneConnection(
+      target.baseUrl,
+      'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n',
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(answers).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 431 [\s\S]*application\/problem\+json/);
+  });
 });
+
+/** Writes one request, waits for its answer, then writes the second on the same connection; all that came back. */
+function twoOnOneConnection(baseUrl: string, first: string, second: string): Promise<string> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    let sentSecond = false;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (!sentSecond && /\r\n\r\n\{"status":"ok"\}$/.test(received)) {
+        sentSecond = true;
+        socket.write(second);
+      }
+    });
+    socket.on('error', () => undefined); // a reset ends the exchange; `close` follows
+    socket.on('close', () => resolve(received));
+    setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no end of exchange; received: ${received.slice(0, 300)}`));
+    }, 10_000).unref();
+    socket.write(first);
+  });
+}

@@ -34,7 +34,7 @@ export async function execute(request: HostileRequest, target: FuzzTarget): Prom
   try {
     answer = await send(target.baseUrl, request.method, wire.path, wire.headers, wire.body);
   } catch (error) {
-    if (await target.hasDied()) violated('process died', `${summary(request, wire)}\n${target.recentOutput()}`);
+    if (await target.hasDied(200)) violated('process died', `${summary(request, wire)}\n${target.recentOutput()}`);
     // A client that sends more than the limit may be cut off once the answer is written.
     if (error instanceof NoAnswer && error.reason === 'reset' && request.body?.verdict.kind === 'too-large') return;
     throw new ContractViolation(
@@ -108,6 +108,9 @@ function fieldCovers(listed: string, expected: string): boolean {
 function expectation(request: HostileRequest): Expectation | undefined {
   const { target, auth, body } = request;
   if (target.kind === 'path') {
+    // A CORS preflight is answered by the CORS layer for any path (see the CORS rules in check()).
+    if (request.method === 'OPTIONS' && request.headers?.['Access-Control-Request-Method'] !== undefined)
+      return undefined;
     const methods = methodsAt(target.path.split('?')[0]);
     if (methods === undefined) return undefined;
     if (methods.length === 0) return { rule: 'an unknown path is a 404 with or without a token', statuses: [404] };
@@ -278,5 +281,9 @@ function summary(request: HostileRequest, wire: Wire): string {
   const body = wire.body
     ? ` body(${wire.body.length} B): ${JSON.stringify(wire.body.subarray(0, 200).toString('utf8'))}`
     : '';
-  return `request: ${request.method} ${wire.path.slice(0, 300)} auth=${request.auth.kind === 'bad' ? request.auth.token : request.auth.kind}${body}`;
+  const extra = Object.entries(wire.headers)
+    .filter(([name]) => name !== 'Authorization')
+    .map(([name, value]) => `${name}: ${value.slice(0, 80)}`)
+    .join('; ');
+  return `request: ${request.method} ${wire.path.slice(0, 300)} auth=${request.auth.kind === 'bad' ? request.auth.token : request.auth.kind} [${extra}]${body}`;
 }

@@ -36,9 +36,10 @@ export class FuzzTarget {
   victim!: Account & { taskIds: string[] };
   dead!: DeadTokens;
 
+  private service!: BuiltService;
+
   private constructor(
     readonly engine: Engine,
-    private service: BuiltService,
     private readonly env: Record<string, string>,
     private readonly dataDir?: string,
   ) {}
@@ -54,7 +55,8 @@ export class FuzzTarget {
         ? { DATA_DIR: dataDir }
         : { DATABASE_URL: process.env.E2E_DATABASE_URL!, DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE ?? '4' }),
     };
-    const target = new FuzzTarget(engine, await BuiltService.start(env, 60_000), env, dataDir);
+    const target = new FuzzTarget(engine, env, dataDir);
+    target.watch(await BuiltService.start(env, 60_000));
     await target.setUpPeople();
     return target;
   }
@@ -73,16 +75,30 @@ export class FuzzTarget {
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  /** True when the process has exited (a request killed it). */
-  async hasDied(): Promise<boolean> {
-    return Promise.race([this.service.exited.then(() => true), new Promise<boolean>((r) => setTimeout(r, 50, false))]);
+  /**
+   * True when the process has exited (a request killed it). A request that lost its connection
+   * asks just after the loss; the exit event may trail it by a moment, hence the short wait then.
+   */
+  async hasDied(settleMs = 0): Promise<boolean> {
+    if (!this.exited && settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return this.exited;
   }
 
   /** Starts the service again after it died, so shrinking can go on; the run has already failed. */
   async reviveIfDead(): Promise<void> {
-    if (!(await this.hasDied())) return;
+    if (!this.exited) return;
     this.restarts += 1;
-    this.service = await BuiltService.start(this.env, 60_000);
+    this.watch(await BuiltService.start(this.env, 60_000));
+  }
+
+  private exited = false;
+
+  private watch(service: BuiltService): void {
+    this.service = service;
+    this.exited = false;
+    void service.exited.then(() => {
+      if (this.service === service) this.exited = true;
+    });
   }
 
   async attacker(): Promise<Account> {

@@ -26,14 +26,15 @@ const nesting = fc
     const levels = Math.min(depth, Math.floor(MAX_BYTES / (level.open.length + level.close.length)));
     const inner = `${level.open.repeat(levels)}1${closed ? level.close.repeat(levels) : ''}`;
     const text = inField ? `{"${inField}":${inner}${closed ? '}' : ''}` : inner;
-    return { text, closed };
+    return { text };
   });
 
 /** Thousands of `[` or `{"a":` levels: the process must answer a 400 and live on. */
 const request: fc.Arbitrary<HostileRequest> = fc
   .tuple(fc.constantFrom(...BODY_ROUTE_NAMES, 'toggleTask', 'deleteTask'), anyAuth, nesting)
-  .chain(([route, auth, { text, closed }]) =>
-    routeRequest(route, auth, { text, verdict: closed ? { kind: 'rejected' } : { kind: 'malformed' } }),
+  .chain(([route, auth, { text }]) =>
+    // Unclosed and too deep: either fault may be the one reported (a depth screen runs before parsing).
+    routeRequest(route, auth, { text, verdict: { kind: 'rejected' } }),
   );
 
 export const deepNesting: FuzzClass<HostileRequest> = { name: 'deep-nesting', arbitrary: request, run: execute };
