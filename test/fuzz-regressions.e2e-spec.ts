@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execute } from './fuzz/execute.js';
 import { rawHttp, type RawRequest } from './fuzz/generators/raw-http.js';
 import type { HostileRequest } from './fuzz/hostile-request.js';
@@ -224,11 +224,17 @@ describe('fuzz regressions (e2e, built service)', () => {
   afterAll(async () => {
     await target?.dispose();
   });
+  // A case that kills the process fails; the next one gets a running service again.
+  beforeEach(() => target.reviveIfDead(), 60_000);
 
-  it.each(CASES)('%s', async (_, request) => {
-    await execute(request, target);
-    await target.checkInvariants();
-  });
+  it.each(CASES)(
+    '%s',
+    async (_, request) => {
+      await execute(request, target);
+      await target.checkInvariants();
+    },
+    30_000,
+  );
 
   it.each(RAW_CASES)('%s', async (_, raw) => {
     await rawHttp.run(raw, target);
