@@ -9,6 +9,9 @@ import { send } from './http-client.js';
 
 export type Engine = 'postgres' | 'embedded';
 
+/** Access tokens live 15 minutes: a long run signs in afresh well before that. */
+const TOKEN_REUSE_MS = 10 * 60_000;
+
 export interface Account {
   id: string;
   email: string;
@@ -31,6 +34,8 @@ export class FuzzTarget {
   /** Times the service had to be started again because it died. */
   restarts = 0;
   private attackerAccount?: Account;
+  private attackerSince = 0;
+  private victimSince = 0;
   private ownTask?: string;
   private victimSnapshot: unknown;
   victim!: Account & { taskIds: string[] };
@@ -102,7 +107,11 @@ export class FuzzTarget {
   }
 
   async attacker(): Promise<Account> {
-    this.attackerAccount ??= await this.register('attacker');
+    if (this.attackerAccount && Date.now() - this.attackerSince > TOKEN_REUSE_MS) this.forgetAttacker();
+    if (!this.attackerAccount) {
+      this.attackerAccount = await this.register('attacker');
+      this.attackerSince = Date.now();
+    }
     return this.attackerAccount;
   }
 
@@ -149,6 +158,7 @@ export class FuzzTarget {
       taskIds.push((created as { data: { id: string } }).data.id);
     }
     this.victim = { ...victim, taskIds };
+    this.victimSince = Date.now();
     this.victimSnapshot = await this.victimView();
 
     const deleted = await this.register('deleted');
@@ -159,6 +169,14 @@ export class FuzzTarget {
   }
 
   private async victimView(): Promise<unknown> {
+    if (Date.now() - this.victimSince > TOKEN_REUSE_MS) {
+      const body = (await this.json('POST', '/api/auth/login', undefined, {
+        email: this.victim.email,
+        password: GOOD_PASSWORD,
+      })) as { data: { tokens: { accessToken: string } } };
+      this.victim.accessToken = body.data.tokens.accessToken;
+      this.victimSince = Date.now();
+    }
     const token = this.victim.accessToken;
     return {
       me: await this.json('GET', '/api/users/me', token),
