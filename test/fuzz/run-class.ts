@@ -51,7 +51,7 @@ export async function fuzzClass(fuzz: FuzzClass, target: FuzzTarget, budget: Bud
       const cause =
         details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       throw new Error(
-        `${fuzz.name} on ${target.engine}: ${cause}\n${fc.defaultReportMessage(details) ?? ''}\n` +
+        `${fuzz.name} on ${target.engine}: ${cause}\n${clip(fc.defaultReportMessage(details) ?? '')}\n` +
           `replay: ${replay} --path ${path} --count ${runs}` +
           (target.restarts > 0 ? `\n(the service died and was started again ${target.restarts} times)` : ''),
       );
@@ -67,4 +67,9 @@ export async function fuzzClass(fuzz: FuzzClass, target: FuzzTarget, budget: Bud
     }
     done += runs;
   }
+}
+
+/** A counterexample can be a 90 kB body: enough of it to read, not all of it. */
+function clip(text: string, max = 4000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
