@@ -16,6 +16,8 @@ export interface Budget {
    */
   survey?: Map<string, { count: number; example: string }>;
   focus?: string;
+  /** Told after every batch (long runs print progress). */
+  progress?: (done: number) => void;
 }
 
 /** A seed for each batch: batch 0 uses the given seed, so a printed batch seed replays as `--seed`. */
@@ -66,6 +68,7 @@ export async function fuzzClass(fuzz: FuzzClass, target: FuzzTarget, budget: Bud
       );
     }
     done += runs;
+    budget.progress?.(done);
   }
 }
 
