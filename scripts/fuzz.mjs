@@ -36,6 +36,7 @@ const result = spawnSync(
       FUZZ_COUNT: values.count,
       FUZZ_SEED: seed,
       FUZZ_ENGINES: engines,
+      FUZZ_PROGRESS: '1',
       ...(values.class ? { FUZZ_CLASS: values.class } : {}),
       ...(values.path ? { FUZZ_PATH: values.path } : {}),
       ...(values.survey ? { FUZZ_SURVEY: '1' } : {}),

@@ -8,7 +8,8 @@ import { ensureBuilt } from './helpers/built-service.js';
  * Hostile requests, generated, against the built service on both engines (issue 11). In CI a
  * fixed budget with a fixed seed: a red build then means the code changed, not the dice; new
  * seeds are explored with `npm run fuzz`, which picks a random one and prints it. FUZZ_COUNT,
- * FUZZ_SEED, FUZZ_ENGINES, FUZZ_CLASS and FUZZ_PATH (set by scripts/fuzz.mjs) override.
+ * FUZZ_SEED, FUZZ_ENGINES, FUZZ_CLASS, FUZZ_PATH, FUZZ_SURVEY, FUZZ_FOCUS and FUZZ_PROGRESS
+ * (set by scripts/fuzz.mjs) override.
  */
 const TOTAL = Number(process.env.FUZZ_COUNT ?? 1200);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
@@ -44,14 +45,15 @@ describe.each(ENGINES)('fuzz: hostile requests on %s (e2e, built service)', (eng
   it.each(classes.map(({ fuzz }) => ({ name: fuzz.name, fuzz })))(
     '$name: every answer keeps the contract',
     async ({ name, fuzz }) => {
-      await fuzzClass(fuzz, target, {
-        runs: budgetFor(name),
-        seed: SEED,
-        batch: BATCH,
-        path: PATH,
-        survey,
-        focus: FOCUS,
-      });
+      const runs = budgetFor(name);
+      // Long runs (npm run fuzz) say how far they are: straight to stderr, past Jest's console buffering.
+      const progress = process.env.FUZZ_PROGRESS
+        ? (done: number) => {
+            if (done % 1000 === 0 || done === runs)
+              process.stderr.write(`fuzz ${engine} ${name}: ${done}/${runs} ${new Date().toISOString()}\n`);
+          }
+        : undefined;
+      await fuzzClass(fuzz, target, { runs, seed: SEED, batch: BATCH, path: PATH, survey, focus: FOCUS, progress });
     },
     // Generous: a failure is shrunk, and shrinking may restart the service many times.
     Math.max(600_000, budgetFor(classes[0]?.fuzz.name ?? '') * 500),
