@@ -25,7 +25,8 @@ export const FIELDS: Record<BodyShape, FieldSpec[]> = {
   register: [
     { name: 'email', type: 'string', required: true },
     { name: 'password', type: 'string', required: true },
-    { name: 'name', type: 'string', required: false },
+    // Optional at sign-up, and a user's name may be null: `null` reads as "no name given".
+    { name: 'name', type: 'string', required: false, nullable: true },
   ],
   login: [
     { name: 'email', type: 'string', required: true },

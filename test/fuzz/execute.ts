@@ -61,7 +61,7 @@ function check(request: HostileRequest, wire: Wire, answer: Answer): void {
     path,
     requestId: request.headers?.['X-Request-Id'],
   });
-  const expected = expectation(request);
+  const expected = expectation(request, wire);
   if (expected) {
     const { status, text } = answer;
     const got = `${status} ${text.slice(0, 300)}`;
@@ -105,8 +105,15 @@ function fieldCovers(listed: string, expected: string): boolean {
   return listed === expected || listed.startsWith(`${expected}.`) || listed.startsWith(`${expected}[`);
 }
 
-function expectation(request: HostileRequest): Expectation | undefined {
+/** Node refuses a request head over 16 KiB before anything else; near the limit, either may happen. */
+const HEAD_LIMIT = 16 * 1024;
+
+function expectation(request: HostileRequest, wire: Wire): Expectation | undefined {
   const { target, auth, body } = request;
+  const head =
+    wire.path.length + Object.entries(wire.headers).reduce((sum, [k, v]) => sum + k.length + v.length + 4, 0);
+  if (head > HEAD_LIMIT) return { rule: 'a request head over 16 KiB is a 431, before anything else', statuses: [431] };
+  if (head > HEAD_LIMIT - 1024) return undefined;
   if (target.kind === 'path') {
     // A CORS preflight is answered by the CORS layer for any path (see the CORS rules in check()).
     if (request.method === 'OPTIONS' && request.headers?.['Access-Control-Request-Method'] !== undefined)
