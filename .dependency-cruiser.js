@@ -3,9 +3,9 @@
  * breaks these rules. Type-only imports count too: they couple code just the same.
  *
  *   main / app.module ──► config, database, common, auth, users, tasks, health
- *   auth  ──► users (its module, service and response DTOs), common, config
- *   users, tasks, health and every other module ──► common, config
- *   database ──► config
+ *   auth  ──► users (its module, service and response DTOs), common, config, database
+ *   users, tasks, health and every other module ──► common, config, database (the SQL runner)
+ *   database ──► config, common (which errors mean the database is unavailable)
  *   common ──► nothing of ours
  */
 /** A feature module: any folder of src/ but the shared ones (a new module is covered as it lands). */
@@ -29,11 +29,11 @@ export default {
       to: { path: '^src/', pathNot: '^src/common/' },
     },
     {
-      name: 'database-uses-config-only',
+      name: 'database-knows-no-module',
       severity: 'error',
-      comment: 'src/database knows the configuration, never a feature module.',
+      comment: 'src/database knows the configuration and common, never a feature module.',
       from: { path: '^src/database/' },
-      to: { path: '^src/', pathNot: '^src/(database|config)/' },
+      to: { path: '^src/', pathNot: '^src/(database|config|common)/' },
     },
     {
       name: 'config-is-standalone',
@@ -43,14 +43,15 @@ export default {
       to: { path: '^src/', pathNot: '^src/config/' },
     },
     {
-      name: 'modules-use-common-and-config',
+      name: 'modules-use-common-config-and-database',
       severity: 'error',
       comment:
         'A feature module (every folder of src/ but common, config and database) uses itself, ' +
-        'common and config: never another module, the database wiring or the app root. ' +
-        'The caller arrives through @CurrentUser; a reaction to another module goes through an event.',
+        'common, config and database (the SQL runner, for a hand-written repository): never another ' +
+        'module or the app root. The caller arrives through @CurrentUser; a reaction to another module ' +
+        'goes through an event.',
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config)/'] },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config|database)/'] },
     },
     {
       name: 'auth-uses-users-through-its-service',
@@ -62,10 +63,19 @@ export default {
       to: {
         path: '^src/',
         pathNot: [
-          '^src/(auth|common|config)/',
+          '^src/(auth|common|config|database)/',
           '^src/users/(users[.]module|users[.]service|dto/[^/]+-response[.]dto)[.]ts$',
         ],
       },
+    },
+    {
+      name: 'list-building-knows-no-dto',
+      severity: 'error',
+      comment:
+        "A module's list/ (cursor, sort keys, list statement) is used by its dto/ (the query's allowed values), " +
+        'never the other way round: the HTTP contract depends on the listing, not both on each other.',
+      from: { path: '^src/([^/]+)/list/' },
+      to: { path: '^src/$1/dto/' },
     },
     {
       name: 'no-src-to-test',

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
-import { ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
+import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
@@ -29,6 +29,13 @@ import { UsersModule } from './users/users.module.js';
     TasksModule,
     HealthModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+  providers: [
+    {
+      provide: PROBLEM_TYPE_BASE,
+      inject: [appConfig.KEY],
+      useFactory: (config: ConfigType<typeof appConfig>) => config.problemTypeBase,
+    },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  ],
 })
 export class AppModule {}

@@ -9,6 +9,7 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
 import { accessLog } from './logging/access-log.middleware.js';
 import { APP_LOGGER } from './logging/logging.module.js';
+import { QuietFrameworkLogger } from './logging/quiet-framework-logger.js';
 import { setupOpenApi } from './openapi.js';
 
 type AppConfig = ReturnType<typeof appConfig>;
@@ -27,7 +28,7 @@ export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const express = app as NestExpressApplication;
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.flushLogs(); // what Nest logged while the modules were created
   express.disable('x-powered-by');
   // ETags are ours (task versions); Express's body-hash ETags would only confuse If-Match.

@@ -1,12 +1,17 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { ConfigService } from '@nestjs/config';
+import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
+import type { appConfig } from './config/app.config.js';
+import type { jwtConfig } from './config/jwt.config.js';
+import { prepareDevSecret } from './config/prepare-dev-secret.js';
+import { DatabaseStartup } from './database/database-startup.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
+import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';
 
 /** Configuration and database errors end up here: one JSON line saying what is wrong, exit 1. */
@@ -21,6 +26,8 @@ async function bootstrap(): Promise<void> {
   // while app.module loads, before Nest awaits it; the handler above must be
   // in place first, hence the import here rather than at the top.
   const { AppModule } = await import('./app.module.js');
+  await ConfigModule.envVariablesLoaded; // `.env` read and the environment validated
+  prepareDevSecret();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
     // Nest's start-up lines wait for pino (configureApp flushes them); if the
@@ -31,17 +38,24 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app);
   const config = app.get(ConfigService);
+  const settings = config.getOrThrow<ConfigType<typeof appConfig>>('app');
   const logger = app.get(Logger);
   const pinoLogger = app.get<PinoLogger>(APP_LOGGER);
   exitGracefullyOnSignals(app, {
-    graceMs: config.getOrThrow<number>('app.shutdownGraceMs'),
+    graceMs: settings.shutdownGraceMs,
     logger,
     flushLogs: () => new Promise((resolve, reject) => pinoLogger.flush((error) => (error ? reject(error) : resolve()))),
   });
 
-  await app.listen(config.getOrThrow<number>('app.port'));
+  await app.listen(settings.port);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.log(`Listening on http://localhost:${port}`, 'Bootstrap');
+  const { fields, message } = startupSummary({
+    port,
+    docsEnabled: settings.docsEnabled,
+    database: app.get(DatabaseStartup),
+    secretSource: config.getOrThrow<ConfigType<typeof jwtConfig>>('jwt').secretSource,
+  });
+  pinoLogger.info({ context: 'Bootstrap', ...fields }, message);
 }
 
 process.on('unhandledRejection', exitOnFatal);

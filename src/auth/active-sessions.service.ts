@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { BoundedMap } from '../common/bounded-map.js';
 import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
+import { SqlRunner } from '../database/sql-runner.js';
 
 /** Entries kept at most. */
 const MAX_ENTRIES = 10_000;
@@ -31,7 +30,7 @@ export class ActiveSessions implements SessionCheck {
   private readonly ttlMs: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlRunner,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
@@ -63,7 +62,7 @@ export class ActiveSessions implements SessionCheck {
 
   /** The primary-key lookup; `expires_at` is the absolute lifetime (the idle one is the refresh token's). */
   protected async load(sessionId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await this.sql.query(
       `SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
       [sessionId, userId],
     );

@@ -8,6 +8,7 @@ import { JwtAuthGuard } from '../common/guards/jwt-auth.guard.js';
 import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 import { jwtConfig } from '../config/jwt.config.js';
+import { SqlModule } from '../database/sql.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
@@ -28,6 +29,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     UsersModule,
     PassportModule,
     TypeOrmModule.forFeature([Session, RefreshToken]),
+    SqlModule,
     JwtModule.registerAsync({
       inject: [jwtConfig.KEY],
       useFactory: (config: ConfigType<typeof jwtConfig>) => ({

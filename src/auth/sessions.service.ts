@@ -1,12 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
 import { authConfig } from '../config/auth.config.js';
+import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
 import { ActiveSessions } from './active-sessions.service.js';
-import { RefreshToken } from './refresh-token.entity.js';
-import { Session } from './session.entity.js';
 
 export interface StartedSession {
   userId: string;
@@ -17,7 +14,7 @@ export interface StartedSession {
 interface SpentRow {
   session_id: string;
   user_id: string;
-  session_expires_at: Date;
+  session_expires_at: string;
   alive: boolean;
 }
 
@@ -33,7 +30,7 @@ const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used';
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlRunner,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     private readonly activeSessions: ActiveSessions,
   ) {}
@@ -42,9 +39,12 @@ export class SessionsService {
   async start(userId: string): Promise<StartedSession> {
     const now = Date.now();
     const expiresAt = new Date(now + this.config.sessionAbsoluteTtlSeconds * 1000);
-    return this.dataSource.transaction(async (manager) => {
-      const session = await manager.save(manager.create(Session, { userId, expiresAt }));
-      const refreshToken = await this.issueRefreshToken(manager, session.id, userId, expiresAt);
+    return this.sql.transaction(async (tx) => {
+      const [session] = await tx.query<{ id: string }>(
+        `INSERT INTO sessions (user_id, expires_at) VALUES ($1, $2) RETURNING id`,
+        [userId, expiresAt],
+      );
+      const refreshToken = await this.issueRefreshToken(tx, session.id, userId, expiresAt);
       return { userId, sessionId: session.id, refreshToken };
     });
   }
@@ -56,8 +56,8 @@ export class SessionsService {
    */
   async rotate(refreshToken: string): Promise<StartedSession> {
     const tokenHash = hashToken(refreshToken);
-    const rotated = await this.dataSource.transaction(async (manager) => {
-      const rows: SpentRow[] = await manager.query(
+    const rotated = await this.sql.transaction(async (tx) => {
+      const rows = await tx.query<SpentRow>(
         `WITH spent AS (
            UPDATE refresh_tokens SET spent_at = now()
             WHERE token_hash = $1 AND spent_at IS NULL
@@ -70,7 +70,12 @@ export class SessionsService {
       );
       const spent = rows[0];
       if (!spent?.alive) return null;
-      const next = await this.issueRefreshToken(manager, spent.session_id, spent.user_id, spent.session_expires_at);
+      const next = await this.issueRefreshToken(
+        tx,
+        spent.session_id,
+        spent.user_id,
+        new Date(spent.session_expires_at),
+      );
       return { userId: spent.user_id, sessionId: spent.session_id, refreshToken: next };
     });
     if (rotated) return rotated;
@@ -89,9 +94,7 @@ export class SessionsService {
 
   /** Ends every session of a user (password change): all devices log in again. */
   async revokeAllOf(userId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [
-      userId,
-    ]);
+    await this.sql.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
     this.activeSessions.forgetUser(userId);
   }
 
@@ -106,10 +109,8 @@ export class SessionsService {
 
   /** Sets `revoked_at` on the sessions `condition` matches, and forgets them in this process at once. */
   private async revokeSessions(revokedAt: string, condition: string, tokenHash: string): Promise<void> {
-    // A bare UPDATE ... RETURNING comes back from TypeORM as [rows, count]; wrapped in a SELECT it is just rows.
-    const rows: { id: string }[] = await this.dataSource.query(
-      `WITH revoked AS (UPDATE sessions SET revoked_at = ${revokedAt} WHERE ${condition} RETURNING id)
-       SELECT id FROM revoked`,
+    const rows = await this.sql.query<{ id: string }>(
+      `UPDATE sessions SET revoked_at = ${revokedAt} WHERE ${condition} RETURNING id`,
       [tokenHash],
     );
     for (const { id } of rows) this.activeSessions.forget(id);
@@ -117,19 +118,19 @@ export class SessionsService {
 
   /** The idle lifetime restarts with each token, but never past the session's absolute end. */
   private async issueRefreshToken(
-    manager: EntityManager,
+    tx: SqlSession,
     sessionId: string,
     userId: string,
     sessionExpiresAt: Date,
   ): Promise<string> {
     const refreshToken = newRefreshToken();
     const idleEnd = Date.now() + this.config.sessionIdleTtlSeconds * 1000;
-    await manager.insert(RefreshToken, {
+    await tx.query(`INSERT INTO refresh_tokens (session_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`, [
       sessionId,
       userId,
-      tokenHash: hashToken(refreshToken),
-      expiresAt: new Date(Math.min(idleEnd, sessionExpiresAt.getTime())),
-    });
+      hashToken(refreshToken),
+      new Date(Math.min(idleEnd, sessionExpiresAt.getTime())),
+    ]);
     return refreshToken;
   }
 }

@@ -19,7 +19,9 @@ describe('envValidationSchema', () => {
     });
 
     it('refuses a missing JWT_SECRET, saying how to make one', () => {
-      expect(refusal({ ...PRODUCTION, JWT_SECRET: '' })).toMatch(/JWT_SECRET.*openssl rand/);
+      const { JWT_SECRET: _, ...withoutSecret } = PRODUCTION;
+      expect(refusal(withoutSecret)).toMatch(/JWT_SECRET is required in production.*openssl rand/);
+      expect(refusal({ ...PRODUCTION, JWT_SECRET: '' })).toMatch(/JWT_SECRET is required in production.*openssl rand/);
     });
 
     it('refuses a short JWT_SECRET', () => {
@@ -42,6 +44,19 @@ describe('envValidationSchema', () => {
     it('needs nothing: embedded engine and a generated secret', () => {
       expect(refusal({ NODE_ENV: 'development' })).toBeUndefined();
     });
+  });
+
+  it('reads an empty value as unset, as `cp .env.example .env` leaves several', () => {
+    const { value, error } = envValidationSchema.validate({
+      DATABASE_URL: '',
+      JWT_SECRET: '',
+      PORT: '',
+      PROBLEM_TYPE_BASE: '',
+    });
+    expect(error).toBeUndefined();
+    expect(value).toMatchObject({ PORT: 3000, PROBLEM_TYPE_BASE: '/problems/' });
+    expect(value.DATABASE_URL).toBeUndefined();
+    expect(value.JWT_SECRET).toBeUndefined();
   });
 
   it('refuses a negative SHUTDOWN_GRACE_MS', () => {

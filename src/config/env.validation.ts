@@ -1,6 +1,8 @@
 import Joi from 'joi';
-
-const MIN_SECRET_BYTES = 32;
+import { APP_ENV } from './app.config.js';
+import { AUTH_ENV } from './auth.config.js';
+import { DATABASE_ENV } from './database.config.js';
+import { JWT_ENV } from './jwt.config.js';
 
 interface Env {
   NODE_ENV: string;
@@ -11,7 +13,7 @@ interface Env {
 
 /**
  * Production settings that boot but would hurt later: each refusal says what
- * to set. (A weak JWT_SECRET is refused by its own rule above.)
+ * to set. (A weak JWT_SECRET is refused by its own rule, in JWT_ENV.)
  */
 function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi.ErrorReport {
   if (env.NODE_ENV !== 'production') return env;
@@ -34,53 +36,11 @@ function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi
 }
 
 /**
- * Every environment variable the service reads, validated once at boot.
- * A bad value stops the process with a message naming the variable.
+ * Every environment variable the service reads, validated once at boot: each
+ * namespace's variables (rules and defaults are written there, once), and the
+ * rules that span namespaces. A bad value stops the process with a message
+ * naming the variable; an empty one counts as unset.
  */
-export const envValidationSchema = Joi.object({
-  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
-  PORT: Joi.number().port().default(3000),
-  DATABASE_URL: Joi.string()
-    .uri({ scheme: ['postgres', 'postgresql'] })
-    .optional(),
-  // No default here: in production, whether it was set decides whether the embedded engine is allowed.
-  DATA_DIR: Joi.string(),
-  DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
-  DB_MIGRATIONS_RUN: Joi.boolean().default(true),
-  DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(2000),
-  DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(10000),
-  JWT_SECRET: Joi.string().when('NODE_ENV', {
-    is: 'production',
-    then: Joi.string()
-      .required()
-      .custom((value: string, helpers) =>
-        Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES ? helpers.error('secret.weak') : value,
-      )
-      .messages({
-        'any.required': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
-        // `cp .env.example .env` leaves it empty
-        'string.empty': `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_BYTES} random bytes (for example: openssl rand -base64 48)`,
-        'secret.weak': `JWT_SECRET is too short for production: use at least ${MIN_SECRET_BYTES} bytes (for example: openssl rand -base64 48)`,
-      }),
-    otherwise: Joi.string().optional(),
-  }),
-  JWT_ACCESS_TTL: Joi.number().integer().min(30).max(86400).default(900),
-  JWT_ISSUER: Joi.string().default('taskwell'),
-  JWT_AUDIENCE: Joi.string().default('taskwell-api'),
-  SESSION_IDLE_TTL_DAYS: Joi.number().positive().default(30),
-  SESSION_ABSOLUTE_TTL_DAYS: Joi.number().positive().default(90),
-  SESSION_CACHE_SECONDS: Joi.number().min(0).max(30).default(5),
-  RATE_LIMIT_AUTH_PER_MINUTE: Joi.number().integer().min(1).default(10),
-  RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(5),
-  PASSWORD_MIN_LENGTH: Joi.number().integer().min(8).max(128).default(8),
-  CORS_ORIGINS: Joi.string().allow('').default(''),
-  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
-  BODY_LIMIT: Joi.string().default('100kb'),
-  PROBLEM_TYPE_BASE: Joi.string().allow('').default('/problems/'),
-  DOCS_ENABLED: Joi.boolean().default(true),
-  // A hop count, true/false, or comma-separated addresses/subnets (Express "trust proxy").
-  TRUST_PROXY: Joi.string().allow('').default(''),
-  SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(8000),
-})
+export const envValidationSchema = Joi.object({ ...APP_ENV, ...DATABASE_ENV, ...JWT_ENV, ...AUTH_ENV })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

@@ -2,7 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations.js';
 
 export interface DatabaseSettings {
-  url: string;
+  url: string | undefined;
   poolSize: number;
   migrationsRun: boolean;
   connectTimeoutMs: number;

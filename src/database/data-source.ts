@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import { databaseConfig } from '../config/database.config.js';
 import { createDataSource } from './create-data-source.js';
 import { dataSourceOptions } from './data-source-options.js';
+
+const config = databaseConfig();
 
 /**
  * Entry point of the TypeORM CLI (`npm run migration:*`): the same database
@@ -8,15 +11,9 @@ import { dataSourceOptions } from './data-source-options.js';
  */
 export default createDataSource(
   {
-    ...dataSourceOptions({
-      url: process.env.DATABASE_URL ?? '',
-      poolSize: 1,
-      migrationsRun: false,
-      connectTimeoutMs: 5000,
-      statementTimeoutMs: 0,
-    }),
+    ...dataSourceOptions({ ...config, poolSize: 1, migrationsRun: false, statementTimeoutMs: 0 }),
     entities: [`${import.meta.dirname}/../**/*.entity.{js,ts}`],
   },
-  process.env.DATABASE_URL || undefined,
-  process.env.DATA_DIR ?? './data',
+  config.url,
+  config.dataDir,
 );

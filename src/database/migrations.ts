@@ -1,5 +1,6 @@
 import { InitialSchema1763770000000 } from '../../migrations/1763770000000-InitialSchema.js';
 import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-TaskListIndexes.js';
+import { GeneratedColumnMetadata1764400000000 } from '../../migrations/1764400000000-GeneratedColumnMetadata.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -9,4 +10,8 @@ import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-Tas
  * migrations/ is missing here: after `npm run migration:generate`, add the
  * new class.
  */
-export const MIGRATIONS = [InitialSchema1763770000000, TaskListIndexes1763800000000];
+export const MIGRATIONS = [
+  InitialSchema1763770000000,
+  TaskListIndexes1763800000000,
+  GeneratedColumnMetadata1764400000000,
+];

@@ -13,9 +13,8 @@ import {
   Query,
   Req,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
@@ -30,11 +29,9 @@ import { ListTasksQuery } from './dto/list-tasks.query.js';
 import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
+import { ConditionalWrite } from './conditional-write.decorator.js';
 import type { TaskRow } from './task-columns.js';
-import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 import { TasksService } from './tasks.service.js';
-
-const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
 
 /** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
 @ApiTags('tasks')
@@ -79,11 +76,8 @@ export class TasksController {
   }
 
   @Put(':id')
-  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
-  @ApiResponseHeaders('ETag')
-  @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 404, 412, 413, 415)
+  @ConditionalWrite({ body: true, returnsTask: true })
   async replace(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -95,11 +89,8 @@ export class TasksController {
   }
 
   @Patch(':id')
-  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Change some fields of a task' })
-  @ApiResponseHeaders('ETag')
-  @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 404, 412, 413, 415)
+  @ConditionalWrite({ body: true, returnsTask: true })
   async update(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -116,9 +107,8 @@ export class TasksController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a task' })
-  @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 404, 412)
+  @ConditionalWrite({ body: false, returnsTask: false })
   async remove(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -128,12 +118,9 @@ export class TasksController {
   }
 
   @Patch(':id/complete')
-  @UseInterceptors(TaskPreconditionInterceptor)
   @ApiOperation({ summary: 'Set `completed` (with a body) or toggle it (without one)' })
   @ApiBody({ type: CompleteTaskDto, required: false })
-  @ApiResponseHeaders('ETag')
-  @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 404, 412, 413, 415)
+  @ConditionalWrite({ body: true, returnsTask: true })
   async complete(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,
@@ -151,9 +138,7 @@ export class TasksController {
   @Post(':id/toggle')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Flip `completed` atomically' })
-  @ApiResponseHeaders('ETag')
-  @ApiHeader(IF_MATCH)
-  @ApiProblems(400, 401, 404, 412)
+  @ConditionalWrite({ body: false, returnsTask: true })
   async toggle(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidPipe) id: string,

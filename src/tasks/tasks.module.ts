@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SqlModule } from '../database/sql.module.js';
 import { Task } from './task.entity.js';
 import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 import { TasksController } from './tasks.controller.js';
-import { TaskSql } from './task-sql.js';
+import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 import { UserTasksController } from './user-tasks.controller.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Task])],
+  imports: [TypeOrmModule.forFeature([Task]), SqlModule],
   controllers: [TasksController, UserTasksController],
-  providers: [TasksService, TaskSql, TaskPreconditionInterceptor],
+  providers: [TasksService, TasksRepository, TaskPreconditionInterceptor],
 })
 export class TasksModule {}

@@ -1,23 +1,14 @@
 import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
-import { type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
 import { decodeCursor, encodeCursor } from './list/list-cursor.js';
-import { buildListStatement } from './list/list-statement.js';
 import { SORTS } from './list/task-sort.js';
-import { retryTransient } from './retry-transient.js';
-import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
-import { TaskSql } from './task-sql.js';
+import type { TaskRow } from './task-columns.js';
 import { TaskPriority } from './task-priority.js';
-
-/** Every write bumps the version and the update time, even when no value changed. */
-const BUMP = 'version = version + 1, updated_at = now()';
-
-/** `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared otherwise. */
-const completedAtFor = (param: string) =>
-  `completed_at = CASE WHEN ${param}::boolean THEN COALESCE(completed_at, now()) ELSE NULL END`;
+import { type TaskChanges, TasksRepository } from './tasks.repository.js';
 
 export interface TaskPage {
   tasks: TaskRow[];
@@ -25,23 +16,20 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
-/** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
-type ListRow = TaskRow & { total: string | number; sortKey: string | number };
-
 /**
- * The caller's tasks. Every statement filters on the owner, so isolation does
- * not depend on the route guards alone; another user's task is simply absent.
+ * The rules of the caller's tasks: defaults, `If-Match`, 404 versus 412, and
+ * keyset paging. The statements are `TasksRepository`'s; each is scoped to
+ * the owner.
  */
 @Injectable()
 export class TasksService {
-  constructor(private readonly sql: TaskSql) {}
+  constructor(private readonly tasks: TasksRepository) {}
 
   async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
     const { sort, limit } = query;
     const order = query.order ?? SORTS[sort].defaultOrder;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort, order);
-    const statement = buildListStatement({ ownerId, filters: query, sort, order, fetch: limit + 1, after });
-    const rows: ListRow[] = await this.sql.query(statement.text, statement.values);
+    const rows = await this.tasks.page({ ownerId, filters: query, sort, order, fetch: limit + 1, after });
     const total = Number(rows[0]?.total ?? 0);
     const page = rows.filter((row) => row.id !== null);
     const hasMore = page.length > limit;
@@ -51,34 +39,21 @@ export class TasksService {
     return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
   }
 
-  async create(ownerId: string, dto: CreateTaskDto): Promise<TaskRow> {
-    const completed = dto.completed ?? false;
-    const rows: TaskRow[] = await retryTransient(() =>
-      this.sql.query(
-        `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
-       VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
-       RETURNING ${TASK_COLUMNS}`,
-        [
-          ownerId,
-          dto.title,
-          dto.description ?? null,
-          completed,
-          dto.priority ?? TaskPriority.Medium,
-          toDate(dto.dueAt),
-          dto.tags ?? [],
-        ],
-      ),
-    );
-    return rows[0];
+  create(ownerId: string, dto: CreateTaskDto): Promise<TaskRow> {
+    return this.tasks.insert(ownerId, {
+      title: dto.title,
+      description: dto.description ?? null,
+      completed: dto.completed ?? false,
+      priority: dto.priority ?? TaskPriority.Medium,
+      dueAt: dto.dueAt ?? null,
+      tags: dto.tags ?? [],
+    });
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<TaskRow> {
-    const rows: TaskRow[] = await this.sql.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
-      id,
-      ownerId,
-    ]);
-    if (rows.length === 0) throw taskNotFound();
-    return rows[0];
+    const task = await this.tasks.findOwned(id, ownerId);
+    if (!task) throw taskNotFound();
+    return task;
   }
 
   /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
@@ -109,66 +84,22 @@ export class TasksService {
     return this.write(id, ownerId, ifMatch, { completed });
   }
 
-  /** Flips `completed` in one statement, so concurrent toggles never lose one. */
-  toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<TaskRow> {
-    return this.updateWhere(
-      id,
-      ownerId,
-      ifMatch,
-      `completed = NOT completed, completed_at = CASE WHEN completed THEN NULL ELSE now() END, ${BUMP}`,
-      [],
-    );
+  /** Flips `completed` atomically. */
+  async toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<TaskRow> {
+    return (await this.tasks.toggleOwned(id, ownerId, versionsOf(ifMatch))) ?? this.explainMiss(id, ownerId);
   }
 
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
-    const condition = parseIfMatch(ifMatch);
-    const rows = await retryTransient(() =>
-      this.sql.query<{ id: string }>(
-        `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(condition, 3)} RETURNING id`,
-        [id, ownerId, ...versionParams(condition)],
-      ),
-    );
-    if (rows.length === 0) await this.explainMiss(id, ownerId);
+    if (!(await this.tasks.deleteOwned(id, ownerId, versionsOf(ifMatch)))) await this.explainMiss(id, ownerId);
   }
 
-  private write(id: string, ownerId: string, ifMatch: string | string[] | undefined, fields: UpdateTaskDto) {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    const set = (column: string, value: unknown) => {
-      params.push(value);
-      sets.push(`${column} = $${params.length + 2}`);
-    };
-    if (fields.title !== undefined) set('title', fields.title);
-    if (fields.description !== undefined) set('description', fields.description);
-    if (fields.priority !== undefined) set('priority', fields.priority);
-    if (fields.dueAt !== undefined) set('due_at', toDate(fields.dueAt));
-    if (fields.tags !== undefined) set('tags', fields.tags);
-    if (fields.completed !== undefined) {
-      set('completed', fields.completed);
-      sets.push(completedAtFor(`$${params.length + 2}`));
-    }
-    sets.push(BUMP);
-    return this.updateWhere(id, ownerId, ifMatch, sets.join(', '), params);
-  }
-
-  private async updateWhere(
+  private async write(
     id: string,
     ownerId: string,
     ifMatch: string | string[] | undefined,
-    assignments: string,
-    params: unknown[],
+    changes: TaskChanges,
   ): Promise<TaskRow> {
-    const condition = parseIfMatch(ifMatch);
-    const rows = await retryTransient(() =>
-      this.sql.query<TaskRow>(
-        `UPDATE tasks SET ${assignments}
-        WHERE id = $1 AND user_id = $2 ${versionClause(condition, params.length + 3)}
-        RETURNING ${TASK_COLUMNS}`,
-        [id, ownerId, ...params, ...versionParams(condition)],
-      ),
-    );
-    if (rows.length === 0) await this.explainMiss(id, ownerId);
-    return rows[0];
+    return (await this.tasks.updateOwned(id, ownerId, changes, versionsOf(ifMatch))) ?? this.explainMiss(id, ownerId);
   }
 
   /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
@@ -178,17 +109,10 @@ export class TasksService {
   }
 }
 
-/** Validated timestamps may carry any offset; a Date hands PostgreSQL the instant itself. */
-function toDate(value: string | null | undefined): Date | null {
-  return value == null ? null : new Date(value);
-}
-
-function versionClause(condition: IfMatch | undefined, index: number): string {
-  return condition && !condition.any ? `AND version = ANY($${index}::int[])` : '';
-}
-
-function versionParams(condition: IfMatch | undefined): unknown[] {
-  return condition && !condition.any ? [condition.versions] : [];
+/** The versions `If-Match` allows a write on; `undefined` when any will do (no header, or `*`). */
+function versionsOf(ifMatch: string | string[] | undefined): number[] | undefined {
+  const condition = parseIfMatch(ifMatch);
+  return condition && !condition.any ? condition.versions : undefined;
 }
 
 function taskNotFound(): NotFoundException {

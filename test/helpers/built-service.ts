@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,9 +61,13 @@ export class BuiltService {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Starts it with exactly `env` (plus PATH), in a scratch folder so no `.env` file is read. */
-  static spawn(env: Record<string, string>): BuiltService {
+  /**
+   * Starts it with exactly `env` (plus PATH), in a scratch folder so no `.env` file is read,
+   * unless `files` puts one there (name → content).
+   */
+  static spawn(env: Record<string, string>, files: Record<string, string> = {}): BuiltService {
     const cwd = mkdtempSync(join(tmpdir(), 'taskwell-cwd-'));
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(cwd, name), content);
     const child = spawn(process.execPath, [MAIN], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -74,8 +78,12 @@ export class BuiltService {
     return service;
   }
 
-  static async start(env: Record<string, string>, timeoutMs = 30_000): Promise<BuiltService> {
-    const service = BuiltService.spawn(env);
+  static async start(
+    env: Record<string, string>,
+    timeoutMs = 30_000,
+    files: Record<string, string> = {},
+  ): Promise<BuiltService> {
+    const service = BuiltService.spawn(env, files);
     await service.listening(timeoutMs);
     return service;
   }

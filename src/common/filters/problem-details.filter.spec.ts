@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -8,7 +7,7 @@ import type { App } from 'supertest/types.js';
 import { QueryFailedError } from 'typeorm';
 import { assignRequestId } from '../http/request-id.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
-import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './problem-details.filter.js';
 
 @Controller()
 class FailingController {
@@ -44,11 +43,11 @@ describe(ProblemDetailsFilter.name, () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ PROBLEM_TYPE_BASE: 'https://errors.example/' })] }),
-      ],
       controllers: [FailingController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: PROBLEM_TYPE_BASE, useValue: 'https://errors.example/' },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.use(

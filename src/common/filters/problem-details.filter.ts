@@ -1,5 +1,12 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Logger,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
@@ -9,6 +16,9 @@ import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
 import { RouteTable } from '../http/route-table.js';
+
+/** Injection token of the prefix of problem `type` URIs (the app namespace's `problemTypeBase`). */
+export const PROBLEM_TYPE_BASE = Symbol('PROBLEM_TYPE_BASE');
 
 /** Seconds a client should wait before retrying while the database is away. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -20,16 +30,13 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
-  private readonly typeBase: string;
   /** Built on the first 404, when every route is registered. */
   private routes?: RouteTable;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    config: ConfigService,
-  ) {
-    this.typeBase = config.get<string>('PROBLEM_TYPE_BASE') ?? '/problems/';
-  }
+    @Inject(PROBLEM_TYPE_BASE) private readonly typeBase: string,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();

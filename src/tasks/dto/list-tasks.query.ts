@@ -4,6 +4,7 @@ import { IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min
 import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
 import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
 import { Trim } from '../../common/validation/trim.transform.js';
+import { TASK_STATUSES, type TaskStatus } from '../list/task-filters.js';
 import { SORT_KEYS, type SortKey, type SortOrder } from '../list/task-sort.js';
 import { TaskPriority } from '../task-priority.js';
 
@@ -14,9 +15,6 @@ const toInt = ({ value }: { value: unknown }) =>
 /** PostgreSQL text cannot hold NUL; such a value is the client's mistake, not a database error. */
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
 const NO_NUL = /^[^\u0000]*$/;
-
-export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /**
  * `GET {base}` query parameters (shared/API.md, "List query parameters"); unknown ones are a 400.

@@ -1,18 +1,8 @@
-import type { TaskPriority } from '../task-priority.js';
 import { TASK_COLUMNS } from '../task-columns.js';
-import type { TaskStatus } from '../dto/list-tasks.query.js';
 import type { CursorPosition } from './list-cursor.js';
 import { containsPattern } from './search-pattern.js';
+import type { ListFilters, TaskStatus } from './task-filters.js';
 import { PRIORITY_RANK, SORTS, type SortKey, type SortOrder } from './task-sort.js';
-
-export interface ListFilters {
-  status: TaskStatus;
-  q?: string;
-  priority?: TaskPriority;
-  tag?: string;
-  dueBefore?: string;
-  dueAfter?: string;
-}
 
 export interface ListPlan {
   ownerId: string;

@@ -4,11 +4,10 @@ const ATTEMPTS = 3;
 
 /**
  * Runs a single-statement write again when PostgreSQL aborted it as a
- * deadlock victim. Task writes lock one task row and then its owner's
- * counters, always in that order, so they do not deadlock each other; a
- * cascade delete of a user's tasks can still meet them. The statement was
- * rolled back, so running it again is safe, and the client never sees a 500
- * for a race it did not cause.
+ * deadlock victim or a serialization failure (`SqlRunner.write`). The
+ * statement was rolled back, so running it again is safe, and the client
+ * never sees a 500 for a race it did not cause. Only for statements that run
+ * on their own: inside a transaction, the whole transaction must run again.
  */
 export async function retryTransient<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isoTimestamp } from './task-row-types.js';
+import { isoTimestamp } from './row-types.js';
 
 describe(isoTimestamp.name, () => {
   it.each([

@@ -26,8 +26,8 @@ export function isoTimestamp(text: string): string {
 
 type Parser = (text: string) => unknown;
 
-/** The type parsers of the task statements: the driver's, except timestamps (`isoTimestamp`). */
-export const TASK_ROW_TYPES = {
+/** The type parsers of hand-written statements: the driver's, except timestamps (`isoTimestamp`). */
+export const ROW_TYPES = {
   getTypeParser: ((oid: number, format: 'text' | 'binary' = 'text'): Parser =>
     oid === TIMESTAMPTZ && format === 'text'
       ? isoTimestamp

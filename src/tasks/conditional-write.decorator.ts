@@ -1,0 +1,28 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
+import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
+import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
+
+export interface ConditionalWriteOptions {
+  /** The route reads a body: a rejected body then answers 404 or 412 first (`TaskPreconditionInterceptor`). */
+  body: boolean;
+  /** The route answers with the task, and its new `ETag`. */
+  returnsTask: boolean;
+}
+
+/**
+ * A write to one task that honours `If-Match` (shared/API.md, "Concurrency"):
+ * documents the header, the new `ETag` and the 404/412 answers, and with a
+ * body puts the precondition check before the body's validation.
+ */
+export function ConditionalWrite({ body, returnsTask }: ConditionalWriteOptions): MethodDecorator {
+  return applyDecorators(
+    ...(body ? [UseInterceptors(TaskPreconditionInterceptor)] : []),
+    ...(returnsTask ? [ApiResponseHeaders('ETag')] : []),
+    ApiHeader(IF_MATCH),
+    ApiProblems(400, 401, 404, 412, ...(body ? [413, 415] : [])),
+  );
+}
