@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { answerClientErrors } from './common/http/client-error.js';
+import { answerClientErrors, requireHostHeader } from './common/http/client-error.js';
 import { containRequestErrors } from './common/http/contain-request-errors.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
@@ -74,6 +74,7 @@ export function configureApp(app: INestApplication): INestApplication {
     onError: (entry) => logger.error(entry, 'Error escaped a request'),
   });
   express.use(securityHeaders);
+  express.use(requireHostHeader(server, typeBase));
   express.enableCors({
     // Only the configured origins. Any other origin gets no CORS header at all, not even on a
     // preflight (the cors package answers false from a function by skipping the request).
