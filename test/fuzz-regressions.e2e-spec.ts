@@ -190,6 +190,33 @@ const CASES: [string, HostileRequest][] = [
       body: { text: '{"refreshToken":"not-a-refresh-token"}', verdict: { kind: 'unknown' } },
     },
   ],
+  [
+    'a body that claims br but is not is a 4xx problem, not a 500',
+    {
+      method: 'POST',
+      target: { kind: 'route', route: 'logout' },
+      auth: valid,
+      headers: { 'Content-Encoding': 'br' },
+      body: { text: '{"refreshToken":"not-a-refresh-token"}', verdict: { kind: 'unknown' } },
+    },
+  ],
+  [
+    'a directory path under /docs is a 404 problem, not a bare redirect',
+    { method: 'HEAD', target: { kind: 'path', path: '/docs/x/..' }, auth: garbageToken },
+  ],
+  [
+    'a prototype key as a list parameter is an unknown parameter naming it (400)',
+    {
+      method: 'GET',
+      target: {
+        kind: 'route',
+        route: 'listTasks',
+        query: '__proto__=1',
+        queryVerdict: { kind: 'invalid', fields: ['__proto__'] },
+      },
+      auth: valid,
+    },
+  ],
 ];
 
 const RAW_CASES: [string, RawRequest][] = [
@@ -211,6 +238,21 @@ const RAW_CASES: [string, RawRequest][] = [
   [
     'an unknown method gets a 400 problem',
     { method: 'FOO', target: '/api/tasks', version: 'HTTP/1.1', lineEnd: '\r\n', headers: ['Host: x'], body: '' },
+  ],
+  [
+    'a CONNECT request gets a 400 problem, not a dropped connection',
+    { method: 'CONNECT', target: '/api/tasks', version: 'HTTP/1.1', lineEnd: '\r\n', headers: ['Host: x'], body: '' },
+  ],
+  [
+    'a CONNECT request in authority form gets a 400 problem',
+    {
+      method: 'CONNECT',
+      target: 'example.com:443',
+      version: 'HTTP/1.1',
+      lineEnd: '\r\n',
+      headers: ['Host: example.com:443'],
+      body: '',
+    },
   ],
 ];
 
