@@ -79,15 +79,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
     }
     // Express could not decode a path segment (`/api/tasks/%ZZ`): a path value the client got wrong.
-    // errors[] names the route's parameters that hold it (`path` when no route matches).
     if (exception instanceof HttpException && exception.cause instanceof URIError) {
-      const fields = this.routeTable().undecodableParams(base.instance);
-      const errors = (fields.length > 0 ? fields : ['path']).map((field) => ({
-        field,
-        message: 'must be valid percent-encoding',
-      }));
-      const detail = errors.map(({ field, message }) => `${field} ${message}`).join('; ');
-      return { ...this.head(400), detail, ...base, errors };
+      const errors = [{ field: 'path', message: 'must be valid percent-encoding' }];
+      return { ...this.head(400), detail: 'path must be valid percent-encoding', ...base, errors };
     }
     if (exception instanceof HttpException) {
       const status: HttpStatus = exception.getStatus();
@@ -119,14 +113,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
    * stays a 404. Only 404s pay for this, never a successful request.
    */
   private methodsAllowedAt(request: Request): string[] | undefined {
+    this.routes ??= RouteTable.fromExpress(this.adapterHost.httpAdapter.getInstance());
     // originalUrl: the not-found handler is mounted under the global prefix, which strips it from `path`.
-    const allowed = this.routeTable().allowedMethods((request.originalUrl ?? request.url).split('?')[0]);
+    const allowed = this.routes.allowedMethods((request.originalUrl ?? request.url).split('?')[0]);
     const method = request.method.toUpperCase();
     return allowed.length > 0 && !allowed.includes(method) ? allowed : undefined;
-  }
-
-  private routeTable(): RouteTable {
-    return (this.routes ??= RouteTable.fromExpress(this.adapterHost.httpAdapter.getInstance()));
   }
 
   private head(status: number, type = PROBLEM_TYPES[status] ?? PROBLEM_TYPES[500]) {

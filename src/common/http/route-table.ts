@@ -44,19 +44,6 @@ export class RouteTable {
     if (allowed.has('GET')) allowed.add('HEAD');
     return [...allowed].sort();
   }
-
-  /** The `:param` names whose segment of this (raw, still encoded) path is not valid percent-encoding. */
-  undecodableParams(path: string): string[] {
-    const segments = splitPath(path);
-    const names = new Set<string>();
-    for (const route of this.routes) {
-      if (!matches(route.segments, segments)) continue;
-      route.segments.forEach((part, i) => {
-        if (part.startsWith(':') && !decodes(segments[i])) names.add(part.slice(1));
-      });
-    }
-    return [...names];
-  }
 }
 
 function splitPath(path: string): string[] {
@@ -69,13 +56,4 @@ function matches(pattern: string[], segments: string[]): boolean {
     pattern.length === segments.length &&
     pattern.every((part, i) => part.startsWith(':') || part.toLowerCase() === segments[i].toLowerCase())
   );
-}
-
-function decodes(segment: string): boolean {
-  try {
-    decodeURIComponent(segment);
-    return true;
-  } catch {
-    return false;
-  }
 }
