@@ -201,6 +201,14 @@ const CASES: [string, HostileRequest][] = [
     },
   ],
   [
+    'a path id with broken percent-encoding and a garbage token is a 401 first',
+    {
+      method: 'GET',
+      target: { kind: 'route', route: 'getTask', taskId: { kind: 'raw', segment: '%' } },
+      auth: garbageToken,
+    },
+  ],
+  [
     'a directory path under /docs is a 404 problem, not a bare redirect',
     { method: 'HEAD', target: { kind: 'path', path: '/docs/x/..' }, auth: garbageToken },
   ],
