@@ -44,7 +44,7 @@ function securityHeaderValues(): Record<string, string> {
  * Everything between the framework and our routes, in one place, so that
  * `main.ts` and the e2e tests build exactly the same application. The app
  * must be created with `{ bodyParser: false }`: bodies are read by the global
- * RequestBodyInterceptor, after authentication, never before.
+ * RequestBodyGuard, after authentication, never before.
  */
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');

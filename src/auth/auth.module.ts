@@ -13,6 +13,7 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { RequestBodyGuard } from '../common/http/body/request-body.guard.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
@@ -59,6 +60,8 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     JwtStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Right after it (global guards run in this order): a body is read only once the caller is authenticated.
+    { provide: APP_GUARD, useClass: RequestBodyGuard },
   ],
 })
 export class AuthModule implements NestModule {
