@@ -7,7 +7,7 @@ import { createTestApp } from './helpers/test-app.js';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-/** shared/API.md, "Order of checks": 401, then malformed path values (400), 403, 404, 412, body (400). */
+/** docs/API.md, "Order of checks": 401, then malformed path values (400), 403, 404, 412, body (400). */
 describe('Order of checks (e2e)', () => {
   let app: INestApplication<App>;
   let alice: TestUser;

@@ -1,91 +1,58 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
-import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
-import { Trim } from '../../common/validation/trim.transform.js';
-import { TASK_STATUSES, type TaskStatus } from '../list/task-filters.js';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SORT_KEYS, type SortKey, type SortOrder } from '../list/task-sort.js';
-import { TaskPriority } from '../task-priority.js';
+import { TaskFilterQuery } from './task-filter.query.js';
 
 /** Strict integer parsing: "10abc" or "1e1" is not 10. */
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
-/** PostgreSQL text cannot hold NUL; such a value is the client's mistake, not a database error. */
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const NO_NUL = /^[^\u0000]*$/;
-
 /**
- * `GET {base}` query parameters (shared/API.md, "List query parameters"); unknown ones are a 400.
- * class-validator runs a property's rules from the bottom up and stops at the first failure,
+ * `GET {base}` query parameters (docs/API.md, "List query parameters"): the filters, then sort and
+ * paging. class-validator runs a property's rules from the bottom up and stops at the first failure,
  * so the type check sits closest to the property: `limit=abc` is "must be an integer".
  */
-export class ListTasksQuery {
-  @ApiPropertyOptional({ enum: TASK_STATUSES, enumName: 'TaskStatusFilter', default: 'all' })
-  @IsIn(TASK_STATUSES, { message: 'must be one of: all, pending, completed' })
-  status: TaskStatus = 'all';
-
-  /** Case-insensitive substring of the title or description; `%`, `_` and `\` match themselves. */
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
-  @Matches(NO_NUL, { message: 'must not contain NUL characters' })
-  @CodePointLength(1, 200)
-  @IsString()
-  q?: string;
-
-  @ApiPropertyOptional({ enum: TaskPriority, enumName: 'TaskPriority' })
-  @IsOptional()
-  @IsEnum(TaskPriority, { message: 'must be one of: low, medium, high' })
-  priority?: TaskPriority;
-
-  /** Tasks carrying exactly this tag (trimmed, as tags are stored). */
-  @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
-  @IsOptional()
-  @Trim()
-  @Matches(NO_NUL, { message: 'must not contain NUL characters' })
-  @CodePointLength(1, 50)
-  @IsString()
-  tag?: string;
-
-  /** Inclusive upper bound on `dueAt`; excludes tasks without one. */
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsTimestamp()
-  dueBefore?: string;
-
-  /** Inclusive lower bound on `dueAt`; excludes tasks without one. */
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsTimestamp()
-  dueAfter?: string;
-
-  /**
-   * Ties break on `id`. `priority` sorts by rank (high > medium > low); `dueAt` puts tasks without
-   * one last in either order; `title` compares ASCII letters case-insensitively, then byte by byte.
-   */
-  @ApiPropertyOptional({ enum: SORT_KEYS, enumName: 'TaskSort', default: 'createdAt' })
+export class ListTasksQuery extends TaskFilterQuery {
+  @ApiPropertyOptional({
+    enum: SORT_KEYS,
+    enumName: 'TaskSort',
+    default: 'createdAt',
+    description:
+      'Sort key; ties break on `id`. `priority` sorts by rank (high, medium, low), `dueAt` puts tasks without one last in either order, `title` compares ASCII letters case-insensitively, then byte by byte.',
+  })
   @IsIn(SORT_KEYS, { message: `must be one of: ${SORT_KEYS.join(', ')}` })
   sort: SortKey = 'createdAt';
 
-  /** Default: `desc` for createdAt, updatedAt and priority; `asc` for title and dueAt. */
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], enumName: 'SortOrder' })
+  @ApiPropertyOptional({
+    enum: ['asc', 'desc'],
+    enumName: 'SortOrder',
+    description:
+      'Sort direction. Default: `desc` for `createdAt`, `updatedAt` and `priority`; `asc` for `title` and `dueAt`.',
+  })
   @IsOptional()
   @IsIn(['asc', 'desc'], { message: 'must be asc or desc' })
   order?: SortOrder;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+    description: 'Page size: at most this many tasks in `data`.',
+  })
   @Transform(toInt)
   @Max(100)
   @Min(1)
   @IsInt({ message: 'must be an integer' })
   limit: number = 20;
 
-  /**
-   * `meta.nextCursor` of the previous page. Opaque; valid only with the same `sort` and `order`
-   * (a 400 otherwise). Filters may change between pages: the cursor is a position, not a snapshot.
-   */
-  @ApiPropertyOptional()
+  /** Filters may change between pages: the cursor is a position, not a snapshot. */
+  @ApiPropertyOptional({
+    maxLength: 1024,
+    description:
+      'The `meta.nextCursor` of the previous page, to fetch the next one. Opaque; valid only with the same `sort` and `order` (a 400 otherwise).',
+  })
   @IsOptional()
   @MaxLength(1024)
   @IsString()
