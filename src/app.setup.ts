@@ -6,8 +6,9 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
-import { answerClientErrors } from './common/http/client-error.js';
+import { answerClientErrors, requireHostHeader } from './common/http/client-error.js';
 import { containRequestErrors } from './common/http/contain-request-errors.js';
+import { escapeUndecodablePaths } from './common/http/undecodable-path.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
 import { accessLog } from './logging/access-log.middleware.js';
@@ -43,7 +44,7 @@ function securityHeaderValues(): Record<string, string> {
  * Everything between the framework and our routes, in one place, so that
  * `main.ts` and the e2e tests build exactly the same application. The app
  * must be created with `{ bodyParser: false }`: bodies are read by the global
- * RequestBodyInterceptor, after authentication, never before.
+ * RequestBodyGuard, after authentication, never before.
  */
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
@@ -74,6 +75,8 @@ export function configureApp(app: INestApplication): INestApplication {
     onError: (entry) => logger.error(entry, 'Error escaped a request'),
   });
   express.use(securityHeaders);
+  express.use(requireHostHeader(server, typeBase));
+  express.use(escapeUndecodablePaths);
   express.enableCors({
     // Only the configured origins. Any other origin gets no CORS header at all, not even on a
     // preflight (the cors package answers false from a function by skipping the request).

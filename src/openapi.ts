@@ -104,8 +104,23 @@ function assertUniqueOperationIds(document: OpenAPIObject): void {
 
 /** Swagger UI at `/docs`, the document at `/docs/openapi.json`. */
 export function setupOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs/openapi.json',
-    yamlDocumentUrl: 'docs/openapi.yaml',
-  });
+  // Swagger UI's assets are served by express.static, which answers a directory path (`/docs/x/..`)
+  // with its own bare HTML redirect. Without redirects such a path falls through to the problem 404.
+  // (Wrapped on the adapter: the application object Nest hands out is a proxy that ignores writes.)
+  const adapter = app.getHttpAdapter() as unknown as StaticAdapter;
+  const serveStatic = adapter.useStaticAssets.bind(adapter);
+  adapter.useStaticAssets = (path, options) => serveStatic(path, { ...options, redirect: false });
+  try {
+    SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: 'docs/openapi.json',
+      yamlDocumentUrl: 'docs/openapi.yaml',
+    });
+  } finally {
+    adapter.useStaticAssets = serveStatic;
+  }
+}
+
+/** What `setupOpenApi` reads of Nest's Express adapter. */
+interface StaticAdapter {
+  useStaticAssets(path: string, options?: { redirect?: boolean }): unknown;
 }

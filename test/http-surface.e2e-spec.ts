@@ -101,16 +101,23 @@ describe('Every layer answers with problem+json (e2e)', () => {
     });
   });
 
-  it.each(['/api/tasks/%ZZ', '/api/%E0%A4%A/tasks'])(
-    'a path value with broken percent-encoding (%s) is a validation problem with errors[]',
-    async (path) => {
+  it.each([
+    ['/api/tasks/%ZZ', ['id']],
+    ['/api/%E0%A4%A/tasks', ['userId']],
+    ['/api/%0/tasks/%0', ['userId', 'id']],
+  ])(
+    'a path value with broken percent-encoding (%s) is a validation problem naming it in errors[]',
+    async (path, fields) => {
       const response = await http().get(path).set(bearer(user)).expect(400);
-      expect(response.body).toMatchObject({
-        type: '/problems/validation-error',
-        errors: [{ field: 'path', message: 'must be valid percent-encoding' }],
-      });
+      expect(response.body).toMatchObject({ type: '/problems/validation-error', instance: path });
+      expect((response.body as { errors: { field: string }[] }).errors.map(({ field }) => field)).toEqual(fields);
     },
   );
+
+  it('a path value with broken percent-encoding and no token is a 401 first', async () => {
+    await http().get('/api/tasks/%ZZ').expect(401);
+    await http().put('/api/%0/tasks/%0').set('Authorization', 'Bearer garbage').expect(401);
+  });
 
   it('error responses to an authenticated caller carry Cache-Control: no-store', async () => {
     for (const response of [

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Server, STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { RequestHandler } from 'express';
 import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
+import { requestIdOf } from './request-id.js';
 
 /** Node's parser errors and the status it gives each (what it answers by itself, minus the body). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -34,31 +36,69 @@ interface ClientErrorOptions {
  * `nosniff` and the other security headers, then closes the connection.
  */
 export function answerClientErrors(server: Server, options: ClientErrorOptions): void {
-  server.on('clientError', (error: Error & { code?: string }, socket: Duplex & { bytesWritten?: number }) => {
-    // A reset or an already answered connection: nothing can be written, and nothing needs to be.
-    if (error.code === 'ECONNRESET' || !socket.writable || (socket.bytesWritten ?? 0) > 0) {
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex & { _httpMessage?: ServerResponse }) => {
+    // A reset connection: nothing can be written, and nothing needs to be.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
     const status = STATUS_BY_CODE[error.code ?? ''] ?? 400;
+    const answer = () => {
+      const reqId = randomUUID();
+      options.onAnswer?.({ reqId, status, code: error.code });
+      socket.end(rawProblem(status, reqId, options));
+    };
+    // A keep-alive connection may still be answering an earlier request (Node keeps that response
+    // as the socket's `_httpMessage`): the problem follows once it is complete, never inside it.
+    const inFlight = socket._httpMessage;
+    if (inFlight === undefined || inFlight === null || inFlight.writableFinished) answer();
+    else if (inFlight.headersSent && !inFlight.writableEnded) socket.destroy();
+    else inFlight.once('finish', answer);
+  });
+  // Without a 'connect' listener Node drops a CONNECT request without a word. This is no proxy:
+  // the request is answered as one this server cannot serve, and the connection closed.
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
     const reqId = randomUUID();
-    options.onAnswer?.({ reqId, status, code: error.code });
-    socket.end(rawProblem(status, reqId, options));
+    options.onAnswer?.({ reqId, status: 400, code: 'CONNECT' });
+    socket.on('error', () => socket.destroy());
+    socket.end(rawProblem(400, reqId, options, 'CONNECT is not supported: this server is not a proxy'));
   });
 }
 
-function rawProblem(status: number, reqId: string, { typeBase, headers }: ClientErrorOptions): string {
+/**
+ * Node answers an HTTP/1.1 request without `Host` with a bare `400` before any
+ * listener sees it. With that check off (`requireHostHeader`), this middleware
+ * gives the same answer as a problem, with the request id and headers every
+ * response of the application carries.
+ */
+export function requireHostHeader(server: Server, typeBase: string): RequestHandler {
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  return (request, response, next) => {
+    if (request.headers.host !== undefined || request.httpVersion !== '1.1') return next();
+    const body = problemBody(400, requestIdOf(request), typeBase, 'The request has no Host header');
+    response.status(400).setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Connection', 'close');
+    response.end(body);
+  };
+}
+
+function problemBody(status: number, reqId: string, typeBase: string, detail?: string): string {
   // A request that is not HTTP at all is malformed, not invalid.
   const type = status === 400 ? MALFORMED_REQUEST : (PROBLEM_TYPES[status] ?? MALFORMED_REQUEST);
-  const body = JSON.stringify({
+  return JSON.stringify({
     type: typeBase + type.slug,
     title: type.title,
     status,
-    detail: DETAIL_BY_STATUS[status] ?? DETAIL_BY_STATUS[400],
+    detail: detail ?? DETAIL_BY_STATUS[status] ?? DETAIL_BY_STATUS[400],
     // The request target was never read; the problem is about the request as a whole.
     instance: '/',
     requestId: reqId,
   });
+}
+
+function rawProblem(status: number, reqId: string, { typeBase, headers }: ClientErrorOptions, detail?: string): string {
+  const body = problemBody(status, reqId, typeBase, detail);
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
     'Content-Type: application/problem+json; charset=utf-8',

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { BoundedMap } from '../bounded-map.js';
+import { PROTOTYPE_KEYS } from '../http/body/body-screen.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { validationExceptionFactory } from './validation-exception.factory.js';
 
@@ -43,6 +44,13 @@ export class CachingValidationPipe extends ValidationPipe {
     // Only whole query objects validated against a DTO class.
     if (metadata.type !== 'query' || !this.toValidate(metadata) || typeof value !== 'object' || value === null) {
       return super.transform(value, metadata);
+    }
+    // class-transformer skips these keys, so whitelisting never sees them: unknown like any other.
+    const prototypeKeys = Object.keys(value).filter((name) => PROTOTYPE_KEYS.has(name));
+    if (prototypeKeys.length > 0) {
+      throw new ValidationProblemException(
+        prototypeKeys.map((field) => ({ field, message: 'is not an accepted field' })),
+      );
     }
     let known = this.queries.get(metatype);
     if (known === undefined) this.queries.set(metatype, (known = new BoundedMap(MAX_QUERIES_PER_CLASS)));

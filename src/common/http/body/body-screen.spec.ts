@@ -22,6 +22,23 @@ describe(screenBody.name, () => {
     expect(screenBody({ 'k\u0000': 1 })).toEqual({ field: 'k\u0000', message: 'must not contain NUL characters' });
   });
 
+  it('finds a lone surrogate in a string or a key, naming its path', () => {
+    expect(screenBody(JSON.parse('{"title":"\\udbff\\udbffa"}'))).toEqual({
+      field: 'title',
+      message: 'must be well-formed Unicode',
+    });
+    expect(screenBody(JSON.parse('{"tags":["\\udc00"]}'))).toEqual({
+      field: 'tags.0',
+      message: 'must be well-formed Unicode',
+    });
+    expect(screenBody(JSON.parse('{"\\ud800":1}'))).toEqual({
+      field: '\ud800',
+      message: 'must be well-formed Unicode',
+    });
+    // A surrogate pair is one well-formed character.
+    expect(screenBody(JSON.parse('{"title":"\\ud83d\\ude00"}'))).toBeUndefined();
+  });
+
   it('walks a deeply nested value without recursion', () => {
     let deep: unknown = 'end\u0000';
     for (let i = 0; i < 200_000; i++) deep = [deep];

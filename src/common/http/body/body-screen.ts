@@ -6,13 +6,14 @@ import type { FieldError } from '../../problems/field-error.js';
  * could turn it into a prototype change; no DTO of ours has such a field, so
  * they are unknown fields like any other, wherever they appear.
  */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The first thing in a parsed body no route accepts: a prototype key, or a
  * NUL character in a key or string (PostgreSQL text cannot store one, so it
  * is the client's mistake, answered here for every route rather than as a
- * database error). Iterative, with an explicit stack: the body's depth was
+ * database error), or a lone surrogate (a `\udbff` escape: UTF-8 cannot
+ * encode it, so it would be stored as U+FFFD, the client's text changed). Iterative, with an explicit stack: the body's depth was
  * bounded before parsing, but a walk must not depend on that to be safe.
  */
 export function screenBody(body: unknown): FieldError | undefined {
@@ -21,6 +22,7 @@ export function screenBody(body: unknown): FieldError | undefined {
     const { value, path } = next;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) return { field: path || 'body', message: 'must not contain NUL characters' };
+      if (!isWellFormed(value)) return { field: path || 'body', message: 'must be well-formed Unicode' };
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -34,7 +36,13 @@ export function screenBody(body: unknown): FieldError | undefined {
       const keyPath = path ? `${path}.${key}` : key;
       if (PROTOTYPE_KEYS.has(key)) return { field: keyPath, message: 'is not an accepted field' };
       if (key.includes('\u0000')) return { field: keyPath, message: 'must not contain NUL characters' };
+      if (!isWellFormed(key)) return { field: keyPath, message: 'must be well-formed Unicode' };
     }
   }
   return undefined;
+}
+
+/** `String.prototype.isWellFormed` (Node 20; not yet in the ES2023 library typings). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }

@@ -1,4 +1,4 @@
-import { SetMetadata, type Type } from '@nestjs/common';
+import { type ExecutionContext, SetMetadata, type Type } from '@nestjs/common';
 import type { Request } from 'express';
 
 export const CHECKS_BEFORE_BODY_KEY = 'checksBeforeBody';
@@ -10,7 +10,7 @@ export const CHECKS_BEFORE_BODY_KEY = 'checksBeforeBody';
  * It runs only when the body is rejected, so a valid request pays nothing.
  */
 export interface BeforeBodyCheck {
-  check(request: Request): Promise<void>;
+  check(request: Request, context: ExecutionContext): Promise<void>;
 }
 
 /** Names the provider whose check outranks the body's problems on these routes (handler or controller). */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
@@ -16,6 +17,7 @@ export const MAX_BODY_DEPTH = 32;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const TOO_DEEP = 'entity.too.deep';
+const NOT_UTF8 = 'entity.not.utf8';
 
 /** Whether a request carries a body at all (RFC 9112 §6.3), judged from its headers alone. */
 export function carriesBody(request: IncomingMessage): boolean {
@@ -28,7 +30,9 @@ export function carriesBody(request: IncomingMessage): boolean {
  * problem: `415` when it is not UTF-8 JSON, `413` over `limit`, `400`
  * `malformed-request` when it does not parse, and a `400` validation problem
  * when it is not an object, nests deeper than MAX_BODY_DEPTH (checked on the
- * raw bytes, before parsing), or holds a prototype key or a NUL character.
+ * raw bytes, before parsing), or holds a prototype key, a NUL character or a
+ * lone surrogate. Bytes that are not UTF-8, or not in their declared
+ * Content-Encoding, are a `400` `malformed-request`.
  * Called only once the caller is authenticated (or the route is public), so
  * an anonymous client never gets its body read.
  */
@@ -38,6 +42,8 @@ export function jsonBodyReader(limit: string): (request: Request, response: Resp
     limit: maxBytes,
     type: JSON_TYPES,
     verify: (_request: IncomingMessage, _response: ServerResponse, raw: Buffer) => {
+      // Decoding would replace invalid bytes with U+FFFD: the client's data would be changed, silently.
+      if (!isUtf8(raw)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8 });
       if (nestsDeeperThan(raw, MAX_BODY_DEPTH)) throw Object.assign(new Error('too deep'), { type: TOO_DEEP });
     },
   });
@@ -78,8 +84,15 @@ export function jsonBodyReader(limit: string): (request: Request, response: Resp
 }
 
 function translate(error: unknown): Error {
-  const { type } = error as { type?: string };
+  const { type, code } = error as { type?: string; code?: unknown };
+  // zlib's own errors (`Z_DATA_ERROR`, brotli's `ERR__ERROR_FORMAT_…`): the body is not in the
+  // Content-Encoding it claims. Their message names zlib internals, so it stays in here.
+  if (typeof code === 'string' && /^(Z_|ERR__)/.test(code)) {
+    return new MalformedRequestException('The request body is not in the encoding its Content-Encoding names');
+  }
   switch (type) {
+    case NOT_UTF8:
+      return new MalformedRequestException('The request body is not valid UTF-8');
     case TOO_DEEP:
       return ValidationProblemException.of(
         'body',
