@@ -42,6 +42,7 @@ export class ServiceProcess {
         // embedded engine Jest already runs, which spares the service an initdb.
         DATABASE_URL: process.env.E2E_DATABASE_URL,
         DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE,
+        DB_POOL_MODE: process.env.E2E_DB_POOL_MODE ?? 'session',
         DATA_DIR: join(cwd, 'data'),
         JWT_SECRET: 'service-process-test-secret-0123456789abcdef',
         LOG_LEVEL: 'warn',
