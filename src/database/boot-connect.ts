@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+// A database waking up (or a host not up yet) gives the same network errors as a lost connection.
+import { CONNECTION_ERROR_CODES } from '../common/problems/database-unavailable.js';
 
 interface ErrorLike {
   code?: unknown;
@@ -7,17 +9,6 @@ interface ErrorLike {
   errors?: unknown;
 }
 
-/** Network errors and SQLSTATEs that a database waking up (or a host not up yet) gives. */
-const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 const RETRYABLE_MESSAGES = [
   'timeout expired',
   'timeout exceeded when trying to connect',
@@ -85,7 +76,7 @@ export function isRetryableAtBoot(error: unknown): boolean {
     // 57P03: cannot connect now (starting up); 08xxx: connection exceptions, but not 08P01 (a
     // protocol violation, such as a startup parameter PgBouncer refuses: waiting will not fix it).
     return (
-      RETRYABLE_CODES.has(code) ||
+      CONNECTION_ERROR_CODES.has(code) ||
       code === '57P03' ||
       (code.startsWith('08') && code !== '08P01') ||
       RETRYABLE_MESSAGES.some((text) => message.includes(text))

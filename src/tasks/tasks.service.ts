@@ -79,14 +79,7 @@ export class TasksService {
 
   /** `PUT`: every writable field; the omitted ones return to their defaults. */
   replace(id: string, ownerId: string, dto: ReplaceTaskDto, ifMatch?: string | string[]): Promise<TaskRow> {
-    return this.write(id, ownerId, ifMatch, {
-      title: dto.title,
-      description: dto.description ?? null,
-      completed: dto.completed ?? false,
-      priority: dto.priority ?? TaskPriority.Medium,
-      dueAt: dto.dueAt ?? null,
-      tags: dto.tags ?? [],
-    });
+    return this.write(id, ownerId, ifMatch, newTask(dto));
   }
 
   /** `PATCH`: only the fields given. */

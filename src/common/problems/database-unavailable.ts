@@ -5,7 +5,8 @@ interface ErrorLike {
   driverError?: unknown;
 }
 
-const CONNECTION_ERROR_CODES = new Set([
+/** Network errors of a connection that failed or was lost. */
+export const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
