@@ -6,6 +6,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
+  PrimaryColumn,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
@@ -28,6 +29,7 @@ import { TaskPriority } from './task-priority.js';
 @Index('tasks_user_created_id_idx', ['userId', 'createdAt', 'id'])
 @Index('tasks_user_updated_id_idx', ['userId', 'updatedAt', 'id'])
 @Index('tasks_user_priority_idx', ['userId', 'priorityRank', 'id'])
+@Index('tasks_user_completed_idx', ['userId', 'completed'])
 @Index('tasks_user_due_asc_idx', { synchronize: false })
 @Index('tasks_user_due_desc_idx', { synchronize: false })
 @Index('tasks_user_title_idx', { synchronize: false })
@@ -37,8 +39,11 @@ export class Task {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** The owner. Every query filters on it (isolation does not rest on the guards alone). */
-  @Column({ name: 'user_id', type: 'uuid' })
+  /**
+   * The owner. Every query filters on it (isolation does not rest on the guards alone). It leads the
+   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser).
+   */
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
   // By entity name, not class: the tasks module does not import the users module.

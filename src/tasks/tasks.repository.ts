@@ -7,9 +7,11 @@ import type { TaskPriority } from './task-priority.js';
 /** Every write bumps the version and the update time, even when no value changed. */
 const BUMP = 'version = version + 1, updated_at = now()';
 
-/** `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared otherwise. */
-const completedAtFor = (param: string) =>
-  `completed_at = CASE WHEN ${param}::boolean THEN COALESCE(completed_at, now()) ELSE NULL END`;
+/**
+ * `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared
+ * otherwise (`task_completed_at`, migration DistributeByUser: Citus takes no now() inside a CASE).
+ */
+const completedAtFor = (completed: string) => `completed_at = task_completed_at(${completed}, completed_at, now())`;
 
 /** The values of a new task, defaults already applied. */
 export interface NewTask {
@@ -78,7 +80,7 @@ export class TasksRepository {
     if (changes.tags !== undefined) set('tags', changes.tags);
     if (changes.completed !== undefined) {
       set('completed', changes.completed);
-      sets.push(completedAtFor(`$${params.length + 2}`));
+      sets.push(completedAtFor(`$${params.length + 2}::boolean`));
     }
     sets.push(BUMP);
     return this.updateWhere(id, ownerId, sets.join(', '), params, versions);
@@ -89,7 +91,7 @@ export class TasksRepository {
     return this.updateWhere(
       id,
       ownerId,
-      `completed = NOT completed, completed_at = CASE WHEN completed THEN NULL ELSE now() END, ${BUMP}`,
+      `completed = NOT completed, ${completedAtFor('NOT completed')}, ${BUMP}`,
       [],
       versions,
     );

@@ -1,0 +1,162 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Everything a user owns is keyed by the user first (issue 14), so that on a
+ * Citus cluster it can be distributed by `user_id`, co-located, and every
+ * per-user statement routes to one shard. The same keys serve a single
+ * server: `(user_id, id)` leads with the owner that every statement names.
+ *
+ * - Primary keys become `(user_id, id)`; a refresh token is unique per user
+ *   (`(user_id, token_hash)`) and points at its session by `(user_id,
+ *   session_id)`. Citus requires unique and foreign keys between distributed
+ *   tables to contain the distribution column.
+ * - `task_counts` and its triggers go: Citus refuses statement-level triggers
+ *   with transition tables. `meta.total` is counted from
+ *   `tasks_user_completed_idx` instead (an index-only count, exact on every
+ *   engine; docs/SCALING.md has the measurements).
+ *
+ * On a Citus coordinator (the `citus` extension is installed and
+ * `citus_is_coordinator()`), `users` becomes a reference table (a copy on
+ * every node: login by email and the foreign keys stay local to each shard)
+ * and `tasks`, `sessions` and `refresh_tokens` are distributed by `user_id`
+ * in one co-location group. Elsewhere the tables stay local.
+ */
+export class DistributeByUser1764500000000 implements MigrationInterface {
+  name = 'DistributeByUser1764500000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    const citus = await isCitusCoordinator(db);
+    // Citus: DDL and the copies of existing rows over one connection per node, so the
+    // statements of this transaction see each other's changes.
+    if (citus) await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+
+    await db.query(`DROP TRIGGER tasks_counts_update ON tasks`);
+    await db.query(`DROP TRIGGER tasks_counts_delete ON tasks`);
+    await db.query(`DROP TRIGGER tasks_counts_insert ON tasks`);
+    await db.query(`DROP FUNCTION task_counts_on_update()`);
+    await db.query(`DROP FUNCTION task_counts_on_delete()`);
+    await db.query(`DROP FUNCTION task_counts_on_insert()`);
+    await db.query(`DROP TABLE task_counts`);
+    await db.query(`CREATE INDEX tasks_user_completed_idx ON tasks (user_id, completed)`);
+    // Citus refuses a non-immutable function inside CASE or COALESCE in an UPDATE (it must evaluate now() on
+    // the coordinator): the choice moves into an immutable function, with now() as an argument.
+    await db.query(`
+      CREATE FUNCTION task_completed_at(completed boolean, completed_at timestamptz, now timestamptz)
+      RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE AS $$
+      BEGIN
+        RETURN CASE WHEN completed THEN COALESCE(completed_at, now) END;
+      END $$`);
+
+    await db.query(`ALTER TABLE tasks DROP CONSTRAINT tasks_pkey, ADD CONSTRAINT tasks_pkey PRIMARY KEY (user_id, id)`);
+
+    await db.query(`ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_session_id_fkey`);
+    await db.query(
+      `ALTER TABLE sessions DROP CONSTRAINT sessions_pkey, ADD CONSTRAINT sessions_pkey PRIMARY KEY (user_id, id)`,
+    );
+    await db.query(`DROP INDEX sessions_user_idx`); // the primary key leads with user_id
+    await db.query(`ALTER TABLE refresh_tokens
+      DROP CONSTRAINT refresh_tokens_pkey, ADD CONSTRAINT refresh_tokens_pkey PRIMARY KEY (user_id, id),
+      DROP CONSTRAINT refresh_tokens_token_hash_key,
+      ADD CONSTRAINT refresh_tokens_user_token_hash_key UNIQUE (user_id, token_hash)`);
+    await db.query(`DROP INDEX refresh_tokens_user_idx`);
+    await db.query(`DROP INDEX refresh_tokens_session_idx`);
+    await db.query(`CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (user_id, session_id)`);
+    await db.query(`ALTER TABLE refresh_tokens ADD CONSTRAINT refresh_tokens_session_id_fkey
+      FOREIGN KEY (user_id, session_id) REFERENCES sessions (user_id, id) ON DELETE CASCADE`);
+
+    if (citus) await distribute(db);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    if (await isCitusCoordinator(db)) {
+      await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+      // Brings every table linked to tasks by foreign keys (users, sessions, refresh_tokens) back to the coordinator.
+      await db.query(`SELECT undistribute_table('tasks', cascade_via_foreign_keys => true)`);
+    }
+    await db.query(`ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_session_id_fkey`);
+    await db.query(`DROP INDEX refresh_tokens_session_idx`);
+    await db.query(`CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (session_id)`);
+    await db.query(`CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id)`);
+    await db.query(`ALTER TABLE refresh_tokens
+      DROP CONSTRAINT refresh_tokens_user_token_hash_key, ADD CONSTRAINT refresh_tokens_token_hash_key UNIQUE (token_hash),
+      DROP CONSTRAINT refresh_tokens_pkey, ADD CONSTRAINT refresh_tokens_pkey PRIMARY KEY (id)`);
+    await db.query(`CREATE INDEX sessions_user_idx ON sessions (user_id)`);
+    await db.query(`ALTER TABLE sessions DROP CONSTRAINT sessions_pkey, ADD CONSTRAINT sessions_pkey PRIMARY KEY (id)`);
+    await db.query(`ALTER TABLE refresh_tokens ADD CONSTRAINT refresh_tokens_session_id_fkey
+      FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE`);
+    await db.query(`ALTER TABLE tasks DROP CONSTRAINT tasks_pkey, ADD CONSTRAINT tasks_pkey PRIMARY KEY (id)`);
+    await db.query(`DROP FUNCTION task_completed_at(boolean, timestamptz, timestamptz)`);
+    await db.query(`DROP INDEX tasks_user_completed_idx`);
+    await restoreCounters(db);
+  }
+}
+
+/**
+ * Citus refuses a foreign key between a local table and a distributed one at
+ * every step in between, so the keys among these tables are taken off, the
+ * tables distributed, and the same keys put back (checked against the rows).
+ */
+async function distribute(db: QueryRunner): Promise<void> {
+  const keys = (await db.query(
+    `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition
+       FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY($1::regclass[])`,
+    [['users', 'tasks', 'sessions', 'refresh_tokens']],
+  )) as { table: string; name: string; definition: string }[];
+  for (const key of keys) await db.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.name}`);
+  await db.query(`SELECT create_reference_table('users')`);
+  await db.query(`SELECT create_distributed_table('tasks', 'user_id')`);
+  await db.query(`SELECT create_distributed_table('sessions', 'user_id', colocate_with => 'tasks')`);
+  await db.query(`SELECT create_distributed_table('refresh_tokens', 'user_id', colocate_with => 'tasks')`);
+  for (const key of keys) await db.query(`ALTER TABLE ${key.table} ADD CONSTRAINT ${key.name} ${key.definition}`);
+}
+
+async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
+  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
+  if (installed.length === 0) return false;
+  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
+  return row.coordinator;
+}
+
+/** The counters and triggers of TaskListIndexes, filled from the tasks as they are now. */
+async function restoreCounters(db: QueryRunner): Promise<void> {
+  await db.query(`
+    CREATE TABLE task_counts (
+      user_id   uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+      total     integer NOT NULL DEFAULT 0,
+      completed integer NOT NULL DEFAULT 0
+    )`);
+  await db.query(`
+    INSERT INTO task_counts (user_id, total, completed)
+    SELECT user_id, count(*), count(*) FILTER (WHERE completed) FROM tasks GROUP BY user_id`);
+  await db.query(`
+    CREATE FUNCTION task_counts_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO task_counts AS c (user_id, total, completed)
+      SELECT user_id, count(*), count(*) FILTER (WHERE completed) FROM new_rows GROUP BY user_id ORDER BY user_id
+      ON CONFLICT (user_id) DO UPDATE
+        SET total = c.total + EXCLUDED.total, completed = c.completed + EXCLUDED.completed;
+      RETURN NULL;
+    END $$`);
+  await db.query(`
+    CREATE FUNCTION task_counts_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE task_counts c SET total = c.total - d.total, completed = c.completed - d.completed
+        FROM (SELECT user_id, count(*) AS total, count(*) FILTER (WHERE completed) AS completed
+                FROM old_rows GROUP BY user_id) d
+       WHERE c.user_id = d.user_id;
+      RETURN NULL;
+    END $$`);
+  await db.query(`
+    CREATE FUNCTION task_counts_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE task_counts SET completed = completed + CASE WHEN NEW.completed THEN 1 ELSE -1 END
+       WHERE user_id = NEW.user_id;
+      RETURN NULL;
+    END $$`);
+  await db.query(`CREATE TRIGGER tasks_counts_insert AFTER INSERT ON tasks
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_counts_on_insert()`);
+  await db.query(`CREATE TRIGGER tasks_counts_delete AFTER DELETE ON tasks
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION task_counts_on_delete()`);
+  await db.query(`CREATE TRIGGER tasks_counts_update AFTER UPDATE OF completed ON tasks
+    FOR EACH ROW WHEN (OLD.completed IS DISTINCT FROM NEW.completed) EXECUTE FUNCTION task_counts_on_update()`);
+}
