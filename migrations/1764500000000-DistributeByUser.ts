@@ -68,7 +68,7 @@ export class DistributeByUser1764500000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    if (await isCitusCoordinator(db)) {
+    if ((await isCitusCoordinator(db)) && (await isDistributed(db, 'tasks'))) {
       await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
       // Brings every table linked to tasks by foreign keys (users, sessions, refresh_tokens) back to the coordinator.
       await db.query(`SELECT undistribute_table('tasks', cascade_via_foreign_keys => true)`);
@@ -115,6 +115,14 @@ async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
   if (installed.length === 0) return false;
   const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
   return row.coordinator;
+}
+
+/** False for a table restored onto a coordinator from a single server: still local (docs/SCALING.md). */
+async function isDistributed(db: QueryRunner, table: string): Promise<boolean> {
+  const rows = (await db.query(`SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1::regclass`, [
+    table,
+  ])) as unknown[];
+  return rows.length > 0;
 }
 
 /** The counters and triggers of TaskListIndexes, filled from the tasks as they are now. */

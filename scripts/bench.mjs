@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { recreateDatabase } from './recreate-database.mjs';
 
 const env = process.env;
 const USERS = Number(env.USERS ?? 50);
@@ -53,7 +54,7 @@ try {
 async function startService() {
   const url = env.BENCH_DATABASE_URL;
   if (!url) throw new Error('Set BENCH_URL (a running service) or BENCH_DATABASE_URL (a database to empty and use)');
-  await resetDatabase(url);
+  await recreateDatabase(url);
   const port = env.BENCH_PORT ?? '3100';
   server = spawn(process.execPath, ['dist/src/main.js'], {
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -89,15 +90,6 @@ async function vacuumAnalyze(url) {
   await client.connect();
   await client.query('VACUUM ANALYZE');
   await client.end();
-}
-
-async function resetDatabase(url) {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
 }
 
 async function api(method, path, token, body) {
