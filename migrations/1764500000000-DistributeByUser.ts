@@ -10,10 +10,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   (`(user_id, token_hash)`) and points at its session by `(user_id,
  *   session_id)`. Citus requires unique and foreign keys between distributed
  *   tables to contain the distribution column.
- * - `task_counts` and its triggers go: Citus refuses statement-level triggers
- *   with transition tables. `meta.total` is counted from
- *   `tasks_user_completed_idx` instead (an index-only count, exact on every
- *   engine; docs/SCALING.md has the measurements).
+ * - The `task_counts` triggers on insert and delete become row-level: Citus
+ *   refuses statement-level triggers with transition tables. Counters stay
+ *   exact and a list reads its total in one key look-up (docs/SCALING.md
+ *   compares this with counting the owner's rows).
  *
  * On a Citus coordinator (the `citus` extension is installed and
  * `citus_is_coordinator()`), `users` becomes a reference table (a copy on
@@ -28,16 +28,13 @@ export class DistributeByUser1764500000000 implements MigrationInterface {
     const citus = await isCitusCoordinator(db);
     // Citus: DDL and the copies of existing rows over one connection per node, so the
     // statements of this transaction see each other's changes.
-    if (citus) await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    if (citus) {
+      await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+      // Triggers on distributed tables: they run on the shard's node, and touch only the co-located counter row.
+      await db.query(`SET LOCAL citus.enable_unsafe_triggers TO on`);
+    }
 
-    await db.query(`DROP TRIGGER tasks_counts_update ON tasks`);
-    await db.query(`DROP TRIGGER tasks_counts_delete ON tasks`);
-    await db.query(`DROP TRIGGER tasks_counts_insert ON tasks`);
-    await db.query(`DROP FUNCTION task_counts_on_update()`);
-    await db.query(`DROP FUNCTION task_counts_on_delete()`);
-    await db.query(`DROP FUNCTION task_counts_on_insert()`);
-    await db.query(`DROP TABLE task_counts`);
-    await db.query(`CREATE INDEX tasks_user_completed_idx ON tasks (user_id, completed)`);
+    await rowLevelCounters(db);
     // Citus refuses a non-immutable function inside CASE or COALESCE in an UPDATE (it must evaluate now() on
     // the coordinator): the choice moves into an immutable function, with now() as an argument.
     await db.query(`
@@ -86,8 +83,7 @@ export class DistributeByUser1764500000000 implements MigrationInterface {
       FOREIGN KEY (session_id) REFERENCES sessions (id) ON DELETE CASCADE`);
     await db.query(`ALTER TABLE tasks DROP CONSTRAINT tasks_pkey, ADD CONSTRAINT tasks_pkey PRIMARY KEY (id)`);
     await db.query(`DROP FUNCTION task_completed_at(boolean, timestamptz, timestamptz)`);
-    await db.query(`DROP INDEX tasks_user_completed_idx`);
-    await restoreCounters(db);
+    await statementLevelCounters(db);
   }
 }
 
@@ -100,11 +96,12 @@ async function distribute(db: QueryRunner): Promise<void> {
   const keys = (await db.query(
     `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition
        FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY($1::regclass[])`,
-    [['users', 'tasks', 'sessions', 'refresh_tokens']],
+    [['users', 'tasks', 'task_counts', 'sessions', 'refresh_tokens']],
   )) as { table: string; name: string; definition: string }[];
   for (const key of keys) await db.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.name}`);
   await db.query(`SELECT create_reference_table('users')`);
   await db.query(`SELECT create_distributed_table('tasks', 'user_id')`);
+  await db.query(`SELECT create_distributed_table('task_counts', 'user_id', colocate_with => 'tasks')`);
   await db.query(`SELECT create_distributed_table('sessions', 'user_id', colocate_with => 'tasks')`);
   await db.query(`SELECT create_distributed_table('refresh_tokens', 'user_id', colocate_with => 'tasks')`);
   for (const key of keys) await db.query(`ALTER TABLE ${key.table} ADD CONSTRAINT ${key.name} ${key.definition}`);
@@ -125,19 +122,36 @@ async function isDistributed(db: QueryRunner, table: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** The counters and triggers of TaskListIndexes, filled from the tasks as they are now. */
-async function restoreCounters(db: QueryRunner): Promise<void> {
+/** One counter change per row: Citus runs these on the shard of the row, next to the user's counter row. */
+async function rowLevelCounters(db: QueryRunner): Promise<void> {
+  await db.query(`DROP TRIGGER tasks_counts_delete ON tasks`);
+  await db.query(`DROP TRIGGER tasks_counts_insert ON tasks`);
   await db.query(`
-    CREATE TABLE task_counts (
-      user_id   uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
-      total     integer NOT NULL DEFAULT 0,
-      completed integer NOT NULL DEFAULT 0
-    )`);
+    CREATE OR REPLACE FUNCTION task_counts_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO task_counts AS c (user_id, total, completed) VALUES (NEW.user_id, 1, NEW.completed::int)
+      ON CONFLICT (user_id) DO UPDATE SET total = c.total + 1, completed = c.completed + EXCLUDED.completed;
+      RETURN NULL;
+    END $$`);
   await db.query(`
-    INSERT INTO task_counts (user_id, total, completed)
-    SELECT user_id, count(*), count(*) FILTER (WHERE completed) FROM tasks GROUP BY user_id`);
+    CREATE OR REPLACE FUNCTION task_counts_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE task_counts SET total = total - 1, completed = completed - OLD.completed::int
+       WHERE user_id = OLD.user_id;
+      RETURN NULL;
+    END $$`);
+  await db.query(`CREATE TRIGGER tasks_counts_insert AFTER INSERT ON tasks
+    FOR EACH ROW EXECUTE FUNCTION task_counts_on_insert()`);
+  await db.query(`CREATE TRIGGER tasks_counts_delete AFTER DELETE ON tasks
+    FOR EACH ROW EXECUTE FUNCTION task_counts_on_delete()`);
+}
+
+/** The statement-level triggers of TaskListIndexes (a cascade delete of many tasks is one counter update). */
+async function statementLevelCounters(db: QueryRunner): Promise<void> {
+  await db.query(`DROP TRIGGER tasks_counts_delete ON tasks`);
+  await db.query(`DROP TRIGGER tasks_counts_insert ON tasks`);
   await db.query(`
-    CREATE FUNCTION task_counts_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION task_counts_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       INSERT INTO task_counts AS c (user_id, total, completed)
       SELECT user_id, count(*), count(*) FILTER (WHERE completed) FROM new_rows GROUP BY user_id ORDER BY user_id
@@ -146,7 +160,7 @@ async function restoreCounters(db: QueryRunner): Promise<void> {
       RETURN NULL;
     END $$`);
   await db.query(`
-    CREATE FUNCTION task_counts_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION task_counts_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       UPDATE task_counts c SET total = c.total - d.total, completed = c.completed - d.completed
         FROM (SELECT user_id, count(*) AS total, count(*) FILTER (WHERE completed) AS completed
@@ -154,17 +168,8 @@ async function restoreCounters(db: QueryRunner): Promise<void> {
        WHERE c.user_id = d.user_id;
       RETURN NULL;
     END $$`);
-  await db.query(`
-    CREATE FUNCTION task_counts_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      UPDATE task_counts SET completed = completed + CASE WHEN NEW.completed THEN 1 ELSE -1 END
-       WHERE user_id = NEW.user_id;
-      RETURN NULL;
-    END $$`);
   await db.query(`CREATE TRIGGER tasks_counts_insert AFTER INSERT ON tasks
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_counts_on_insert()`);
   await db.query(`CREATE TRIGGER tasks_counts_delete AFTER DELETE ON tasks
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION task_counts_on_delete()`);
-  await db.query(`CREATE TRIGGER tasks_counts_update AFTER UPDATE OF completed ON tasks
-    FOR EACH ROW WHEN (OLD.completed IS DISTINCT FROM NEW.completed) EXECUTE FUNCTION task_counts_on_update()`);
 }

@@ -29,7 +29,6 @@ import { TaskPriority } from './task-priority.js';
 @Index('tasks_user_created_id_idx', ['userId', 'createdAt', 'id'])
 @Index('tasks_user_updated_id_idx', ['userId', 'updatedAt', 'id'])
 @Index('tasks_user_priority_idx', ['userId', 'priorityRank', 'id'])
-@Index('tasks_user_completed_idx', ['userId', 'completed'])
 @Index('tasks_user_due_asc_idx', { synchronize: false })
 @Index('tasks_user_due_desc_idx', { synchronize: false })
 @Index('tasks_user_title_idx', { synchronize: false })

@@ -14,16 +14,16 @@ const plan = (overrides: Partial<ListPlan> = {}): ListPlan => ({
 const squash = (text: string) => text.replace(/\s+/g, ' ');
 
 describe(buildListStatement.name, () => {
-  it('scopes to the owner, orders by key then id, and counts the owner’s tasks', () => {
+  it('scopes to the owner, orders by key then id, and reads the total from the counters', () => {
     const { text, values } = buildListStatement(plan());
-    expect(squash(text)).toContain('(SELECT count(*) FROM tasks WHERE user_id = $1) AS total');
+    expect(squash(text)).toContain('COALESCE((SELECT total FROM task_counts WHERE user_id = $1), 0)');
     expect(squash(text)).toContain('WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 21');
     expect(values).toEqual([owner]);
   });
 
-  it('counts pending tasks with the status condition', () => {
+  it('counts pending tasks from the counters too', () => {
     const { text } = buildListStatement(plan({ filters: { status: 'pending' } }));
-    expect(squash(text)).toContain('(SELECT count(*) FROM tasks WHERE user_id = $1 AND NOT completed) AS total');
+    expect(squash(text)).toContain('SELECT total - completed FROM task_counts');
     expect(squash(text)).toContain('WHERE user_id = $1 AND NOT completed ORDER BY');
   });
 

@@ -1,7 +1,7 @@
 import { TASK_COLUMNS } from '../task-columns.js';
 import type { CursorPosition } from './list-cursor.js';
 import { containsPattern } from './search-pattern.js';
-import type { ListFilters } from './task-filters.js';
+import type { ListFilters, TaskStatus } from './task-filters.js';
 import { PRIORITY_RANK, SORTS, type SortKey, type SortOrder } from './task-sort.js';
 
 export interface ListPlan {
@@ -33,9 +33,9 @@ export function buildListStatement(plan: ListPlan): Statement {
   };
 
   const filters = filterConditions(plan.filters, param);
-  // Exact, and with no filter but the status an index-only count on tasks_user_completed_idx
-  // (migration DistributeByUser: per-user counters kept by triggers do not run on Citus).
-  const total = `(SELECT count(*) FROM tasks WHERE ${filters.join(' AND ')})`;
+  const total = onlyStatusFilter(plan.filters)
+    ? countedTotal(plan.filters.status)
+    : `(SELECT count(*) FROM tasks WHERE ${filters.join(' AND ')})`;
 
   const spec = SORTS[plan.sort];
   const key = spec.expression(plan.order);
@@ -74,6 +74,26 @@ function filterConditions(filters: ListFilters, param: (value: unknown, cast?: s
   }
   conditions.push(...dueRange(filters, param));
   return conditions;
+}
+
+function onlyStatusFilter(filters: ListFilters): boolean {
+  return (
+    filters.q === undefined &&
+    filters.priority === undefined &&
+    filters.tag === undefined &&
+    filters.dueBefore === undefined &&
+    filters.dueAfter === undefined
+  );
+}
+
+/** The per-user counters (migrations TaskListIndexes, DistributeByUser): exact, and free of a count over the user’s rows. */
+function countedTotal(status: TaskStatus): string {
+  const column = {
+    all: 'total',
+    completed: 'completed',
+    pending: 'total - completed',
+  }[status];
+  return `COALESCE((SELECT ${column} FROM task_counts WHERE user_id = $1), 0)`;
 }
 
 /**
