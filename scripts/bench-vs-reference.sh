@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# The shared wrk harness (../shared/bench/run.sh) against this service and the
-# hand-written reference (raw-node), alternating, each on an emptied database
-# with a VACUUM ANALYZE after setup (shared/bench/README.md, "When
-# benchmarking the real product").
+# A wrk harness (BENCH_DIR/run.sh) against this service and a hand-written
+# reference server (BENCH_DIR/baselines/raw-node), alternating, each on an
+# emptied database with a VACUUM ANALYZE after setup. The harness is not part
+# of this repository (docs/PERFORMANCE.md); `npm run bench` needs nothing else.
 #
 #   scripts/bench-vs-reference.sh [ROUNDS="100 10"]
 #
-# Environment: BENCH_DIR (../shared/bench), PG (postgres://postgres@127.0.0.1:5432),
+# Environment: BENCH_DIR (required), PG (postgres://postgres@127.0.0.1:5432),
 # SVC_PORT/REF_PORT (4140/4149), SVC_DB/REF_DB, RESULTS (perf/harness-<date>.jsonl).
 # The reference runs from a private copy (with its own node_modules), so the
 # shared folder is left untouched. Stops the servers it started, by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-100 10}"
-BENCH_DIR="${BENCH_DIR:-$(cd ../shared/bench && pwd)}"
+if [ ! -f "${BENCH_DIR:-}/run.sh" ] || [ ! -d "${BENCH_DIR:-}/baselines/raw-node" ]; then
+  echo "BENCH_DIR must name the wrk harness folder (run.sh, baselines/raw-node): see docs/PERFORMANCE.md" >&2
+  exit 2
+fi
+BENCH_DIR="$(cd "$BENCH_DIR" && pwd)"
 PG="${PG:-postgres://postgres@127.0.0.1:5432}"
 SVC_PORT="${SVC_PORT:-4140}"; REF_PORT="${REF_PORT:-4149}"
 SVC_DB="${SVC_DB:-taskwell_bench_4_svc}"; REF_DB="${REF_DB:-taskwell_bench_4_raw}"

@@ -11,8 +11,8 @@
 //   mixed        55% list, 10% pending-by-due list, 15% get, 10% create, 5% patch, 5% toggle
 //   heavy-first  the heavy user's first page (limit=50)
 //   heavy-deep   the page after 20 pages of 50
-// Prints one line per run and a Markdown table. Same workload as the shared
-// wrk harness (../shared/bench), without needing wrk.
+// Prints one line per run and a Markdown table. Same workload as the wrk
+// harness of scripts/bench-vs-reference.sh, without needing wrk.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -32,7 +32,7 @@ let server;
 const base = env.BENCH_URL ?? (await startService());
 try {
   const { users, heavy, deepCursor } = await seed();
-  // As the shared harness does after its setup: fresh statistics and visibility map for the planner.
+  // As the wrk harness does after its setup: fresh statistics and visibility map for the planner.
   if (env.BENCH_DATABASE_URL) await vacuumAnalyze(env.BENCH_DATABASE_URL);
   const rows = [];
   for (const connections of CONNECTIONS) {
@@ -114,7 +114,7 @@ async function register() {
   return { token: data.tokens.accessToken, ids: [] };
 }
 
-/** A task like the shared harness's: ~70% due, ~30% completed, half described, 0-3 tags. */
+/** A task like the wrk harness's: ~70% due, ~30% completed, half described, 0-3 tags. */
 function taskBody(n) {
   const body = { title: `Task ${n} ${randomBytes(3).toString('hex')}`, priority: ['low', 'medium', 'high'][n % 3] };
   if (Math.random() < 0.7) body.dueAt = new Date(Date.now() + Math.random() * 90 * 86400e3).toISOString();

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
+import { RequestBodyInterceptor } from './common/http/body/request-body.interceptor.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
@@ -36,6 +37,8 @@ import { UsersModule } from './users/users.module.js';
       useFactory: (config: ConfigType<typeof appConfig>) => config.problemTypeBase,
     },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    // After every guard: a body is read only once the caller is authenticated and allowed.
+    { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
   ],
 })
 export class AppModule {}

@@ -14,7 +14,7 @@ import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
 import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';
 
-/** Configuration and database errors end up here: one JSON line saying what is wrong, exit 1. */
+/** Configuration and database errors, and anything thrown outside a request, end up here: one JSON line, exit 1. */
 function exitOnFatal(error: unknown): never {
   // A synchronous write: the process exits right after.
   pino(pino.destination({ sync: true })).fatal({ err: error }, error instanceof Error ? error.message : String(error));
@@ -58,5 +58,8 @@ async function bootstrap(): Promise<void> {
   pinoLogger.info({ context: 'Bootstrap', ...fields }, message);
 }
 
+// Errors of a request are answered by the problem filter, or by containRequestErrors for its listeners.
+// What arrives here belongs to no request: the process state is unknown, so it exits (README, "Hostile bodies").
+process.on('uncaughtException', exitOnFatal);
 process.on('unhandledRejection', exitOnFatal);
 bootstrap().catch(exitOnFatal);

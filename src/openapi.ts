@@ -6,6 +6,12 @@ import { finalizeDocument } from './common/openapi/finalize-document.js';
 
 const BEARER = 'bearer';
 
+/** Shown in Swagger UI's Authorize dialog: where a token comes from, and what to paste. */
+const BEARER_DESCRIPTION =
+  'An access token. `POST /api/auth/register` or `POST /api/auth/login` returns one as ' +
+  '`data.tokens.accessToken`: paste it here without the `Bearer ` prefix. It expires after ' +
+  '`data.tokens.expiresIn` seconds; `POST /api/auth/refresh` with `data.tokens.refreshToken` returns a new pair.';
+
 /** Tags in the order clients see them, each with a line of description. */
 const TAGS: Record<string, string> = {
   auth: 'Accounts, logins and tokens',
@@ -61,7 +67,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0.0')
     // Relative: the document is served by the API it describes; clients set their base URL.
     .addServer('/', 'This service')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER);
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: BEARER_DESCRIPTION }, BEARER);
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
 
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });

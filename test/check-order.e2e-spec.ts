@@ -7,7 +7,7 @@ import { createTestApp } from './helpers/test-app.js';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-/** shared/API.md, "Order of checks": 401, then malformed path values (400), 403, 404, 412, body (400). */
+/** docs/API.md, "Order of checks": 401, then malformed path values (400), 403, 404, 412, body (400). */
 describe('Order of checks (e2e)', () => {
   let app: INestApplication<App>;
   let alice: TestUser;
@@ -51,5 +51,55 @@ describe('Order of checks (e2e)', () => {
 
   it('the body is checked last', async () => {
     await http().patch(`/api/tasks/${aliceTaskId}`).set(bearer(alice)).set('If-Match', '"1"').send({}).expect(400);
+  });
+
+  describe('a body that cannot be read comes last too', () => {
+    const malformed = (call: request.Test) => call.set('Content-Type', 'application/json').send('{"title": ');
+    const notJson = (call: request.Test) => call.set('Content-Type', 'text/plain').send('title');
+    const tooLarge = (call: request.Test) => call.send({ title: 'x', description: 'y'.repeat(120_000) });
+    const unknownField = (call: request.Test) => call.send({ foo: 1 });
+
+    it.each([
+      ['malformed JSON', malformed],
+      ['a body that is not JSON', notJson],
+      ['a body over the limit', tooLarge],
+    ])('without a token, %s is a 401: the body is never read', async (_case, body) => {
+      const response = await body(http().post('/api/tasks'));
+      expect(response.status).toBe(401);
+      expect(response.body.type).toBe('/problems/unauthorized');
+      expect((await body(http().patch(`/api/${alice.id}/tasks/not-a-uuid`))).status).toBe(401);
+    });
+
+    it.each([
+      ['malformed JSON', malformed, 'malformed-request'],
+      ['a body that is not JSON', notJson, 'unsupported-media-type'],
+      ['a body over the limit', tooLarge, 'payload-too-large'],
+      ['an unknown field', unknownField, 'validation-error'],
+    ])('with %s: 400 path, 403, 404 and 412 come first', async (_case, body, slug) => {
+      expect((await body(http().patch(`/api/tasks/not-a-uuid`).set(bearer(alice)))).body.errors).toEqual([
+        { field: 'id', message: 'must be a UUID' },
+      ]);
+      expect((await body(http().patch(`/api/${alice.id}/tasks/${aliceTaskId}`).set(bearer(bob)))).status).toBe(403);
+      expect((await body(http().patch(`/api/tasks/${aliceTaskId}`).set(bearer(bob)))).status).toBe(404);
+      const stale = await body(http().patch(`/api/tasks/${aliceTaskId}`).set(bearer(alice)).set('If-Match', '"9"'));
+      expect(stale.status).toBe(412);
+      const last = await body(http().patch(`/api/tasks/${aliceTaskId}`).set(bearer(alice)));
+      expect(last.body.type).toBe(`/problems/${slug}`);
+      expect(last.headers['cache-control']).toBe('no-store');
+    });
+
+    it.each([
+      ['POST', 'toggle'],
+      ['DELETE', ''],
+    ])('on %s %s, which takes no body: 400 path, 404 and 412 come before its unknown field', async (method, suffix) => {
+      const path = (user: TestUser, id: string) => `/api/${user.id}/tasks/${id}${suffix ? `/${suffix}` : ''}`;
+      const call = (user: TestUser, id: string) =>
+        http()[method.toLowerCase() as 'post'](path(user, id)).set(bearer(user));
+      expect((await call(alice, 'not-a-uuid').send({ foo: 1 })).status).toBe(400);
+      expect((await call(alice, MISSING_ID).send({ foo: 1 })).status).toBe(404);
+      expect((await call(alice, aliceTaskId).set('If-Match', '"9"').send({ foo: 1 })).status).toBe(412);
+      const last = await call(alice, aliceTaskId).send({ foo: 1 });
+      expect(last.body.errors).toEqual([{ field: 'foo', message: 'is not an accepted field' }]);
+    });
   });
 });

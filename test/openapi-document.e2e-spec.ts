@@ -103,6 +103,21 @@ describe('openapi.json', () => {
     }
   });
 
+  it('describes every parameter, and where the bearer token comes from (the Authorize dialog shows it)', () => {
+    const undescribed = operations(document).flatMap(({ name, op }) =>
+      ((op.parameters ?? []) as Json[])
+        .map((parameter) =>
+          parameter.$ref
+            ? schemaOf({ components: { schemas: document.components.parameters } }, parameter.$ref)
+            : parameter,
+        )
+        .filter((parameter) => !parameter.description?.trim())
+        .map((parameter) => `${name} ${parameter.in} ${parameter.name}`),
+    );
+    expect(undescribed).toEqual([]);
+    expect(document.components.securitySchemes.bearer.description).toMatch(/POST \/api\/auth\/login.*accessToken/);
+  });
+
   it('names every enum of more than one value (no inline enums for SDKs to duplicate)', () => {
     const inline: string[] = [];
     const visit = (value: unknown, where: string, inComponent: boolean): void => {

@@ -8,7 +8,7 @@ import { createTestApp } from './helpers/test-app.js';
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-/** Both route families must behave identically (shared/API.md, "Tasks"). */
+/** Both route families must behave identically (docs/API.md, "Tasks"). */
 const families: [string, (user: TestUser) => string][] = [
   ['/api/tasks', () => '/api/tasks'],
   ['/api/{userId}/tasks', (user) => `/api/${user.id}/tasks`],

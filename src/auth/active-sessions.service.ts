@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { BoundedMap } from '../common/bounded-map.js';
-import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 import { SqlRunner } from '../database/sql-runner.js';
 
@@ -25,7 +24,7 @@ interface Entry {
  * forgotten), those made by another instance within that bound.
  */
 @Injectable()
-export class ActiveSessions implements SessionCheck {
+export class ActiveSessions {
   private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private readonly ttlMs: number;
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
@@ -8,6 +8,7 @@ import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { AuthService } from './auth.service.js';
 import { AuthEnvelopeDto, SessionEnvelopeDto } from './dto/auth-response.dto.js';
 import { LoginDto } from './dto/login.dto.js';
+import { LoginFailuresInterceptor } from './login-failures.interceptor.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
@@ -33,6 +34,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @UseInterceptors(LoginFailuresInterceptor)
   @HttpCode(HttpStatus.OK)
   @Header(...NO_STORE)
   @ApiOperation({ summary: 'Log in with email and password' })

@@ -4,8 +4,6 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JwtAuthGuard } from '../common/guards/jwt-auth.guard.js';
-import { SessionCheck } from '../common/guards/session-check.js';
 import { authConfig } from '../config/auth.config.js';
 import { jwtConfig } from '../config/jwt.config.js';
 import { SqlModule } from '../database/sql.module.js';
@@ -15,9 +13,11 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { loginFailuresPerAccount, perIpLimit } from './rate-limits.js';
+import { LoginFailuresInterceptor } from './login-failures.interceptor.js';
+import { perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
@@ -54,8 +54,8 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     AccountService,
     SessionsService,
     ActiveSessions,
-    { provide: SessionCheck, useExisting: ActiveSessions },
     PasswordHasher,
+    LoginFailuresInterceptor,
     JwtStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
@@ -64,11 +64,13 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
 export class AuthModule implements NestModule {
   constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
 
-  /** Rate limits run before validation and handlers: a limited client gets its 429 whatever it sends. */
+  /**
+   * Per-IP limits run before anything else, the body included: a limited client gets its 429 whatever
+   * it sends. The per-account limit needs the body, so it is LoginFailuresInterceptor, on the login route.
+   */
   configure(consumer: MiddlewareConsumer): void {
     for (const path of ['auth/register', 'auth/login', 'auth/refresh']) {
       consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
     }
-    consumer.apply(loginFailuresPerAccount(this.config.rateLimitLoginFailuresPerMinute)).forRoutes(post('auth/login'));
   }
 }

@@ -1,13 +1,12 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
-import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
 
 export interface ConditionalWriteOptions {
-  /** The route reads a body: a rejected body then answers 404 or 412 first (`TaskPreconditionInterceptor`). */
+  /** The route reads a body: it can also answer 413 and 415 (a rejected body still answers 404 or 412 first: `TaskPrecondition`). */
   body: boolean;
   /** The route answers with the task, and its new `ETag`. */
   returnsTask: boolean;
@@ -15,12 +14,11 @@ export interface ConditionalWriteOptions {
 
 /**
  * A write to one task that honours `If-Match` (shared/API.md, "Concurrency"):
- * documents the header, the new `ETag` and the 404/412 answers, and with a
- * body puts the precondition check before the body's validation.
+ * documents the header, the new `ETag` and the 404/412 answers. The order of
+ * those checks before the body's is the controller's `@ChecksBeforeBody`.
  */
 export function ConditionalWrite({ body, returnsTask }: ConditionalWriteOptions): MethodDecorator {
   return applyDecorators(
-    ...(body ? [UseInterceptors(TaskPreconditionInterceptor)] : []),
     ...(returnsTask ? [ApiResponseHeaders('ETag')] : []),
     ApiHeader(IF_MATCH),
     ApiProblems(400, 401, 404, 412, ...(body ? [413, 415] : [])),

@@ -18,6 +18,7 @@ import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } f
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
+import { ChecksBeforeBody } from '../common/http/body/checks-before-body.decorator.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
@@ -31,11 +32,13 @@ import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/tas
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import { ConditionalWrite } from './conditional-write.decorator.js';
 import type { TaskRow } from './task-columns.js';
+import { TaskPrecondition } from './task-precondition.js';
 import { TasksService } from './tasks.service.js';
 
 /** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
 @ApiTags('tasks')
 @ApiBearerAuth()
+@ChecksBeforeBody(TaskPrecondition)
 @Controller('tasks')
 export class TasksController {
   constructor(private readonly tasksService: TasksService) {}

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SqlModule } from '../database/sql.module.js';
 import { Task } from './task.entity.js';
-import { TaskPreconditionInterceptor } from './task-precondition.interceptor.js';
+import { TaskPrecondition } from './task-precondition.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
@@ -11,6 +11,6 @@ import { UserTasksController } from './user-tasks.controller.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Task]), SqlModule],
   controllers: [TasksController, UserTasksController],
-  providers: [TasksService, TasksRepository, TaskPreconditionInterceptor],
+  providers: [TasksService, TasksRepository, TaskPrecondition],
 })
 export class TasksModule {}

@@ -1,6 +1,6 @@
 /**
  * The order the contract promises, computed independently of the service's
- * SQL, to compare pages against (shared/API.md, "Sorting").
+ * SQL, to compare pages against (docs/API.md, "List query parameters").
  */
 type Task = Record<string, any>;
 

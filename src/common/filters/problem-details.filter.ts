@@ -10,6 +10,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
+import { InvalidTokenException } from '../problems/invalid-token.exception.js';
 import { MalformedRequestException } from '../problems/malformed-request.exception.js';
 import type { ProblemDetails } from '../problems/problem-details.js';
 import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
@@ -57,6 +58,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
+    // A problem is about one request at one moment: never stored, by any cache.
+    adapter.setHeader(response, 'Cache-Control', 'no-store');
+    // Answered before its body was read (a 401, an unknown path, a 413): rather than
+    // read the rest of a body nobody wants, end the connection after this response.
+    if (!request.complete) adapter.setHeader(response, 'Connection', 'close');
     adapter.reply(response, problem, problem.status);
   }
 
@@ -72,6 +78,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof MalformedRequestException) {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
     }
+    // Express could not decode a path segment (`/api/tasks/%ZZ`): a path value the client got wrong.
+    if (exception instanceof HttpException && exception.cause instanceof URIError) {
+      const errors = [{ field: 'path', message: 'must be valid percent-encoding' }];
+      return { ...this.head(400), detail: 'path must be valid percent-encoding', ...base, errors };
+    }
     if (exception instanceof HttpException) {
       const status: HttpStatus = exception.getStatus();
       if (status === HttpStatus.NOT_FOUND) {
@@ -85,11 +96,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           };
         }
       }
-      if (status === HttpStatus.UNAUTHORIZED) {
-        const hasToken = typeof request.headers.authorization === 'string';
-        response.setHeader('WWW-Authenticate', hasToken ? 'Bearer error="invalid_token"' : 'Bearer');
-      }
-      return { ...this.head(status), detail: this.detailOf(exception, status), ...base };
+      const detail = this.detailOf(exception, status);
+      if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', challenge(exception, detail));
+      return { ...this.head(status), detail, ...base };
     }
     if (isDatabaseUnavailable(exception)) {
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
@@ -122,4 +131,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (Array.isArray(message)) return message.join('; ');
     return typeof message === 'string' && message ? message : (PROBLEM_TYPES[status]?.title ?? 'Error');
   }
+}
+
+/**
+ * RFC 6750 §3: a presented token that cannot be used says why, in words a
+ * client can act on (`error_description` is the problem's `detail`); a
+ * missing one (or a failed login) gets the bare scheme.
+ */
+function challenge(exception: HttpException, detail: string): string {
+  if (!(exception instanceof InvalidTokenException)) return 'Bearer';
+  // error_description allows printable ASCII but `"` and `\`.
+  const description = detail.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+  return `Bearer error="invalid_token", error_description="${description}"`;
 }

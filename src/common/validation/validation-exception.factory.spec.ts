@@ -22,6 +22,12 @@ describe(validationExceptionFactory.name, () => {
     expect(exception.message).toBe('name must be between 1 and 3 characters');
   });
 
+  it('says a missing field is required, rather than what type it should have', async () => {
+    const exception = await errorsFor({});
+    expect(exception.errors).toEqual([{ field: 'name', message: 'is required' }]);
+    expect(exception.message).toBe('name is required');
+  });
+
   it('reports unknown fields as not accepted', async () => {
     const exception = await errorsFor({ name: 'ab', admin: true });
     expect(exception.errors).toEqual([{ field: 'admin', message: 'is not an accepted field' }]);

@@ -46,6 +46,13 @@ describe('createValidationPipe', () => {
     await expect(pipe.transform({ limit: '5', extra: 'x' }, asQuery)).rejects.toThrow(ValidationProblemException);
   });
 
+  it('says a repeated parameter may appear once', async () => {
+    const pipe = createValidationPipe();
+    const rejection = pipe.transform({ order: ['asc', 'desc'], limit: '5' }, asQuery);
+    await expect(rejection).rejects.toThrow(ValidationProblemException);
+    await expect(rejection).rejects.toMatchObject({ errors: [{ field: 'order', message: 'may appear once' }] });
+  });
+
   it('validates every body anew', async () => {
     const pipe = createValidationPipe();
     const first = await pipe.transform({ limit: 5 }, asBody);

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { BoundedMap } from '../bounded-map.js';
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { validationExceptionFactory } from './validation-exception.factory.js';
 
 /** Validated query objects remembered per DTO class. */
@@ -16,7 +17,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     stopAtFirstError: true,
-    validationError: { target: false, value: false },
+    // `value` tells a missing field from a wrong one (validation-exception.factory); it is never sent or logged.
+    validationError: { target: false, value: true },
     exceptionFactory: validationExceptionFactory,
   });
 }
@@ -47,6 +49,13 @@ export class CachingValidationPipe extends ValidationPipe {
     const key = JSON.stringify(value);
     const cached = known.get(key);
     if (cached !== undefined) return cached;
+
+    // `?tag=a&tag=b` arrives as an array; every parameter of this API takes one value
+    // (checked on a miss only: a remembered query never holds an array).
+    const repeated = Object.keys(value).filter((name) => Array.isArray((value as Record<string, unknown>)[name]));
+    if (repeated.length > 0) {
+      throw new ValidationProblemException(repeated.map((field) => ({ field, message: 'may appear once' })));
+    }
 
     const validated: unknown = Object.freeze(await super.transform(value, metadata));
     known.set(key, validated);

@@ -1,14 +1,19 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, UnauthorizedException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { JwtService } from '@nestjs/jwt';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import type { AuthUser } from '../auth-user.js';
-import { Public } from '../decorators/public.decorator.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { Public } from '../common/decorators/public.decorator.js';
+import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
+import type { authConfig } from '../config/auth.config.js';
+import type { SqlRunner } from '../database/sql-runner.js';
+import { SESSION_ENDED, TOKEN_EXPIRED, TOKEN_MISSING } from './access-token-problems.js';
+import { ActiveSessions } from './active-sessions.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
-import type { SessionCheck } from './session-check.js';
 
 @Controller()
 class SampleController {
@@ -29,11 +34,14 @@ class PublicController {
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes';
 
-/** Sessions held in memory: the auth module's implementation asks the database. */
-class LiveSessions implements SessionCheck {
+/** The real session check, uncached, over sessions held in memory instead of the sessions table. */
+class LiveSessions extends ActiveSessions {
   readonly live = new Set<string>();
   asked = 0;
-  isActive(sessionId: string): Promise<boolean> {
+  constructor() {
+    super({} as SqlRunner, { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>);
+  }
+  protected override load(sessionId: string): Promise<boolean> {
     this.asked++;
     return Promise.resolve(this.live.has(sessionId));
   }
@@ -63,18 +71,14 @@ describe(JwtAuthGuard.name, () => {
   beforeEach(() => {
     sessions = new LiveSessions();
     verifications = 0;
-    // The real strategy class, with a verify callback that, like ours, asks the session.
+    // The real strategy class, with a verify callback that, like ours, only reads the claims.
     passport.use(
       'jwt',
       new Strategy(
         { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: SECRET, algorithms: ['HS256'] },
-        (claims: { sub: string; sid: string; exp: number }, done: (error: null, user: AuthUser | false) => void) => {
+        (claims: { sub: string; sid: string; exp: number }, done: (error: null, user: AuthUser) => void) => {
           verifications++;
-          void sessions
-            .isActive(claims.sid)
-            .then((active) =>
-              done(null, active ? { id: claims.sub, sessionId: claims.sid, expiresAt: claims.exp } : false),
-            );
+          done(null, { id: claims.sub, sessionId: claims.sid, expiresAt: claims.exp });
         },
       ),
     );
@@ -93,8 +97,16 @@ describe(JwtAuthGuard.name, () => {
 
   it('fails closed on a route without the decorator, marking the response no-store', async () => {
     const { context, headers } = contextFor(SampleController, 'closed');
-    await expect(guard.canActivate(context)).rejects.toThrow(UnauthorizedException);
+    await expect(guard.canActivate(context)).rejects.toThrow(new UnauthorizedException(TOKEN_MISSING));
     expect(headers['Cache-Control']).toBe('no-store');
+  });
+
+  it('says when a token has expired', async () => {
+    sessions.live.add('session-1');
+    const expired = tokens.sign({ sub: 'user-1', sid: 'session-1' }, { expiresIn: -60 });
+    await expect(
+      guard.canActivate(contextFor(SampleController, 'closed', `Bearer ${expired}`).context),
+    ).rejects.toThrow(new InvalidTokenException(TOKEN_EXPIRED));
   });
 
   it('verifies a token once, then recognises it while its session lives', async () => {
@@ -113,16 +125,23 @@ describe(JwtAuthGuard.name, () => {
     expect(second.headers['Cache-Control']).toBe('no-store');
   });
 
-  it('refuses a verified token once its session has ended', async () => {
+  it('refuses a verified token once its session has ended, without verifying it again', async () => {
     sessions.live.add('session-1');
     const authorization = bearer('session-1');
     await guard.canActivate(contextFor(SampleController, 'closed', authorization).context);
     sessions.live.delete('session-1');
 
     await expect(guard.canActivate(contextFor(SampleController, 'closed', authorization).context)).rejects.toThrow(
-      UnauthorizedException,
+      new InvalidTokenException(SESSION_ENDED),
     );
-    expect(verifications).toBe(2);
+    expect(verifications).toBe(1);
+  });
+
+  it('refuses a newly seen token of an ended session the same way', async () => {
+    await expect(
+      guard.canActivate(contextFor(SampleController, 'closed', bearer('session-gone')).context),
+    ).rejects.toThrow(new InvalidTokenException(SESSION_ENDED));
+    expect(sessions.asked).toBe(1);
   });
 
   it('verifies an altered copy of a known token in full, and refuses it', async () => {

@@ -1,5 +1,5 @@
-import type { AuthUser } from '../auth-user.js';
-import { BoundedMap } from '../bounded-map.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { BoundedMap } from '../common/bounded-map.js';
 
 /** Tokens remembered at most. */
 const MAX_TOKENS = 10_000;

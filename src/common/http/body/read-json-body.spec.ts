@@ -1,0 +1,15 @@
+import { describe, expect, it } from '@jest/globals';
+import { byteSize } from './read-json-body.js';
+
+describe(byteSize.name, () => {
+  it('reads BODY_LIMIT values as body-parser does (1024-based)', () => {
+    expect(byteSize('100kb')).toBe(102_400);
+    expect(byteSize('1MB')).toBe(1_048_576);
+    expect(byteSize('512')).toBe(512);
+    expect(byteSize('1.5kb')).toBe(1536);
+  });
+
+  it('refuses a value that is not a size, rather than lifting the limit', () => {
+    expect(() => byteSize('lots')).toThrow('Not a size: "lots"');
+  });
+});

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import express, { type Request, type Response } from 'express';
+import { MalformedRequestException } from '../../problems/malformed-request.exception.js';
+import { ValidationProblemException } from '../../problems/validation-problem.exception.js';
+import { screenBody } from './body-screen.js';
+import { nestsDeeperThan } from './json-depth.js';
+
+/**
+ * How deeply a body may nest objects and arrays. The deepest body of this API
+ * is three levels (a task's tags); a few dozen leaves room for clients that
+ * wrap, and stays far below where any recursive walk would be at risk.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+const TOO_DEEP = 'entity.too.deep';
+
+/** Whether a request carries a body at all (RFC 9112 §6.3), judged from its headers alone. */
+export function carriesBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Reads a JSON body into `request.body`, or rejects with the contract's
+ * problem: `415` when it is not UTF-8 JSON, `413` over `limit`, `400`
+ * `malformed-request` when it does not parse, and a `400` validation problem
+ * when it is not an object, nests deeper than MAX_BODY_DEPTH (checked on the
+ * raw bytes, before parsing), or holds a prototype key or a NUL character.
+ * Called only once the caller is authenticated (or the route is public), so
+ * an anonymous client never gets its body read.
+ */
+export function jsonBodyReader(limit: string): (request: Request, response: Response) => Promise<void> {
+  const maxBytes = byteSize(limit);
+  const parse = express.json({
+    limit: maxBytes,
+    type: JSON_TYPES,
+    verify: (_request: IncomingMessage, _response: ServerResponse, raw: Buffer) => {
+      if (nestsDeeperThan(raw, MAX_BODY_DEPTH)) throw Object.assign(new Error('too deep'), { type: TOO_DEEP });
+    },
+  });
+  return async (request, response) => {
+    if (!request.is(JSON_TYPES)) throw new UnsupportedMediaTypeException('The request body must be application/json');
+    const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new UnsupportedMediaTypeException('The request body must be UTF-8 encoded');
+    }
+    // Node answers `Expect: 100-continue` itself only when nobody listens for it (see app.setup):
+    // the client is invited to send its body here, once the request has passed authentication.
+    if (/100-continue/i.test(request.headers.expect ?? '') && !response.headersSent) response.writeContinue();
+    // Over the limit, body-parser reads the rest of the body before it reports: the answer is given
+    // here at once instead (the problem filter then closes the connection rather than drain it).
+    if (Number(request.headers['content-length']) > maxBytes) throw tooLarge();
+    await new Promise<void>((resolve, reject) => {
+      let seen = 0;
+      const watch = (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > maxBytes) reject(tooLarge());
+      };
+      request.on('data', watch);
+      parse(request, response, (error?: unknown) => {
+        request.off('data', watch);
+        if (error) reject(translate(error));
+        else resolve();
+      });
+    });
+    // Every body of this API is a JSON object; an array or a bare value is a client error.
+    const body: unknown = request.body;
+    if (body === undefined) return;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw ValidationProblemException.of('body', 'must be a JSON object');
+    }
+    const problem = screenBody(body);
+    if (problem) throw new ValidationProblemException([problem]);
+  };
+}
+
+function translate(error: unknown): Error {
+  const { type } = error as { type?: string };
+  switch (type) {
+    case TOO_DEEP:
+      return ValidationProblemException.of(
+        'body',
+        `must not nest objects or arrays deeper than ${MAX_BODY_DEPTH} levels`,
+      );
+    case 'entity.parse.failed':
+      return new MalformedRequestException('The request body is not valid JSON');
+    case 'entity.too.large':
+      return tooLarge();
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new UnsupportedMediaTypeException('The request body encoding is not supported');
+    default:
+      // body-parser's other errors (aborted, truncated, unreadable) are about the client's bytes too.
+      return typeof type === 'string'
+        ? new MalformedRequestException('The request body could not be read')
+        : (error as Error);
+  }
+}
+
+function tooLarge(): PayloadTooLargeException {
+  return new PayloadTooLargeException('The request body is too large');
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `100kb`, `1mb`, `512` (bytes): the BODY_LIMIT notation (1024-based, as body-parser reads it). */
+export function byteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) throw new Error(`Not a size: ${JSON.stringify(text)} (write e.g. 100kb or 1mb)`);
+  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
+}
