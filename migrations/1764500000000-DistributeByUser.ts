@@ -34,7 +34,10 @@ export class DistributeByUser1764500000000 implements MigrationInterface {
       await db.query(`SET LOCAL citus.enable_unsafe_triggers TO on`);
     }
 
-    await rowLevelCounters(db);
+    // The statement-level triggers go first: created after the tables are distributed, the new ones
+    // do not fire while Citus copies existing rows into the shards (the counters already hold them).
+    await db.query(`DROP TRIGGER tasks_counts_delete ON tasks`);
+    await db.query(`DROP TRIGGER tasks_counts_insert ON tasks`);
     // Citus refuses a non-immutable function inside CASE or COALESCE in an UPDATE (it must evaluate now() on
     // the coordinator): the choice moves into an immutable function, with now() as an argument.
     await db.query(`
@@ -62,6 +65,7 @@ export class DistributeByUser1764500000000 implements MigrationInterface {
       FOREIGN KEY (user_id, session_id) REFERENCES sessions (user_id, id) ON DELETE CASCADE`);
 
     if (citus) await distribute(db);
+    await rowLevelCounters(db);
   }
 
   async down(db: QueryRunner): Promise<void> {
@@ -124,8 +128,6 @@ async function isDistributed(db: QueryRunner, table: string): Promise<boolean> {
 
 /** One counter change per row: Citus runs these on the shard of the row, next to the user's counter row. */
 async function rowLevelCounters(db: QueryRunner): Promise<void> {
-  await db.query(`DROP TRIGGER tasks_counts_delete ON tasks`);
-  await db.query(`DROP TRIGGER tasks_counts_insert ON tasks`);
   await db.query(`
     CREATE OR REPLACE FUNCTION task_counts_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
