@@ -10,15 +10,14 @@ import pg from 'pg';
  */
 export async function recreateDatabase(url, { expectCitus = false } = {}) {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^\w+$/.test(name)) throw new Error(`TEST_DATABASE_URL names an unusual database: ${name}`);
+  if (!/^\w+$/.test(name)) throw new Error(`An unusual database name: ${name}`);
   const coordinator = await withClient(withDatabase(url, 'postgres'), async (admin) => {
     const workers = await citusWorkers(admin);
     await recreate(admin, name);
     return workers;
   });
   if (!coordinator) {
-    if (process.env.TEST_EXPECT_CITUS === '1')
-      throw new Error('TEST_EXPECT_CITUS=1, but TEST_DATABASE_URL is no Citus coordinator');
+    if (expectCitus) throw new Error(`${name}: the server is no Citus coordinator (one with workers)`);
     return;
   }
   for (const worker of coordinator.workers) {

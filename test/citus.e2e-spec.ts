@@ -64,7 +64,7 @@ describe('Citus cluster (e2e)', () => {
 
   it('plans every statement of a user’s requests as a single-shard router query', async () => {
     if (!onCitus) return;
-    const runner = app.get(SqlRunner) as unknown as { run: Run };
+    const runner = app.get<SqlRunner, { run: Run }>(SqlRunner);
     const seen: Statement[] = [];
     const original = runner.run.bind(runner);
     const spy = jest.spyOn(runner, 'run').mockImplementation((client, text, values) => {
@@ -81,7 +81,7 @@ describe('Citus cluster (e2e)', () => {
     expect(distinct.length).toBeGreaterThan(20);
     const notRouted: string[] = [];
     for (const { text, values } of distinct) {
-      const plan = (await db.query(`EXPLAIN ${text}`, values)) as { 'QUERY PLAN': string }[];
+      const plan: { 'QUERY PLAN': string }[] = await db.query(`EXPLAIN ${text}`, values);
       const lines = plan.map((row) => row['QUERY PLAN']);
       const taskCounts = lines.filter((line) => /Task Count: /.test(line));
       const routed =
