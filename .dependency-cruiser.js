@@ -123,7 +123,7 @@ export default {
       from: {
         orphan: true,
         pathNot: [
-          '[.]d[.]ts$',
+          '[.]d[.]m?ts$',
           '^migrations/',
           '^test/([^/]+[.]e2e-spec[.]ts|global-(setup|teardown)[.]mjs|setup-env[.]ts)$',
         ],

@@ -9,6 +9,7 @@ import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -20,7 +21,7 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig],
+      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -6,19 +7,36 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
-import type { appConfig } from './config/app.config.js';
+import { appConfig } from './config/app.config.js';
 import type { jwtConfig } from './config/jwt.config.js';
 import { prepareDevSecret } from './config/prepare-dev-secret.js';
 import { DatabaseStartup } from './database/database-startup.js';
+import { Readiness } from './health/readiness.js';
+import { BootServer } from './lifecycle/boot-server.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
 import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';
 
 /** Configuration and database errors, and anything thrown outside a request, end up here: one JSON line, exit 1. */
 function exitOnFatal(error: unknown): never {
-  // A synchronous write: the process exits right after.
-  pino(pino.destination({ sync: true })).fatal({ err: error }, error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  try {
+    // A synchronous write: the process exits right after.
+    pino(pino.destination({ sync: true })).fatal(
+      { err: error },
+      error instanceof Error ? error.message : String(error),
+    );
+  } finally {
+    process.exit(1); // even when stdout is gone (EPIPE): a process that cannot start must not linger
+  }
+}
+
+/** A signal before the application is up: nothing is in flight but 503s, so stop at once. */
+function exitWhileBooting(signal: NodeJS.Signals): void {
+  try {
+    pino(pino.destination({ sync: true })).info(`${signal} received while starting: exiting`);
+  } finally {
+    process.exit(0);
+  }
 }
 
 async function bootstrap(): Promise<void> {
@@ -28,7 +46,17 @@ async function bootstrap(): Promise<void> {
   const { AppModule } = await import('./app.module.js');
   await ConfigModule.envVariablesLoaded; // `.env` read and the environment validated
   prepareDevSecret();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const early = appConfig();
+  // The port opens first (liveness 200, everything else 503) while the database may still be waking up.
+  const boot = await BootServer.listen(early.port, early.problemTypeBase);
+  const { port } = boot.server.address() as AddressInfo;
+  // At debug: a normal start writes one info line, the summary below.
+  pino({ level: early.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).debug(
+    `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
+  );
+  process.once('SIGTERM', exitWhileBooting).once('SIGINT', exitWhileBooting);
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, boot.adapter(), {
     bodyParser: false,
     // Nest's start-up lines wait for pino (configureApp flushes them); if the
     // boot fails they are dropped rather than printed in Nest's colour format.
@@ -37,18 +65,22 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   configureApp(app);
+  await app.init();
   const config = app.get(ConfigService);
   const settings = config.getOrThrow<ConfigType<typeof appConfig>>('app');
   const logger = app.get(Logger);
   const pinoLogger = app.get<PinoLogger>(APP_LOGGER);
+  process.off('SIGTERM', exitWhileBooting).off('SIGINT', exitWhileBooting);
+  const readiness = app.get(Readiness);
   exitGracefullyOnSignals(app, {
     graceMs: settings.shutdownGraceMs,
+    drainDelayMs: settings.shutdownDrainDelayMs,
+    onDrainStart: () => readiness.startDraining(),
     logger,
     flushLogs: () => new Promise((resolve, reject) => pinoLogger.flush((error) => (error ? reject(error) : resolve()))),
   });
 
-  await app.listen(settings.port);
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  boot.handOver(app.getHttpAdapter().getInstance() as RequestListener);
   const { fields, message } = startupSummary({
     port,
     docsEnabled: settings.docsEnabled,

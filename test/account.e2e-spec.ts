@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
@@ -68,35 +68,52 @@ describe('Account (e2e)', () => {
   });
 
   describe('POST /api/users/me/password', () => {
-    it('is 401 for a wrong current password and changes nothing', async () => {
+    const change = (accessToken: string, body: object) =>
+      http().post('/api/users/me/password').set('Authorization', `Bearer ${accessToken}`).send(body);
+
+    it('is a 400 validation problem on currentPassword for a wrong one (not a 401), and changes nothing', async () => {
       const user = await registerUser(app);
-      const response = await http()
-        .post('/api/users/me/password')
-        .set(bearer(user))
-        .send({ currentPassword: 'wrong-password-entirely', newPassword: NEW_PASSWORD })
-        .expect(401);
-      expect(response.body.type).toBe('/problems/unauthorized');
+      const response = await change(user.accessToken, {
+        currentPassword: 'wrong-password-entirely',
+        newPassword: NEW_PASSWORD,
+      }).expect(400);
+      expect(response.body).toMatchObject({
+        type: '/problems/validation-error',
+        errors: [{ field: 'currentPassword', message: expect.any(String) }],
+      });
+      expect(response.headers['www-authenticate']).toBeUndefined();
       await http().get('/api/users/me').set(bearer(user)).expect(200);
       await http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD }).expect(200);
     });
 
-    it('is 204, then every session of the user ends at once and only the new password logs in', async () => {
+    it('is 200 with tokens of a new session; every other session ends at once; only the new password logs in', async () => {
       const user = await registerUser(app);
       const other = (
         await http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD }).expect(200)
       ).body.data.tokens;
       await http().get('/api/users/me').set('Authorization', `Bearer ${other.accessToken}`).expect(200);
 
-      await http()
-        .post('/api/users/me/password')
-        .set(bearer(user))
-        .send({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD })
-        .expect(204);
+      const response = await change(user.accessToken, {
+        currentPassword: GOOD_PASSWORD,
+        newPassword: NEW_PASSWORD,
+      }).expect(200);
+      expect(response.headers['cache-control']).toContain('no-store');
+      const tokens = response.body.data.tokens;
+      expect(tokens).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: expect.any(Number),
+      });
 
+      // The caller's old session ends too; the new one works and refreshes.
       await http().get('/api/users/me').set(bearer(user)).expect(401);
       await http().get('/api/users/me').set('Authorization', `Bearer ${other.accessToken}`).expect(401);
       await http().post('/api/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
       await http().post('/api/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
+      const me = await http().get('/api/users/me').set('Authorization', `Bearer ${tokens.accessToken}`).expect(200);
+      expect(me.body.data.id).toBe(user.id);
+      await http().post('/api/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(200);
       await http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD }).expect(401);
       await http().post('/api/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(200);
     });
@@ -104,12 +121,35 @@ describe('Account (e2e)', () => {
     it('is 400 for a new password that is too short or too common', async () => {
       const user = await registerUser(app);
       for (const newPassword of ['short', 'password123']) {
-        await http()
-          .post('/api/users/me/password')
-          .set(bearer(user))
-          .send({ currentPassword: GOOD_PASSWORD, newPassword })
-          .expect(400);
+        const response = await change(user.accessToken, { currentPassword: GOOD_PASSWORD, newPassword }).expect(400);
+        expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['newPassword']);
       }
+    });
+
+    it.each([
+      ['a missing current password', { newPassword: NEW_PASSWORD }, 'currentPassword'],
+      ['a non-string current password', { currentPassword: 12345678, newPassword: NEW_PASSWORD }, 'currentPassword'],
+      [
+        'an oversized current password',
+        { currentPassword: 'x'.repeat(10_000), newPassword: NEW_PASSWORD },
+        'currentPassword',
+      ],
+      ['an extra field', { currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD, userId: 'x' }, 'userId'],
+    ])('is 400 for %s', async (_name, body, field) => {
+      const user = await registerUser(app);
+      const response = await change(user.accessToken, body).expect(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+      await http().get('/api/users/me').set(bearer(user)).expect(200);
+    });
+
+    it('is 401 without a token, or with the token of a session that ended', async () => {
+      const user = await registerUser(app);
+      await http()
+        .post('/api/users/me/password')
+        .send({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD })
+        .expect(401);
+      await http().post('/api/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+      await change(user.accessToken, { currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD }).expect(401);
     });
   });
 
@@ -137,5 +177,47 @@ describe('Account (e2e)', () => {
       await http().delete('/api/users/me').set(bearer(ada)).expect(204);
       await http().get('/api/users/me').set(bearer(bob)).expect(200);
     });
+  });
+});
+
+describe('Password change rate limits (e2e)', () => {
+  let app: INestApplication<App>;
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('limits failed attempts per account: 429 with Retry-After, even with the right password, other users unaffected', async () => {
+    app = await createTestApp({ RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: '2' });
+    const http = () => request(app.getHttpServer());
+    const [user, bystander] = [await registerUser(app), await registerUser(app)];
+    const attempt = (accessToken: string, currentPassword: string) =>
+      http()
+        .post('/api/users/me/password')
+        .set('Authorization', `Bearer ${accessToken}`)
+        .send({ currentPassword, newPassword: NEW_PASSWORD });
+
+    await attempt(user.accessToken, 'guess-number-one').expect(400);
+    await attempt(user.accessToken, 'guess-number-two').expect(400);
+    const limited = await attempt(user.accessToken, GOOD_PASSWORD).expect(429);
+    expect(limited.body.type).toBe('/problems/rate-limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another session of the same account is the same bucket.
+    const second = (
+      await http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD }).expect(200)
+    ).body.data.tokens;
+    await attempt(second.accessToken, GOOD_PASSWORD).expect(429);
+    await http().post('/api/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(401);
+
+    await attempt(bystander.accessToken, GOOD_PASSWORD).expect(200);
+  });
+
+  it('limits requests per client IP like login', async () => {
+    app = await createTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '2' });
+    const http = () => request(app.getHttpServer());
+    const users = [await registerUser(app), await registerUser(app)];
+    // Registration used this IP's separate register bucket; the password route has its own.
+    await http().post('/api/users/me/password').set(bearer(users[0])).send({}).expect(400);
+    await http().post('/api/users/me/password').set(bearer(users[1])).send({}).expect(400);
+    await http().post('/api/users/me/password').set(bearer(users[1])).send({}).expect(429);
   });
 });

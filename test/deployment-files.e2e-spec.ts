@@ -43,13 +43,34 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes)).toContain('pgdata');
     expect(db.volumes).toContain('pgdata:/var/lib/postgresql/data');
     expect(db.healthcheck.test.join(' ')).toMatch(/pg_isready/);
-    expect(api.depends_on.db.condition).toBe('service_healthy');
+    expect(compose.services.pgbouncer.depends_on.db.condition).toBe('service_healthy');
+    expect(Object.keys(api.depends_on)).toEqual(expect.arrayContaining(['pgbouncer', 'redis']));
   });
 
   it('runs the api in production, migrating at start, with a readiness healthcheck', () => {
     expect(api.environment).toMatchObject({ NODE_ENV: 'production', DB_MIGRATIONS_RUN: 'true' });
-    expect(api.environment.DATABASE_URL).toMatch(/@db:5432\//);
     expect(api.healthcheck.test.join(' ')).toMatch(/\/health\/ready/);
+  });
+
+  it('reaches PostgreSQL through PgBouncer in transaction mode, the password outside the URL', () => {
+    const url = new URL(api.environment.DATABASE_URL as string);
+    expect(url.host).toBe('pgbouncer:5432');
+    expect(url.password).toBe(''); // a password with / @ : # would break a URL; PGPASSWORD takes it as it is
+    expect(api.environment.PGPASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    expect(api.environment.DB_POOL_MODE).toBe('transaction');
+    expect(compose.services.pgbouncer.environment.POOL_MODE).toBe('transaction');
+  });
+
+  it('shares state in Redis and balances several replicas on readiness, draining before they stop', () => {
+    expect(api.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(compose.services.redis).toBeDefined();
+    expect(api.ports).toBeUndefined(); // replicas are reached through the proxy only
+    expect(Number(api.environment.SHUTDOWN_DRAIN_DELAY_MS)).toBeGreaterThan(4000); // > inter 2s x fall 2
+    const haproxy = read('deploy/haproxy.cfg');
+    expect(haproxy).toMatch(/balance roundrobin/);
+    expect(haproxy).toMatch(/option httpchk GET \/health\/ready/);
+    expect(haproxy).toMatch(/inter 2s fall 2/);
+    expect(compose.services.proxy.volumes.join(' ')).toMatch(/deploy\/haproxy\.cfg/);
   });
 });
 

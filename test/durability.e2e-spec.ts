@@ -22,7 +22,7 @@ const engines: Engine[] = [
   // Always: CI runs `npm test` against the server, and this engine must be covered too.
   {
     name: 'embedded engine',
-    env: () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'taskwell-durability-')) }),
+    env: () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'taskwell-durability-')), DB_POOL_MODE: 'session' }),
     lockFile: (env) => join(env.DATA_DIR, 'pglite.lock'),
   },
   ...(process.env.TEST_DATABASE_URL

@@ -81,6 +81,7 @@ describe('a client generated from openapi.json', () => {
         // embedded engine Jest already runs, which spares the service an initdb.
         DATABASE_URL: process.env.E2E_DATABASE_URL,
         DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE,
+        DB_POOL_MODE: process.env.E2E_DB_POOL_MODE,
         DATA_DIR: join(work, 'data'),
         JWT_SECRET: 'generated-client-test-secret-0123456789abcdef',
         LOG_LEVEL: 'warn',

@@ -22,11 +22,11 @@ describe('Production configuration (e2e, built service)', () => {
     expect(message).toMatch(
       /JWT_SECRET is too short for production: use at least 32 bytes \(for example: openssl rand -base64 48\)/,
     );
-  });
+  }, 30_000); // a whole process starting: seconds on a busy machine
 
   it('refuses to run without DATABASE_URL or an explicit DATA_DIR', async () => {
     const message = await refusalOf({ ...BASE_ENV });
     expect(message).toMatch(/DATABASE_URL is required in production/);
     expect(message).toMatch(/set DATA_DIR to a persistent folder/);
-  });
+  }, 30_000);
 });

@@ -1,8 +1,11 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { UsersService } from '../users/users.service.js';
-import { ActiveSessions } from './active-sessions.service.js';
+import { AuthService } from './auth.service.js';
+import type { TokensDto } from './dto/tokens.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
+import { Revocations } from './shared-state/revocations.js';
 
 /** Account changes that must end sessions: a new password, or no account at all. */
 @Injectable()
@@ -10,23 +13,30 @@ export class AccountService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
-    private readonly activeSessions: ActiveSessions,
+    private readonly revocations: Revocations,
     private readonly hasher: PasswordHasher,
+    private readonly auth: AuthService,
   ) {}
 
-  /** Needs the current password; then every session of the user ends, so every device logs in again. */
-  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Needs the current password; then every session of the user ends (every
+   * other device logs in again) and the caller gets a new one, so the device
+   * that changed the password stays signed in (contract v1.1). A wrong
+   * current password is a 400 on that field: a 401 would read as "signed out".
+   */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokensDto> {
     const user = await this.users.findById(userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      throw new UnauthorizedException('The current password is wrong');
+      throw ValidationProblemException.of('currentPassword', 'is not the current password');
     }
     await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
     await this.sessions.revokeAllOf(userId);
+    return this.auth.startSession(userId);
   }
 
-  /** The user, their tasks and sessions go (the database cascades); cached sessions are forgotten at once. */
+  /** The user, their tasks and sessions go (the database cascades); every instance forgets its cached sessions at once. */
   async deleteAccount(userId: string): Promise<void> {
     await this.users.remove(userId);
-    this.activeSessions.forgetUser(userId);
+    await this.revocations.publish({ userIds: [userId] });
   }
 }

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { BoundedMap } from '../common/bounded-map.js';
 import { authConfig } from '../config/auth.config.js';
 import { SqlRunner } from '../database/sql-runner.js';
+import { type Revocation, type RevocationListener, Revocations } from './shared-state/revocations.js';
 
 /** Entries kept at most. */
 const MAX_ENTRIES = 10_000;
@@ -19,20 +20,23 @@ interface Entry {
  * Answers, on every authenticated request, "is this access token's session
  * still alive?": not revoked, not past its absolute lifetime, and its user
  * still exists (deleting a user cascades to the sessions). One primary-key
- * lookup, remembered for SESSION_CACHE_SECONDS (default 5, at most 30):
- * revocations made in this process take effect at once (the entry is
- * forgotten), those made by another instance within that bound.
+ * lookup, remembered for SESSION_CACHE_SECONDS (default 5, at most 30).
+ * Revocations arrive through `Revocations`: those made in this process, and
+ * with Redis those of every instance, take effect at once (the entry is
+ * forgotten); without Redis another instance's are seen within that bound.
  */
 @Injectable()
-export class ActiveSessions {
+export class ActiveSessions implements RevocationListener {
   private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private readonly ttlMs: number;
 
   constructor(
     private readonly sql: SqlRunner,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    private readonly revocations: Revocations,
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
+    revocations.listen(this);
   }
 
   isActive(sessionId: string, userId: string): Promise<boolean> {
@@ -41,22 +45,26 @@ export class ActiveSessions {
     if (cached && cached.staleAt > now) return cached.userId === userId ? cached.active : Promise.resolve(false);
 
     const active = this.load(sessionId, userId);
-    if (this.ttlMs > 0) this.remember(sessionId, { userId, staleAt: now + this.ttlMs, active });
+    if (this.ttlMs > 0 && this.revocations.mayRemember) {
+      this.remember(sessionId, { userId, staleAt: now + this.ttlMs, active });
+    }
     // A failed lookup (database away) must not be remembered.
     active.catch(() => this.entries.get(sessionId)?.active === active && this.entries.delete(sessionId));
     return active;
   }
 
-  /** Forgets one session (logout, reuse detection), so this process sees the change at once. */
-  forget(sessionId: string): void {
-    this.entries.delete(sessionId);
+  /** Sessions that ended (logout, reuse detection) or every session of a user (password change, deletion). */
+  revoked({ sessionIds = [], userIds = [] }: Revocation): void {
+    for (const sessionId of sessionIds) this.entries.delete(sessionId);
+    if (userIds.length === 0) return;
+    const users = new Set(userIds);
+    for (const [sessionId, entry] of this.entries) {
+      if (users.has(entry.userId)) this.entries.delete(sessionId);
+    }
   }
 
-  /** Forgets every session of a user (password change, account deletion). */
-  forgetUser(userId: string): void {
-    for (const [sessionId, entry] of this.entries) {
-      if (entry.userId === userId) this.entries.delete(sessionId);
-    }
+  resync(): void {
+    this.entries.clear();
   }
 
   /** The primary-key lookup; `expires_at` is the absolute lifetime (the idle one is the refresh token's). */

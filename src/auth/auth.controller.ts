@@ -8,7 +8,8 @@ import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { AuthService } from './auth.service.js';
 import { AuthEnvelopeDto, SessionEnvelopeDto } from './dto/auth-response.dto.js';
 import { LoginDto } from './dto/login.dto.js';
-import { LoginFailuresInterceptor } from './login-failures.interceptor.js';
+import { AccountLimitInterceptor } from './account-limit.interceptor.js';
+import { loginFailuresPerAccount } from './rate-limits.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
@@ -34,7 +35,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @UseInterceptors(LoginFailuresInterceptor)
+  @UseInterceptors(AccountLimitInterceptor('login-failures', loginFailuresPerAccount))
   @HttpCode(HttpStatus.OK)
   @Header(...NO_STORE)
   @ApiOperation({ summary: 'Log in with email and password' })

@@ -16,11 +16,13 @@ import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { LoginFailuresInterceptor } from './login-failures.interceptor.js';
 import { perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
+import { RedisConnections } from './shared-state/redis-connections.js';
+import { Revocations } from './shared-state/revocations.js';
+import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
 
 const post = (path: string) => ({ path, method: RequestMethod.POST });
 
@@ -55,22 +57,28 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     SessionsService,
     ActiveSessions,
     PasswordHasher,
-    LoginFailuresInterceptor,
     JwtStrategy,
+    RedisConnections,
+    Revocations,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
 })
 export class AuthModule implements NestModule {
-  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly redis: RedisConnections,
+  ) {}
 
   /**
    * Per-IP limits run before anything else, the body included: a limited client gets its 429 whatever
-   * it sends. The per-account limit needs the body, so it is LoginFailuresInterceptor, on the login route.
+   * it sends. The per-account limit needs the body, so it is an AccountLimitInterceptor on the route.
    */
   configure(consumer: MiddlewareConsumer): void {
-    for (const path of ['auth/register', 'auth/login', 'auth/refresh']) {
-      consumer.apply(perIpLimit(this.config.rateLimitAuthPerMinute)).forRoutes(post(path));
+    for (const path of ['auth/register', 'auth/login', 'auth/refresh', 'users/me/password']) {
+      consumer
+        .apply(perIpLimit(this.config.rateLimitAuthPerMinute, rateLimitStore(this.redis, `ip:${path}`)))
+        .forRoutes(post(path));
     }
   }
 }

@@ -63,7 +63,12 @@ export class AuthService {
 
   /** A new session for the user, and its first token pair. */
   private async signIn(user: StoredUser): Promise<AuthResultDto> {
-    return { user: UserResponseDto.from(user), tokens: await this.tokensFor(await this.sessions.start(user.id)) };
+    return { user: UserResponseDto.from(user), tokens: await this.startSession(user.id) };
+  }
+
+  /** A new session (a login without a password check: the caller has just proved who they are). */
+  async startSession(userId: string): Promise<TokensDto> {
+    return this.tokensFor(await this.sessions.start(userId));
   }
 
   private async tokensFor({ userId, sessionId, refreshToken }: StartedSession): Promise<TokensDto> {

@@ -10,10 +10,13 @@ import type { AuthUser } from '../common/auth-user.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
 import type { authConfig } from '../config/auth.config.js';
+import type { redisConfig } from '../config/redis.config.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { SESSION_ENDED, TOKEN_EXPIRED, TOKEN_MISSING } from './access-token-problems.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { RedisConnections } from './shared-state/redis-connections.js';
+import { Revocations } from './shared-state/revocations.js';
 
 @Controller()
 class SampleController {
@@ -39,7 +42,11 @@ class LiveSessions extends ActiveSessions {
   readonly live = new Set<string>();
   asked = 0;
   constructor() {
-    super({} as SqlRunner, { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>);
+    super(
+      {} as SqlRunner,
+      { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>,
+      new Revocations(new RedisConnections({} as ConfigType<typeof redisConfig>)),
+    );
   }
   protected override load(sessionId: string): Promise<boolean> {
     this.asked++;

@@ -1,11 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsException } from '../common/problems/too-many-requests.exception.js';
 
 const WINDOW_MS = 60_000;
 
 /**
- * Shared options: a one-minute window in process memory, `Retry-After` and
+ * Shared options: a one-minute window (in process memory unless a shared store is given), `Retry-After` and
  * the IETF `RateLimit` headers, and the 429 written by the problem-details
  * filter. express-rate-limit rather than @nestjs/throttler, which cannot be
  * loaded under Jest (see shared/STACK.md).
@@ -24,8 +24,8 @@ const common = {
  * the socket's address unless TRUST_PROXY is set, so a client cannot pick
  * its own bucket with X-Forwarded-For. IPv6 clients share a bucket per /56.
  */
-export function perIpLimit(limit: number): RequestHandler {
-  return rateLimit({ ...common, limit, identifier: 'auth-ip' });
+export function perIpLimit(limit: number, store?: Store): RequestHandler {
+  return rateLimit({ ...common, limit, identifier: 'auth-ip', ...(store && { store }) });
 }
 
 /**
@@ -34,14 +34,32 @@ export function perIpLimit(limit: number): RequestHandler {
  * unknown and known emails are limited alike and the limit reveals nothing.
  * Successful logins do not count.
  */
-export function loginFailuresPerAccount(limit: number): RequestHandler {
+export function loginFailuresPerAccount(limit: number, store?: Store): RequestHandler {
   return rateLimit({
     ...common,
+    ...(store && { store }),
     limit,
     identifier: 'login-failures',
     skipSuccessfulRequests: true,
     skip: (request) => accountKey(request) === undefined,
     keyGenerator: (request) => `account:${accountKey(request)}`,
+  });
+}
+
+/**
+ * Failed password changes per account: a stolen access token must not let
+ * anyone guess the current password at leisure. Keyed on the authenticated
+ * caller, so it runs after the auth guard (`AccountLimitInterceptor`).
+ * Successful changes do not count; the same limit as failed logins.
+ */
+export function passwordChangeFailuresPerAccount(limit: number, store?: Store): RequestHandler {
+  return rateLimit({
+    ...common,
+    ...(store && { store }),
+    limit,
+    identifier: 'password-change-failures',
+    skipSuccessfulRequests: true,
+    keyGenerator: (request) => `user:${(request.user as { id: string }).id}`,
   });
 }
 

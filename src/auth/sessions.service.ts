@@ -3,8 +3,8 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from '../config/auth.config.js';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
-import { ActiveSessions } from './active-sessions.service.js';
 import { newRefreshToken, userIdOf } from './refresh-token-format.js';
+import { Revocations } from './shared-state/revocations.js';
 
 export interface StartedSession {
   userId: string;
@@ -33,7 +33,7 @@ export class SessionsService {
   constructor(
     private readonly sql: SqlRunner,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-    private readonly activeSessions: ActiveSessions,
+    private readonly revocations: Revocations,
   ) {}
 
   /** One login: a new session and its first refresh token, in one transaction. */
@@ -101,7 +101,7 @@ export class SessionsService {
   /** Ends every session of a user (password change): all devices log in again. */
   async revokeAllOf(userId: string): Promise<void> {
     await this.sql.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
-    this.activeSessions.forgetUser(userId);
+    await this.revocations.publish({ userIds: [userId] });
   }
 
   /**
@@ -128,13 +128,13 @@ export class SessionsService {
     );
   }
 
-  /** Revokes the user's sessions `condition` matches, and forgets them in this process at once. */
+  /** Revokes the user's sessions `condition` matches, and tells every instance to forget them. */
   private async revokeSessions(condition: string, tokenHash: string, userId: string): Promise<void> {
     const rows = await this.sql.query<{ id: string }>(
       `UPDATE sessions SET revoked_at = now() WHERE user_id = $2 AND ${condition} RETURNING id`,
       [tokenHash, userId],
     );
-    for (const { id } of rows) this.activeSessions.forget(id);
+    if (rows.length > 0) await this.revocations.publish({ sessionIds: rows.map(({ id }) => id) });
   }
 
   /** The idle lifetime restarts with each token, but never past the session's absolute end. */

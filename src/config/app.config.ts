@@ -14,6 +14,8 @@ export const APP_ENV = envVariables({
   // A hop count, true/false, or comma-separated addresses/subnets (Express "trust proxy").
   TRUST_PROXY: Joi.string().default(''),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(8000),
+  // Inside the grace period, with time left to finish the requests in flight.
+  SHUTDOWN_DRAIN_DELAY_MS: Joi.number().integer().min(0).less(Joi.ref('SHUTDOWN_GRACE_MS')).default(0),
 });
 
 interface AppEnv {
@@ -26,6 +28,7 @@ interface AppEnv {
   DOCS_ENABLED: boolean;
   TRUST_PROXY: string;
   SHUTDOWN_GRACE_MS: number;
+  SHUTDOWN_DRAIN_DELAY_MS: number;
 }
 
 export const appConfig = registerAs('app', () => {
@@ -44,5 +47,7 @@ export const appConfig = registerAs('app', () => {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     /** SIGTERM to exit, draining included. */
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    /** SIGTERM to closing the port: readiness answers 503 meanwhile, so load balancers stop sending first. */
+    shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS,
   };
 });

@@ -10,6 +10,10 @@ export const DATABASE_ENV = envVariables({
   DB_MIGRATIONS_RUN: Joi.boolean().default(true),
   DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(2000),
   DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(10000),
+  DB_POOL_MODE: Joi.string().valid('session', 'transaction').default('session'),
+  DB_BOOT_RETRY_SECONDS: Joi.number().min(0).max(3600).default(60),
+  // The password for a DATABASE_URL without one (read by the driver itself): taken as it is, no URL encoding.
+  PGPASSWORD: Joi.string(),
 });
 
 interface DatabaseEnv {
@@ -19,6 +23,8 @@ interface DatabaseEnv {
   DB_MIGRATIONS_RUN: boolean;
   DB_CONNECT_TIMEOUT_MS: number;
   DB_STATEMENT_TIMEOUT_MS: number;
+  DB_POOL_MODE: 'session' | 'transaction';
+  DB_BOOT_RETRY_SECONDS: number;
 }
 
 export const databaseConfig = registerAs('database', () => {
@@ -32,5 +38,12 @@ export const databaseConfig = registerAs('database', () => {
     migrationsRun: env.DB_MIGRATIONS_RUN,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    /**
+     * `session`: a direct connection or a session-mode pooler (named prepared statements, the
+     * statement timeout as a startup parameter). `transaction`: behind PgBouncer in transaction mode.
+     */
+    poolMode: env.DB_POOL_MODE,
+    /** At boot, how long a database that refuses or does not answer is retried before giving up. */
+    bootRetrySeconds: env.DB_BOOT_RETRY_SECONDS,
   };
 });

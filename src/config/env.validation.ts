@@ -3,6 +3,7 @@ import { APP_ENV } from './app.config.js';
 import { AUTH_ENV } from './auth.config.js';
 import { DATABASE_ENV } from './database.config.js';
 import { JWT_ENV } from './jwt.config.js';
+import { REDIS_ENV } from './redis.config.js';
 
 interface Env {
   NODE_ENV: string;
@@ -41,6 +42,6 @@ function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi
  * rules that span namespaces. A bad value stops the process with a message
  * naming the variable; an empty one counts as unset.
  */
-export const envValidationSchema = Joi.object({ ...APP_ENV, ...DATABASE_ENV, ...JWT_ENV, ...AUTH_ENV })
+export const envValidationSchema = Joi.object({ ...APP_ENV, ...DATABASE_ENV, ...JWT_ENV, ...AUTH_ENV, ...REDIS_ENV })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

@@ -7,6 +7,8 @@ export interface DatabaseSettings {
   migrationsRun: boolean;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
+  /** `transaction`: behind PgBouncer in transaction mode (see poolModeOptions). */
+  poolMode?: 'session' | 'transaction';
 }
 
 /** Options shared by the application and the migration CLI. */
@@ -23,7 +25,9 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     poolSize: settings.poolSize,
     connectTimeoutMS: settings.connectTimeoutMs,
     extra: {
-      statement_timeout: settings.statementTimeoutMs || undefined,
+      // A startup parameter: PgBouncer refuses it (or, told to ignore it, drops it). In transaction
+      // mode the SQL runner sets it per transaction instead, and the server's role default covers the rest.
+      statement_timeout: settings.poolMode === 'transaction' ? undefined : settings.statementTimeoutMs || undefined,
       // statement_timeout is enforced by the server; when the network drops
       // packets silently the server never sees the query, so the client gives
       // up on its own a little later (the request then gets a 503).

@@ -1,7 +1,8 @@
 import { InitialSchema1763770000000 } from '../../migrations/1763770000000-InitialSchema.js';
 import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-TaskListIndexes.js';
 import { GeneratedColumnMetadata1764400000000 } from '../../migrations/1764400000000-GeneratedColumnMetadata.js';
-import { DistributeByUser1764500000000 } from '../../migrations/1764500000000-DistributeByUser.js';
+import { IdempotencyKeys1764500000000 } from '../../migrations/1764500000000-IdempotencyKeys.js';
+import { DistributeByUser1764600000000 } from '../../migrations/1764600000000-DistributeByUser.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -15,5 +16,6 @@ export const MIGRATIONS = [
   InitialSchema1763770000000,
   TaskListIndexes1763800000000,
   GeneratedColumnMetadata1764400000000,
-  DistributeByUser1764500000000,
+  IdempotencyKeys1764500000000,
+  DistributeByUser1764600000000,
 ];

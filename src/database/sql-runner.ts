@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/problems/database-unavailable.js';
+import { databaseConfig } from '../config/database.config.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { retryTransient } from './retry-transient.js';
 import { ROW_TYPES } from './row-types.js';
@@ -25,14 +27,34 @@ export interface SqlSession {
  * While a client is checked out, the QueryRunner listens for its connection
  * errors (a lost connection is then an error of the query, not an unhandled
  * event that ends the process) and drops it from the pool.
+ *
+ * Behind PgBouncer in transaction mode (DB_POOL_MODE=transaction) the session
+ * is not ours between transactions: a statement prepared on one server
+ * connection is missing on the next, and PgBouncer refuses (or, told to
+ * ignore it, drops) the statement_timeout startup parameter. There every
+ * statement is unnamed and runs in a transaction that starts with `SET LOCAL
+ * statement_timeout`, so the timeout holds on whichever server connection
+ * runs it (two more round trips for a single statement).
  */
 @Injectable()
 export class SqlRunner implements SqlSession {
   private readonly statements = new PreparedStatements();
+  private readonly transactionMode: boolean;
+  /** Opens a transaction; in transaction mode with its statement timeout, in the same round trip. */
+  private readonly begin: string;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(databaseConfig.KEY) config: ConfigType<typeof databaseConfig>,
+  ) {
+    this.transactionMode = config.poolMode === 'transaction';
+    this.begin = this.transactionMode
+      ? `BEGIN; SET LOCAL statement_timeout = ${Math.trunc(config.statementTimeoutMs)}`
+      : 'BEGIN';
+  }
 
   query<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    if (this.transactionMode) return this.transaction((session) => session.query<T>(text, values));
     return this.withClient((client) => this.run<T>(client, text, values));
   }
 
@@ -47,7 +69,7 @@ export class SqlRunner implements SqlSession {
   /** `work` runs in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
-      await client.query('BEGIN');
+      await client.query(this.begin);
       try {
         const result = await work({ query: (text, values = []) => this.run(client, text, values) });
         await client.query('COMMIT');
@@ -60,7 +82,8 @@ export class SqlRunner implements SqlSession {
   }
 
   private async run<T>(client: PoolClient, text: string, values: unknown[]): Promise<T[]> {
-    const result = await client.query({ name: this.statements.nameOf(client, text), text, values, types: ROW_TYPES });
+    const name = this.transactionMode ? undefined : this.statements.nameOf(client, text);
+    const result = await client.query({ name, text, values, types: ROW_TYPES });
     return result.rows as T[];
   }
 

@@ -4,6 +4,7 @@ import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/decorators/public.decorator.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { HealthStatusDto } from './health-status.dto.js';
+import { Readiness } from './readiness.js';
 
 /** Probes for load balancers and orchestrators; public and cheap. */
 @ApiTags('health')
@@ -13,6 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('live')
@@ -27,6 +29,7 @@ export class HealthController {
   @ApiOkResponse({ type: HealthStatusDto })
   @ApiProblems(503)
   async ready(): Promise<HealthStatusDto> {
+    if (this.readiness.isDraining) throw new ServiceUnavailableException('The service is shutting down');
     try {
       await this.health.check([() => this.database.pingCheck('database', { timeout: 1000 })]);
       return { status: 'ok' };

@@ -4,6 +4,13 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 export interface ShutdownOptions {
   /** Everything, draining included, must be over by then (SHUTDOWN_GRACE_MS). */
   graceMs: number;
+  /**
+   * Time between the signal and closing the port (SHUTDOWN_DRAIN_DELAY_MS): readiness is already
+   * 503 and requests are still served, so a load balancer checking readiness stops sending first.
+   */
+  drainDelayMs: number;
+  /** Called first: turns readiness to 503. */
+  onDrainStart: () => void;
   logger: LoggerService;
   /** Waits until the last log lines are written (pino writes asynchronously). */
   flushLogs: () => Promise<void>;
@@ -38,16 +45,32 @@ export function exitGracefullyOnSignals(app: INestApplication, options: Shutdown
   }
 }
 
-async function shutdown(app: INestApplication, signal: string, { graceMs, logger }: ShutdownOptions): Promise<number> {
+async function shutdown(
+  app: INestApplication,
+  signal: string,
+  { graceMs, drainDelayMs, onDrainStart, logger }: ShutdownOptions,
+): Promise<number> {
   const hardStop = setTimeout(() => {
-    logger.error(`Shutdown did not finish within ${graceMs} ms; exiting`, 'Shutdown');
-    process.exit(1);
+    try {
+      logger.error(`Shutdown did not finish within ${graceMs} ms; exiting`, 'Shutdown');
+    } finally {
+      process.exit(1);
+    }
   }, graceMs);
   hardStop.unref();
 
   logger.log(`${signal} received: draining requests (grace period ${graceMs} ms)`, 'Shutdown');
   const server = app.getHttpServer() as Server;
-  const drained = await drain(server, Math.max(graceMs - Math.min(CLOSE_RESERVE_MS, graceMs / 4), 0));
+  onDrainStart();
+  const started = Date.now();
+  if (drainDelayMs > 0) {
+    // Each answer from now on closes its connection, so keep-alive clients (a proxy) reconnect elsewhere.
+    server.prependListener('request', (_request, response) => (response.shouldKeepAlive = false));
+    logger.log(`Readiness is 503; closing the port in ${drainDelayMs} ms`, 'Shutdown');
+    await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+  }
+  const drainBudget = graceMs - (Date.now() - started) - Math.min(CLOSE_RESERVE_MS, graceMs / 4);
+  const drained = await drain(server, Math.max(drainBudget, 0));
   if (!drained) {
     logger.warn('Grace period over: closing connections with requests still in flight', 'Shutdown');
     server.closeAllConnections();

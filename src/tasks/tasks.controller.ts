@@ -14,7 +14,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
@@ -24,16 +24,36 @@ import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { uuidPipe } from '../common/validation/uuid.pipe.js';
+import { ClearCompletedEnvelopeDto, CompleteAllEnvelopeDto } from './dto/bulk-result.dto.js';
+import { CompleteAllDto } from './dto/complete-all.dto.js';
 import { CompleteTaskDto } from './dto/complete-task.dto.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
 import { ListTasksQuery } from './dto/list-tasks.query.js';
 import { ReplaceTaskDto } from './dto/replace-task.dto.js';
+import { TaskFilterQuery } from './dto/task-filter.query.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
 import { ConditionalWrite } from './conditional-write.decorator.js';
+import {
+  fingerprintOf,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_TTL_HOURS,
+  parseIdempotencyKey,
+} from './idempotency-key.js';
 import type { TaskRow } from './task-columns.js';
 import { TaskPrecondition } from './task-precondition.js';
 import { TasksService } from './tasks.service.js';
+
+const IDEMPOTENCY_KEY = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  required: false,
+  description:
+    'Makes a retry safe (IETF httpapi idempotency-key draft): a Structured Field string such as `"8e03978e-…"` ' +
+    '(a bare token is accepted too), 1 to 255 printable ASCII characters, unique per request. Within ' +
+    `${IDEMPOTENCY_KEY_TTL_HOURS} hours the same key with the same body returns the first response (201, same task) ` +
+    'and creates nothing; with another body it is a 422. Keys belong to the caller.',
+  schema: { type: 'string', minLength: 1, maxLength: 257, example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
+};
 
 /** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
 @ApiTags('tasks')
@@ -52,18 +72,48 @@ export class TasksController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a task' })
+  @ApiOperation({
+    summary: 'Create a task; with an Idempotency-Key, a retried request returns the first response and creates nothing',
+  })
   @ApiResponseHeaders('ETag')
-  @ApiProblems(400, 401, 413, 415)
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiProblems(400, 401, 413, 415, 422)
   async create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateTaskDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    const task = await this.tasksService.create(caller.id, dto);
+    const key = parseIdempotencyKey(idempotencyKey);
+    const task =
+      key === undefined
+        ? await this.tasksService.create(caller.id, dto)
+        : await this.tasksService.createOnce(caller.id, dto, key, fingerprintOf(request.body));
     response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${task.id}`);
     return withEtag(response, task);
+  }
+
+  // The bulk routes come before the `:id` routes: Express matches in order of declaration.
+  @Post('complete-all')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Complete (or reopen) every task matching the list filters, atomically; returns how many changed',
+  })
+  @ApiProblems(400, 401, 413, 415)
+  async completeAll(
+    @CurrentUser() caller: AuthUser,
+    @Query() filters: TaskFilterQuery,
+    @Body() dto: CompleteAllDto,
+  ): Promise<CompleteAllEnvelopeDto> {
+    return { data: { changed: await this.tasksService.completeMatching(caller.id, filters, dto.completed) } };
+  }
+
+  @Delete('completed')
+  @ApiOperation({ summary: 'Delete every completed task, atomically; returns how many' })
+  @ApiProblems(401)
+  async clearCompleted(@CurrentUser() caller: AuthUser): Promise<ClearCompletedEnvelopeDto> {
+    return { data: { deleted: await this.tasksService.clearCompleted(caller.id) } };
   }
 
   @Get(':id')

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRunner } from '../database/sql-runner.js';
-import { buildListStatement, type ListPlan } from './list/list-statement.js';
+import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
+import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
+import type { ListFilters } from './list/task-filters.js';
 import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
 import type { TaskPriority } from './task-priority.js';
 
@@ -27,6 +29,14 @@ export interface NewTask {
 export type TaskChanges = Partial<NewTask>;
 
 /** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
+/** What a keyed insert found: the task it created, the one a first request created, or a key used for another body. */
+export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true };
+
+const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
+
+/** Expired keys go a batch at a time, skipping rows another transaction holds. */
+const PURGE_BATCH = 100;
+
 export type ListRow = TaskRow & { total: string | number; sortKey: string | number };
 
 /**
@@ -47,8 +57,53 @@ export class TasksRepository {
     return this.sql.query<ListRow>(statement.text, statement.values);
   }
 
-  async insert(ownerId: string, task: NewTask): Promise<TaskRow> {
-    const rows = await this.sql.write<TaskRow>(
+  insert(ownerId: string, task: NewTask): Promise<TaskRow> {
+    return this.insertWith(this.sql, ownerId, task);
+  }
+
+  /**
+   * Inserts the task once per `(owner, key)` within the key's lifetime. The
+   * key row and the task commit together. A concurrent request with the same
+   * key waits on the key row's primary key until the first commits, then
+   * finds it: one task, whatever the timing. An expired key is taken over.
+   */
+  async insertOnce(ownerId: string, key: string, fingerprint: string, task: NewTask): Promise<KeyedInsert> {
+    const result = await this.sql.transaction(async (tx): Promise<KeyedInsert> => {
+      await tx.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND ${EXPIRED}`, [ownerId, key]);
+      const claimed = await tx.query(
+        `INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
+        [ownerId, key, fingerprint],
+      );
+      if (claimed.length === 0) {
+        const [first] = await tx.query<{ fingerprint: string; response: TaskRow }>(
+          `SELECT fingerprint, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+          [ownerId, key],
+        );
+        return first.fingerprint === fingerprint ? { task: first.response, replayed: true } : { reused: true };
+      }
+      const created = await this.insertWith(tx, ownerId, task);
+      await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE user_id = $1 AND key = $2`, [
+        ownerId,
+        key,
+        created,
+      ]);
+      return { task: created, replayed: false };
+    });
+    await this.purgeExpiredKeys();
+    return result;
+  }
+
+  /** Keyed creations purge what has expired, so the table holds about a day of keys. */
+  private async purgeExpiredKeys(): Promise<void> {
+    await this.sql.query(
+      `DELETE FROM idempotency_keys WHERE (user_id, key) IN (
+         SELECT user_id, key FROM idempotency_keys WHERE ${EXPIRED} LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`,
+    );
+  }
+
+  private async insertWith(session: SqlSession, ownerId: string, task: NewTask): Promise<TaskRow> {
+    const rows = await session.query<TaskRow>(
       `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
        RETURNING ${TASK_COLUMNS}`,
@@ -104,6 +159,40 @@ export class TasksRepository {
       [id, ownerId, ...versionParams(versions)],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Sets `completed` on every matching task of the owner that is not in that
+   * state yet, in one statement (atomic: all or none). Returns how many changed.
+   */
+  async setCompletedMatching(ownerId: string, filters: ListFilters, completed: boolean): Promise<number> {
+    const values: unknown[] = [ownerId];
+    const param = (value: unknown, cast = '') => {
+      values.push(value);
+      return `$${values.length}${cast}`;
+    };
+    const conditions = filterConditions(filters, param);
+    const target = param(completed, '::boolean');
+    conditions.push(`completed <> ${target}`);
+    const rows = await this.sql.write<{ count: number }>(
+      `WITH changed AS (
+         UPDATE tasks SET completed = ${target}, ${completedAtFor(target)}, ${BUMP}
+          WHERE ${conditions.join(' AND ')}
+          RETURNING 1)
+       SELECT count(*)::int AS count FROM changed`,
+      values,
+    );
+    return rows[0].count;
+  }
+
+  /** Deletes every completed task of the owner in one statement. Returns how many went. */
+  async deleteCompleted(ownerId: string): Promise<number> {
+    const rows = await this.sql.write<{ count: number }>(
+      `WITH gone AS (DELETE FROM tasks WHERE user_id = $1 AND completed RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
+      [ownerId],
+    );
+    return rows[0].count;
   }
 
   private async updateWhere(

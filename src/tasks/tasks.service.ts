@@ -1,14 +1,20 @@
-import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import {
+  Injectable,
+  NotFoundException,
+  PreconditionFailedException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
+import type { TaskFilterQuery } from './dto/task-filter.query.js';
 import type { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
 import { decodeCursor, encodeCursor } from './list/list-cursor.js';
 import { SORTS } from './list/task-sort.js';
 import type { TaskRow } from './task-columns.js';
 import { TaskPriority } from './task-priority.js';
-import { type TaskChanges, TasksRepository } from './tasks.repository.js';
+import { type NewTask, type TaskChanges, TasksRepository } from './tasks.repository.js';
 
 export interface TaskPage {
   tasks: TaskRow[];
@@ -40,14 +46,23 @@ export class TasksService {
   }
 
   create(ownerId: string, dto: CreateTaskDto): Promise<TaskRow> {
-    return this.tasks.insert(ownerId, {
-      title: dto.title,
-      description: dto.description ?? null,
-      completed: dto.completed ?? false,
-      priority: dto.priority ?? TaskPriority.Medium,
-      dueAt: dto.dueAt ?? null,
-      tags: dto.tags ?? [],
-    });
+    return this.tasks.insert(ownerId, newTask(dto));
+  }
+
+  /**
+   * A create under an `Idempotency-Key`: the first request with the key
+   * creates; a repeat with the same body gets the first task back and creates
+   * nothing; a repeat with another body is a 422 (IETF httpapi
+   * idempotency-key draft). Keys belong to the caller.
+   */
+  async createOnce(ownerId: string, dto: CreateTaskDto, key: string, fingerprint: string): Promise<TaskRow> {
+    const result = await this.tasks.insertOnce(ownerId, key, fingerprint, newTask(dto));
+    if ('reused' in result) {
+      throw new UnprocessableEntityException(
+        'This Idempotency-Key was already used with a different request body; use a new key for a new request',
+      );
+    }
+    return result.task;
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<TaskRow> {
@@ -89,6 +104,16 @@ export class TasksService {
     return (await this.tasks.toggleOwned(id, ownerId, versionsOf(ifMatch))) ?? this.explainMiss(id, ownerId);
   }
 
+  /** Every matching task takes `completed`; returns how many changed. */
+  completeMatching(ownerId: string, filters: TaskFilterQuery, completed: boolean): Promise<number> {
+    return this.tasks.setCompletedMatching(ownerId, filters, completed);
+  }
+
+  /** Deletes every completed task; returns how many. */
+  clearCompleted(ownerId: string): Promise<number> {
+    return this.tasks.deleteCompleted(ownerId);
+  }
+
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
     if (!(await this.tasks.deleteOwned(id, ownerId, versionsOf(ifMatch)))) await this.explainMiss(id, ownerId);
   }
@@ -107,6 +132,18 @@ export class TasksService {
     await this.assertWritable(id, ownerId, undefined);
     throw preconditionFailed();
   }
+}
+
+/** A new task's values, defaults applied. */
+function newTask(dto: CreateTaskDto): NewTask {
+  return {
+    title: dto.title,
+    description: dto.description ?? null,
+    completed: dto.completed ?? false,
+    priority: dto.priority ?? TaskPriority.Medium,
+    dueAt: dto.dueAt ?? null,
+    tags: dto.tags ?? [],
+  };
 }
 
 /** The versions `If-Match` allows a write on; `undefined` when any will do (no header, or `*`). */

@@ -12,6 +12,8 @@ export const BASE_ENV = {
   PORT: '0', // the service logs the port it got
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
   LOG_LEVEL: 'info',
+  // How the suite reaches its database (test/global-setup.mjs): directly, or through PgBouncer.
+  DB_POOL_MODE: process.env.E2E_DB_POOL_MODE ?? 'session',
 };
 
 /**

@@ -1,4 +1,4 @@
-/** The contract's problem types (shared/API.md, "Errors"), by HTTP status. */
+/** The contract's problem types (docs/API.md, "Errors"), by HTTP status. */
 export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: string }>> = {
   400: { slug: 'validation-error', title: 'Validation failed' },
   401: { slug: 'unauthorized', title: 'Unauthorized' },
@@ -10,8 +10,9 @@ export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: strin
   412: { slug: 'precondition-failed', title: 'Precondition failed' },
   413: { slug: 'payload-too-large', title: 'Payload too large' },
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
-  431: { slug: 'request-header-fields-too-large', title: 'Request header fields too large' },
+  422: { slug: 'idempotency-key-reused', title: 'Idempotency-Key already used' },
   429: { slug: 'rate-limited', title: 'Too many requests' },
+  431: { slug: 'request-header-fields-too-large', title: 'Request header fields too large' },
   500: { slug: 'internal-error', title: 'Internal server error' },
   503: { slug: 'service-unavailable', title: 'Service unavailable' },
 };

@@ -60,8 +60,8 @@ export function buildListStatement(plan: ListPlan): Statement {
   return { text, values };
 }
 
-/** `$1` is always the owner: every condition list starts by scoping to them. */
-function filterConditions(filters: ListFilters, param: (value: unknown, cast?: string) => string): string[] {
+/** `$1` is always the owner: every condition list starts by scoping to them. Shared with the bulk writes. */
+export function filterConditions(filters: ListFilters, param: (value: unknown, cast?: string) => string): string[] {
   const conditions = ['user_id = $1'];
   if (filters.status === 'pending') conditions.push('NOT completed');
   if (filters.status === 'completed') conditions.push('completed');

@@ -18,11 +18,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * On a Citus coordinator (the `citus` extension is installed and
  * `citus_is_coordinator()`), `users` becomes a reference table (a copy on
  * every node: login by email and the foreign keys stay local to each shard)
- * and `tasks`, `sessions` and `refresh_tokens` are distributed by `user_id`
- * in one co-location group. Elsewhere the tables stay local.
+ * and `tasks`, `task_counts`, `sessions`, `refresh_tokens` and
+ * `idempotency_keys` are distributed by `user_id` in one co-location group. Elsewhere the tables stay local.
  */
-export class DistributeByUser1764500000000 implements MigrationInterface {
-  name = 'DistributeByUser1764500000000';
+export class DistributeByUser1764600000000 implements MigrationInterface {
+  name = 'DistributeByUser1764600000000';
 
   async up(db: QueryRunner): Promise<void> {
     const citus = await isCitusCoordinator(db);
@@ -100,7 +100,7 @@ async function distribute(db: QueryRunner): Promise<void> {
   const keys = (await db.query(
     `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition
        FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY($1::regclass[])`,
-    [['users', 'tasks', 'task_counts', 'sessions', 'refresh_tokens']],
+    [['users', 'tasks', 'task_counts', 'sessions', 'refresh_tokens', 'idempotency_keys']],
   )) as { table: string; name: string; definition: string }[];
   for (const key of keys) await db.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.name}`);
   await db.query(`SELECT create_reference_table('users')`);
@@ -108,6 +108,7 @@ async function distribute(db: QueryRunner): Promise<void> {
   await db.query(`SELECT create_distributed_table('task_counts', 'user_id', colocate_with => 'tasks')`);
   await db.query(`SELECT create_distributed_table('sessions', 'user_id', colocate_with => 'tasks')`);
   await db.query(`SELECT create_distributed_table('refresh_tokens', 'user_id', colocate_with => 'tasks')`);
+  await db.query(`SELECT create_distributed_table('idempotency_keys', 'user_id', colocate_with => 'tasks')`);
   for (const key of keys) await db.query(`ALTER TABLE ${key.table} ADD CONSTRAINT ${key.name} ${key.definition}`);
 }
 

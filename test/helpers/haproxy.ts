@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServerProcess } from './child-process.js';
+import { freePort } from './free-port.mjs';
+
+/** How often HAProxy asks each instance's readiness; two failures in a row take it out. */
+export const HEALTH_CHECK_INTERVAL_MS = 300;
+/** How long an instance takes at most to leave the rotation once its readiness fails, with room for a slow check. */
+export const DROP_AFTER_MS = HEALTH_CHECK_INTERVAL_MS * 2 + 1000;
+
+/**
+ * A real load balancer (Debian's HAProxy) in front of service instances:
+ * round-robin, health-checked on `/health/ready`. A request that could not
+ * reach an instance (connection refused: never sent) is sent to another
+ * one; a request an instance received is never sent twice, so a write is
+ * never repeated behind the client's back.
+ */
+export class TestHaproxy {
+  private constructor(
+    private readonly process: ServerProcess,
+    private readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(backends: string[]): Promise<TestHaproxy> {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'taskwell-haproxy-'));
+    const config = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      config,
+      [
+        'global',
+        '  maxconn 2000',
+        'defaults',
+        '  mode http',
+        '  timeout connect 2s',
+        '  timeout client 30s',
+        '  timeout server 30s',
+        // A readiness answer slower than this counts as a failure (default: the interval, too tight on a busy machine).
+        '  timeout check 1s',
+        '  retries 3',
+        '  option redispatch 1',
+        '  retry-on conn-failure',
+        'frontend api',
+        `  bind 127.0.0.1:${port}`,
+        '  default_backend instances',
+        'backend instances',
+        '  balance roundrobin',
+        '  option httpchk GET /health/ready',
+        '  http-check expect status 200',
+        `  default-server check inter ${HEALTH_CHECK_INTERVAL_MS}ms fall 2 rise 1`,
+        ...backends.map((backend, index) => `  server api${index} ${new URL(backend).host}`),
+        '',
+      ].join('\n'),
+    );
+    try {
+      const server = await ServerProcess.start('haproxy', 'haproxy', ['-db', '-f', config], port);
+      return new TestHaproxy(server, dir, port);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,65 @@
+import type { CreateTaskDto, TaskPriority, TaskResponseDto } from './api/types.gen.js';
+import { field, h, option } from './dom.js';
+
+const PRIORITIES: TaskPriority[] = ['low', 'medium', 'high'];
+
+/** The writable fields of a task as form controls; `values()` reads them back in the API's shape. */
+export interface TaskFields {
+  elements: HTMLElement[];
+  title: HTMLInputElement;
+  values(): Required<Pick<CreateTaskDto, 'title' | 'priority' | 'tags'>> & {
+    description: string | null;
+    dueAt: string | null;
+  };
+  fill(task?: TaskResponseDto): void;
+}
+
+export function taskFields(withDescription: boolean): TaskFields {
+  const title = h('input', { name: 'title', required: true, maxlength: 200, autocomplete: 'off' });
+  const description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 });
+  const priority = h('select', { name: 'priority' }, ...PRIORITIES.map((value) => option(value, capitalize(value))));
+  const dueAt = h('input', { name: 'dueAt', type: 'datetime-local' });
+  const tags = h('input', { name: 'tags', autocomplete: 'off' });
+
+  const fill = (task?: TaskResponseDto) => {
+    title.value = task?.title ?? '';
+    description.value = task?.description ?? '';
+    priority.value = task?.priority ?? 'medium';
+    dueAt.value = task?.dueAt ? toLocalInput(task.dueAt) : '';
+    tags.value = task?.tags.join(', ') ?? '';
+  };
+  fill();
+
+  return {
+    title,
+    elements: [
+      field('Title', title),
+      withDescription ? field('Description', description) : h('span', { hidden: true }),
+      field('Priority', priority),
+      field('Due', dueAt),
+      field('Tags', tags, 'Separate tags with commas.'),
+    ],
+    values: () => ({
+      title: title.value,
+      description: description.value === '' ? null : description.value,
+      priority: priority.value as TaskPriority,
+      dueAt: dueAt.value === '' ? null : new Date(dueAt.value).toISOString(),
+      tags: tags.value
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter((tag) => tag !== ''),
+    }),
+    fill,
+  };
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** An instant as the value of a `datetime-local` input, in the browser's time zone. */
+function toLocalInput(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

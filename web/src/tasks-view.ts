@@ -1,0 +1,381 @@
+import {
+  authLogout,
+  tasksClearCompleted,
+  tasksComplete,
+  tasksCompleteAll,
+  tasksCreate,
+  tasksGet,
+  tasksList,
+  tasksRemove,
+  tasksUpdate,
+} from './api/sdk.gen.js';
+import type { TaskResponseDto, TaskSort, TaskStatusFilter, TaskPriority } from './api/types.gen.js';
+import { field, h, option, uid } from './dom.js';
+import { clearProblem, type Problem, showProblem, toProblem } from './problem.js';
+import { authed, clearSession, readSession } from './session.js';
+import { capitalize, taskFields } from './task-form.js';
+
+const PAGE_SIZE = 10;
+
+interface Filters {
+  status: TaskStatusFilter;
+  q?: string;
+  tag?: string;
+  priority?: TaskPriority;
+}
+
+/** The strong ETag the API derives from a task's version, for `If-Match`. */
+const etagOf = (task: TaskResponseDto) => `"${task.version}"`;
+
+/** The signed-in view: filters, the list with its cursor, the new-task form, bulk actions. */
+export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
+  const session = readSession();
+  const filters: Filters = { status: 'all' };
+  let sort: TaskSort = 'createdAt';
+  let order: 'asc' | 'desc' | undefined;
+  let tasks: TaskResponseDto[] = [];
+  let nextCursor: string | null = null;
+  let pendingInView = 0;
+  let completedInView = 0;
+
+  const status = h('p', { class: 'status', role: 'status' });
+  const alert = h('p', { class: 'alert', role: 'alert', hidden: true });
+  const list = h('ul', { class: 'tasks', 'aria-label': 'Tasks' });
+  const loadMore = h('button', { type: 'button', hidden: true, onclick: () => void load(true) }, 'Load more');
+  const itemsLeft = h('span', { class: 'items-left' });
+  const markAll = h('button', { type: 'button', onclick: () => void markAllTasks() });
+  const clearCompleted = h('button', { type: 'button', onclick: () => void clearCompletedTasks() }, 'Clear completed');
+
+  function say(message: string): void {
+    alert.hidden = true;
+    status.textContent = message;
+  }
+
+  function fail(problem: Problem): void {
+    alert.textContent = problem.detail;
+    alert.hidden = false;
+  }
+
+  // ---- new task --------------------------------------------------------------------------------
+  const create = taskFields(true);
+  const createForm = h(
+    'form',
+    { class: 'new-task', 'aria-labelledby': 'new-task-heading', novalidate: true },
+    h('h2', { id: 'new-task-heading' }, 'New task'),
+    h('p', { class: 'form-error', role: 'alert', hidden: true }),
+    ...create.elements,
+    h('button', { type: 'submit' }, 'Add task'),
+  );
+  // One key per intended task: a retry of the same values (after a network error) reuses it,
+  // so the API creates the task at most once.
+  let pendingCreate: { body: string; key: string } | undefined;
+  createForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      const body = create.values();
+      const fingerprint = JSON.stringify(body);
+      if (pendingCreate?.body !== fingerprint) pendingCreate = { body: fingerprint, key: crypto.randomUUID() };
+      const headers = { 'Idempotency-Key': `"${pendingCreate.key}"` };
+      try {
+        const { data, error, response } = await authed(() => tasksCreate({ body, headers }));
+        if (!data) return showProblem(createForm, toProblem(error, response));
+        pendingCreate = undefined;
+        clearProblem(createForm);
+        create.fill();
+        say(`Added “${data.data.title}”.`);
+        create.title.focus();
+        await load(false);
+      } catch (failure) {
+        showProblem(createForm, toProblem(failure));
+      }
+    })();
+  });
+
+  // ---- filters and sort ------------------------------------------------------------------------
+  const statusName = uid('status');
+  const statusGroup = h(
+    'fieldset',
+    { class: 'status-filter' },
+    h('legend', {}, 'Show'),
+    ...(['all', 'pending', 'completed'] as const).map((value) => {
+      const input = h('input', { type: 'radio', name: statusName, value, checked: value === 'all' });
+      input.addEventListener('change', () => {
+        filters.status = value;
+        void load(false);
+      });
+      const label = { all: 'All', pending: 'Active', completed: 'Completed' }[value];
+      return h('label', {}, input, ` ${label}`);
+    }),
+  );
+  const search = h('input', { name: 'q', type: 'search', autocomplete: 'off' });
+  const tag = h('input', { name: 'tag', autocomplete: 'off' });
+  const priority = h(
+    'select',
+    { name: 'priority' },
+    option('', 'Any'),
+    option('high', 'High'),
+    option('medium', 'Medium'),
+    option('low', 'Low'),
+  );
+  const sortSelect = h(
+    'select',
+    { name: 'sort' },
+    option('createdAt', 'Created'),
+    option('updatedAt', 'Updated'),
+    option('dueAt', 'Due date'),
+    option('priority', 'Priority'),
+    option('title', 'Title'),
+  );
+  const orderSelect = h(
+    'select',
+    { name: 'order' },
+    option('', 'Default'),
+    option('asc', 'Ascending'),
+    option('desc', 'Descending'),
+  );
+  const filterForm = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter and sort tasks', novalidate: true },
+    h('p', { class: 'form-error', role: 'alert', hidden: true }),
+    statusGroup,
+    field('Search', search),
+    field('Tag', tag),
+    field('Priority', priority),
+    field('Sort by', sortSelect),
+    field('Order', orderSelect),
+  );
+  filterForm.addEventListener('submit', (event) => event.preventDefault());
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  const applyFilters = () => {
+    filters.q = search.value.trim() || undefined;
+    filters.tag = tag.value.trim() || undefined;
+    filters.priority = (priority.value || undefined) as TaskPriority | undefined;
+    sort = sortSelect.value as TaskSort;
+    order = (orderSelect.value || undefined) as typeof order;
+    void load(false);
+  };
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(applyFilters, 250);
+  });
+  for (const control of [tag, priority, sortSelect, orderSelect]) control.addEventListener('change', applyFilters);
+
+  const textFilters = () => ({ q: filters.q, tag: filters.tag, priority: filters.priority });
+
+  // ---- loading ---------------------------------------------------------------------------------
+  /** The first page for the current filters, or (`more`) the page after the last one shown. */
+  async function load(more: boolean): Promise<void> {
+    const query = { ...filters, sort, order, limit: PAGE_SIZE, cursor: more ? (nextCursor ?? undefined) : undefined };
+    try {
+      const { data, error, response } = await authed(() => tasksList({ query }));
+      if (!data) return showProblem(filterForm, toProblem(error, response));
+      clearProblem(filterForm);
+      tasks = more ? [...tasks, ...data.data] : data.data;
+      nextCursor = data.meta.nextCursor;
+      renderList();
+      await countItems();
+    } catch (failure) {
+      fail(toProblem(failure));
+    }
+  }
+
+  /** Items left (and whether any are completed) for the current search, tag and priority, from `meta.total`. */
+  async function countItems(): Promise<void> {
+    const count = async (status: TaskStatusFilter) => {
+      const { data } = await authed(() => tasksList({ query: { ...textFilters(), status, limit: 1 } }));
+      return data?.meta.total ?? 0;
+    };
+    [pendingInView, completedInView] = await Promise.all([count('pending'), count('completed')]);
+    itemsLeft.textContent = `${pendingInView} ${pendingInView === 1 ? 'item' : 'items'} left`;
+    markAll.textContent = pendingInView > 0 || completedInView === 0 ? 'Mark all as complete' : 'Mark all as active';
+    markAll.disabled = pendingInView + completedInView === 0;
+    clearCompleted.disabled = completedInView === 0;
+  }
+
+  function matchesStatus(task: TaskResponseDto): boolean {
+    return filters.status === 'all' || (filters.status === 'completed') === task.completed;
+  }
+
+  function replaceTask(task: TaskResponseDto): void {
+    tasks = tasks.map((existing) => (existing.id === task.id ? task : existing));
+  }
+
+  // ---- the list --------------------------------------------------------------------------------
+  function renderList(): void {
+    list.replaceChildren(...tasks.map((task) => renderItem(task)));
+    if (tasks.length === 0) list.append(h('li', { class: 'empty' }, 'No tasks here.'));
+    loadMore.hidden = nextCursor === null;
+  }
+
+  function renderItem(task: TaskResponseDto): HTMLLIElement {
+    const toggle = h('input', { type: 'checkbox', checked: task.completed, 'aria-label': `Completed: ${task.title}` });
+    toggle.addEventListener('change', () => void setCompleted(task, toggle.checked));
+    const meta = [
+      capitalize(task.priority),
+      task.dueAt ? `due ${new Date(task.dueAt).toLocaleString()}` : '',
+      ...task.tags.map((name) => `#${name}`),
+    ].filter(Boolean);
+    const item = h(
+      'li',
+      { class: task.completed ? 'task done' : 'task', 'data-id': task.id },
+      toggle,
+      h(
+        'div',
+        { class: 'task-body' },
+        h('span', { class: 'title' }, task.title),
+        h('span', { class: 'meta' }, meta.join(' · ')),
+        task.description ? h('p', { class: 'description' }, task.description) : false,
+      ),
+      h('button', { type: 'button', 'aria-label': `Edit: ${task.title}`, onclick: () => edit(item, task) }, 'Edit'),
+      h(
+        'button',
+        { type: 'button', class: 'danger', 'aria-label': `Delete: ${task.title}`, onclick: () => void remove(task) },
+        'Delete',
+      ),
+    );
+    return item;
+  }
+
+  async function setCompleted(task: TaskResponseDto, completed: boolean): Promise<void> {
+    // The checkbox says which state the user wants: setting it (not flipping) is right even when stale.
+    const { data, error, response } = await authed(() => tasksComplete({ path: { id: task.id }, body: { completed } }));
+    if (!data) {
+      fail(toProblem(error, response));
+      return load(false);
+    }
+    replaceTask(data.data);
+    if (!matchesStatus(data.data)) tasks = tasks.filter((existing) => existing.id !== task.id);
+    renderList();
+    list.querySelector<HTMLInputElement>(`[data-id="${task.id}"] input[type=checkbox]`)?.focus();
+    await countItems();
+  }
+
+  async function remove(task: TaskResponseDto): Promise<void> {
+    const { error, response } = await authed(() => tasksRemove({ path: { id: task.id } }));
+    if (response?.status !== 204 && response?.status !== 404) return fail(toProblem(error, response));
+    tasks = tasks.filter((existing) => existing.id !== task.id);
+    renderList();
+    say(`Deleted “${task.title}”.`);
+    await countItems();
+  }
+
+  /** The edit form in place of the item; saving sends `If-Match`, so a change made elsewhere is a 412, not lost. */
+  function edit(item: HTMLLIElement, original: TaskResponseDto): void {
+    let task = original;
+    const fields = taskFields(true);
+    fields.fill(task);
+    const stale = h('div', { class: 'stale', role: 'alert', hidden: true });
+    const form = h(
+      'form',
+      { class: 'edit-task', 'aria-label': `Edit task: ${task.title}`, novalidate: true },
+      h('p', { class: 'form-error', role: 'alert', hidden: true }),
+      stale,
+      ...fields.elements,
+      h('button', { type: 'submit' }, 'Save'),
+      h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
+    );
+    const close = (updated = task) => {
+      const fresh = renderItem(updated);
+      form.replaceWith(fresh);
+      fresh.querySelector<HTMLButtonElement>('button')?.focus();
+    };
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') close();
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void (async () => {
+        stale.hidden = true;
+        const { data, error, response } = await authed(() =>
+          tasksUpdate({ path: { id: task.id }, body: fields.values(), headers: { 'If-Match': etagOf(task) } }),
+        );
+        if (data) {
+          replaceTask(data.data);
+          say(`Saved “${data.data.title}”.`);
+          return close(data.data);
+        }
+        if (response?.status === 412) return showStale();
+        if (response?.status === 404) {
+          say('That task was deleted elsewhere.');
+          return load(false);
+        }
+        showProblem(form, toProblem(error, response));
+      })();
+    });
+
+    function showStale(): void {
+      const reload = h('button', { type: 'button', onclick: () => void reloadTask() }, 'Reload task');
+      stale.replaceChildren(
+        h('p', {}, 'This task was changed in another tab or device, so your edit was not saved.'),
+        reload,
+      );
+      stale.hidden = false;
+      reload.focus();
+    }
+
+    async function reloadTask(): Promise<void> {
+      const { data, error, response } = await authed(() => tasksGet({ path: { id: task.id } }));
+      if (!data) return showProblem(form, toProblem(error, response));
+      task = data.data;
+      replaceTask(task);
+      fields.fill(task);
+      stale.hidden = true;
+      say('Reloaded the latest version; make your edit again.');
+      fields.title.focus();
+    }
+
+    item.replaceWith(form);
+    fields.title.focus();
+  }
+
+  // ---- bulk actions ----------------------------------------------------------------------------
+  async function markAllTasks(): Promise<void> {
+    const completed = pendingInView > 0;
+    const { data, error, response } = await authed(() =>
+      tasksCompleteAll({ query: textFilters(), body: { completed } }),
+    );
+    if (!data) return fail(toProblem(error, response));
+    say(
+      `${data.data.changed} ${data.data.changed === 1 ? 'task' : 'tasks'} marked ${completed ? 'complete' : 'active'}.`,
+    );
+    await load(false);
+  }
+
+  async function clearCompletedTasks(): Promise<void> {
+    const { data, error, response } = await authed(() => tasksClearCompleted());
+    if (!data) return fail(toProblem(error, response));
+    say(`Cleared ${data.data.deleted} completed ${data.data.deleted === 1 ? 'task' : 'tasks'}.`);
+    await load(false);
+  }
+
+  async function signOut(): Promise<void> {
+    const refreshToken = readSession()?.refreshToken;
+    // The session ends here whatever the API answers; a network failure only leaves it to expire.
+    if (refreshToken) await authLogout({ body: { refreshToken } }).catch(() => undefined);
+    clearSession();
+    onSignedOut();
+  }
+
+  root.replaceChildren(
+    h(
+      'header',
+      {},
+      h('h1', {}, 'Taskwell'),
+      h('span', { class: 'who' }, `Signed in as ${session?.user.name ?? session?.user.email ?? ''}`),
+      h('button', { type: 'button', onclick: () => void signOut() }, 'Sign out'),
+    ),
+    status,
+    alert,
+    createForm,
+    h(
+      'section',
+      { 'aria-labelledby': 'list-heading' },
+      h('h2', { id: 'list-heading' }, 'Tasks'),
+      filterForm,
+      h('div', { class: 'bulk' }, itemsLeft, markAll, clearCompleted),
+      list,
+      loadMore,
+    ),
+  );
+  void load(false);
+}
