@@ -34,9 +34,6 @@ export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true 
 
 const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
 
-/** Expired keys go a batch at a time, skipping rows another transaction holds. */
-const PURGE_BATCH = 100;
-
 export type ListRow = TaskRow & { total: string | number; sortKey: string | number };
 
 /**
@@ -94,12 +91,14 @@ export class TasksRepository {
     return result;
   }
 
-  /** Keyed creations purge what has expired, so the table holds about a day of keys. */
+  /**
+   * Keyed creations purge what has expired, so the table holds about a day of keys. One range delete
+   * on `idempotency_keys_created_idx`, usually of the few keys expired since the last keyed creation:
+   * Citus runs it on every shard, and refuses the batched form (LIMIT and FOR UPDATE in a subquery over
+   * shards). A deadlock with a concurrent purge is retried (`write`).
+   */
   private async purgeExpiredKeys(): Promise<void> {
-    await this.sql.query(
-      `DELETE FROM idempotency_keys WHERE (user_id, key) IN (
-         SELECT user_id, key FROM idempotency_keys WHERE ${EXPIRED} LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`,
-    );
+    await this.sql.write(`DELETE FROM idempotency_keys WHERE ${EXPIRED}`);
   }
 
   private async insertWith(session: SqlSession, ownerId: string, task: NewTask): Promise<TaskRow> {
