@@ -150,10 +150,10 @@ async function exerciseOneUser(app: INestApplication<App>): Promise<void> {
   const key = `k-${fresh.id}`;
   await http().post('/api/tasks').set(headers).set('Idempotency-Key', key).send({ title: 'keyed' }).expect(201);
   await http().post('/api/tasks').set(headers).set('Idempotency-Key', key).send({ title: 'keyed' }).expect(201);
-  await http().post('/api/tasks/complete-all?tag=work').set(headers).expect(200);
-  await http().delete('/api/tasks/completed').set(headers).expect(200);
   await http().delete(`/api/tasks/${ids[2]}`).set(headers).expect(204);
   await http().delete(`/api/tasks/${ids[1]}`).set(headers).set('If-Match', '"999"').expect(412);
   await http().get('/api/users/me').set(headers).expect(200);
   await http().get('/api/auth/session').set(headers).expect(200);
+  await http().post('/api/tasks/complete-all?tag=work').set(headers).send({ completed: true }).expect(200);
+  await http().delete('/api/tasks/completed').set(headers).expect(200);
 }
