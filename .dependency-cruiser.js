@@ -57,14 +57,14 @@ export default {
       name: 'auth-uses-users-through-its-service',
       severity: 'error',
       comment:
-        'Modules meet through exported services: auth may also import UsersModule, UsersService ' +
-        "and the users' response DTOs, never the User entity, its repository or its controller.",
+        'Modules meet through exported services: auth may also import UsersModule, UsersService, ' +
+        "IdentitiesService and the users' response DTOs, never the User entity, its repository or its controller.",
       from: { path: '^src/auth/' },
       to: {
         path: '^src/',
         pathNot: [
           '^src/(auth|common|config|database)/',
-          '^src/users/(users[.]module|users[.]service|dto/[^/]+-response[.]dto)[.]ts$',
+          '^src/users/(users[.]module|users[.]service|identities[.]service|dto/[^/]+-response[.]dto)[.]ts$',
         ],
       },
     },

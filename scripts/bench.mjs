@@ -13,9 +13,18 @@
 //   heavy-deep   the page after 20 pages of 50
 // Prints one line per run and a Markdown table. Same workload as the wrk
 // harness of scripts/bench-vs-reference.sh, without needing wrk.
+//
+// BENCH_EXTERNAL=1 (with BENCH_DATABASE_URL) also runs the mixed workload as
+// users of an identity provider: a local EdDSA issuer (jose keys, a JWKS
+// server on 127.0.0.1, tokens shaped like Better Auth's) is configured in
+// TRUSTED_ISSUERS, as many users again are seeded with its tokens, and each
+// mixed run is followed at once by the same run with those tokens; the
+// table then gives their req/s ratio.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import autocannon from 'autocannon';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { recreateDatabase } from './recreate-database.mjs';
 
@@ -29,14 +38,22 @@ const CONNECTIONS = (env.CONNECTIONS ?? '100,10').split(',').map(Number);
 const PASSWORD = 'bench-Password-1234';
 
 let server;
+const issuer = env.BENCH_EXTERNAL === '1' ? await startIssuer() : undefined;
 const base = env.BENCH_URL ?? (await startService());
 try {
-  const { users, heavy, deepCursor } = await seed();
+  const { users, external, heavy, deepCursor } = await seed();
   // As the wrk harness does after its setup: fresh statistics and visibility map for the planner.
   if (env.BENCH_DATABASE_URL) await vacuumAnalyze(env.BENCH_DATABASE_URL);
   const rows = [];
+  const ratios = [];
   for (const connections of CONNECTIONS) {
-    rows.push(await run('mixed', connections, DURATION, mixedRequest(users)));
+    const ours = await run('mixed', connections, DURATION, mixedRequest(users));
+    rows.push(ours);
+    if (!issuer) continue;
+    // Back to back with the same workload, so both see the same machine.
+    const theirs = await run('mixed-external', connections, DURATION, mixedRequest(external));
+    rows.push(theirs);
+    ratios.push(`${connections} connections: external/ours req/s = ${(theirs.rps / ours.rps).toFixed(3)}`);
   }
   const heavyHeaders = { authorization: `Bearer ${heavy.token}` };
   for (const [name, path] of [
@@ -47,8 +64,34 @@ try {
   }
   console.log('\n| run | conns | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+  for (const line of ratios) console.log(line);
 } finally {
   server?.kill('SIGTERM');
+  issuer?.close();
+}
+
+/** An EdDSA identity provider for BENCH_EXTERNAL: its JWKS on 127.0.0.1, and tokens like Better Auth's. */
+async function startIssuer() {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const kid = randomBytes(16).toString('base64url');
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA' }] });
+  const jwksServer = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(jwks),
+  );
+  await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${jwksServer.address().port}`;
+  return {
+    config: [{ issuer: origin, jwksUri: `${origin}/api/auth/jwks`, audience: 'taskwell-api', algorithms: ['EdDSA'] }],
+    sign: (sub) =>
+      new SignJWT({ sub, email: `${sub}@example.com`, emailVerified: false, name: 'Bench User' })
+        .setProtectedHeader({ alg: 'EdDSA', kid })
+        .setIssuer(origin)
+        .setAudience('taskwell-api')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey),
+    close: () => jwksServer.close(),
+  };
 }
 
 async function startService() {
@@ -69,6 +112,7 @@ async function startService() {
       JWT_ACCESS_TTL: '3600',
       // Seeding registers 51 users from one address: the per-IP limit would make it wait minutes.
       RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+      ...(issuer && { TRUSTED_ISSUERS: JSON.stringify(issuer.config) }),
     },
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -140,9 +184,15 @@ async function seed() {
     Array.from({ length: USERS }, () => async () => users.push(await register())),
     4,
   );
+  const external = [];
+  if (issuer) {
+    // The first request of each provisions its user, as a frontend's first call would.
+    for (let i = 0; i < USERS; i++)
+      external.push({ token: await issuer.sign(`ext-${randomBytes(12).toString('hex')}`), ids: [] });
+  }
   const heavy = await register();
   const jobs = [];
-  for (const user of users) {
+  for (const user of [...users, ...external]) {
     for (let n = 0; n < TASKS_PER_USER; n++) {
       jobs.push(async () => user.ids.push((await api('POST', '/api/tasks', user.token, taskBody(n))).data.id));
     }
@@ -158,9 +208,9 @@ async function seed() {
     cursor = (await api('GET', `/api/tasks?limit=50${query}`, heavy.token)).meta.nextCursor;
   }
   console.log(
-    `seeded ${USERS} users × ${TASKS_PER_USER} + ${HEAVY_TASKS} tasks in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `seeded ${USERS}${issuer ? ` + ${USERS} external` : ''} users × ${TASKS_PER_USER} + ${HEAVY_TASKS} tasks in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
-  return { users, heavy, deepCursor: cursor };
+  return { users, external, heavy, deepCursor: cursor };
 }
 
 function mixedRequest(users) {

@@ -8,6 +8,7 @@ import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
+import { identityProvidersConfig } from './config/identity-providers.config.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -21,7 +22,7 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig],
+      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,

@@ -8,9 +8,12 @@ const BEARER = 'bearer';
 
 /** Shown in Swagger UI's Authorize dialog: where a token comes from, and what to paste. */
 const BEARER_DESCRIPTION =
-  'An access token. `POST /api/auth/register` or `POST /api/auth/login` returns one as ' +
-  '`data.tokens.accessToken`: paste it here without the `Bearer ` prefix. It expires after ' +
-  '`data.tokens.expiresIn` seconds; `POST /api/auth/refresh` with `data.tokens.refreshToken` returns a new pair.';
+  'An access token, of one of two kinds, sent as `Authorization: Bearer <token>`. Ours: ' +
+  '`POST /api/auth/register` or `POST /api/auth/login` returns one as `data.tokens.accessToken`: paste it here ' +
+  'without the `Bearer ` prefix. It expires after `data.tokens.expiresIn` seconds; `POST /api/auth/refresh` with ' +
+  '`data.tokens.refreshToken` returns a new pair. An identity provider’s: a JWT signed by one of the issuers ' +
+  'configured in `TRUSTED_ISSUERS` (Better Auth, Auth0, Keycloak, Clerk …), verified against its JWKS; the ' +
+  'first one of an identity provisions a user.';
 
 /** Tags in the order clients see them, each with a line of description. */
 const TAGS: Record<string, string> = {
@@ -25,8 +28,13 @@ const WITHOUT_DATABASE = new Set(['health_live']);
 
 const PATH_PARAMETERS = {
   id: 'The task’s id',
-  userId: 'The caller’s own id (anyone else’s is a 403)',
+  userId:
+    'The caller’s own user id (a UUID), or, with an identity provider’s access token, that token’s `sub` ' +
+    '(anyone else’s is a 403; a value that is neither a UUID nor the caller’s `sub` is a 400)',
 };
+
+/** An identity provider's `sub` need not be a UUID (Better Auth's are not). */
+const PATH_PARAMETER_SCHEMAS = { userId: { type: 'string' as const, minLength: 1, maxLength: 255 } };
 
 /** Stable, readable operation ids for generated clients: `tasks_list`, `userTasks_toggle`, `auth_login`. */
 function operationId(controllerKey: string, methodKey: string): string {
@@ -77,6 +85,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     publicOperations: publicOperationIds(app),
     withoutDatabase: WITHOUT_DATABASE,
     pathParameters: PATH_PARAMETERS,
+    pathParameterSchemas: PATH_PARAMETER_SCHEMAS,
   });
 }
 

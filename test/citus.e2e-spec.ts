@@ -45,7 +45,7 @@ describe('Citus cluster (e2e)', () => {
       );
     const byName = new Map(rows.map((row) => [row.table_name, row]));
     expect(byName.get('tasks')).toMatchObject({ citus_table_type: 'distributed', distribution_column: 'user_id' });
-    for (const table of ['sessions', 'refresh_tokens']) {
+    for (const table of ['task_counts', 'sessions', 'refresh_tokens', 'idempotency_keys']) {
       expect(byName.get(table)).toMatchObject({
         citus_table_type: 'distributed',
         distribution_column: 'user_id',
@@ -53,6 +53,7 @@ describe('Citus cluster (e2e)', () => {
       });
     }
     expect(byName.get('users')).toMatchObject({ citus_table_type: 'reference' });
+    expect(byName.get('user_identities')).toMatchObject({ citus_table_type: 'reference' });
     // Nothing of the application's is left only on the coordinator, but the migration bookkeeping.
     const local: { name: string }[] = await db.query(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,13 +1,26 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
+import { IdentitiesService } from '../users/identities.service.js';
+import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { AccountService } from './account.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
 import { AccountLimitInterceptor } from './account-limit.interceptor.js';
 import { passwordChangeFailuresPerAccount } from './rate-limits.js';
+import { IdentityEnvelopeDto, IdentityListEnvelopeDto } from './dto/identity-response.dto.js';
+import { LinkIdentityDto } from './dto/link-identity.dto.js';
+import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 
 /**
  * `/api/users/me` routes that end sessions. They live in the auth module,
@@ -19,7 +32,11 @@ import { passwordChangeFailuresPerAccount } from './rate-limits.js';
 @ApiBearerAuth()
 @Controller('users/me')
 export class AccountController {
-  constructor(private readonly accountService: AccountService) {}
+  constructor(
+    private readonly accountService: AccountService,
+    private readonly identities: IdentitiesService,
+    private readonly verifier: ExternalTokenVerifier,
+  ) {}
 
   @Post('password')
   @HttpCode(HttpStatus.OK)
@@ -30,9 +47,10 @@ export class AccountController {
       'Every session of the account is revoked (its refresh and access tokens stop working at once); the response ' +
       'carries the tokens of a new session, so the device that changed the password stays signed in. A wrong ' +
       '`currentPassword` is a 400 validation problem on that field, not a 401. Failed attempts are rate-limited ' +
-      'per account like failed logins, and requests per client IP like login.',
+      'per account like failed logins, and requests per client IP like login. An account provisioned from an ' +
+      'identity provider has no password: 409 (its password is changed at the provider).',
   })
-  @ApiProblems(400, 401, 413, 415, 429)
+  @ApiProblems(400, 401, 409, 413, 415, 429)
   async changePassword(@CurrentUser() caller: AuthUser, @Body() dto: ChangePasswordDto): Promise<TokensEnvelopeDto> {
     return {
       data: { tokens: await this.accountService.changePassword(caller.id, dto.currentPassword, dto.newPassword) },
@@ -46,5 +64,45 @@ export class AccountController {
   @ApiProblems(401)
   async remove(@CurrentUser() caller: AuthUser): Promise<void> {
     await this.accountService.deleteAccount(caller.id);
+  }
+
+  @Get('identities')
+  @ApiOperation({ summary: 'List the identity providers’ identities linked to the account' })
+  @ApiOkResponse({ type: IdentityListEnvelopeDto })
+  @ApiProblems(401)
+  async listIdentities(@CurrentUser() caller: AuthUser): Promise<IdentityListEnvelopeDto> {
+    return { data: await this.identities.listOf(caller.id) };
+  }
+
+  /**
+   * Links an identity explicitly (issue 15): accounts are never linked by
+   * email. The provider's access token is the proof; it must pass the same
+   * verification as one used to call the API.
+   */
+  @Post('identities')
+  @ApiOperation({
+    summary: 'Link an identity provider’s identity to the account',
+    description:
+      'Send an access token of a trusted identity provider as proof. 201 when linked, 200 when it already was ' +
+      'linked to this account, 409 when it is linked to another account. Afterwards that provider’s tokens act ' +
+      'as this account.',
+  })
+  @ApiCreatedResponse({ type: IdentityEnvelopeDto, description: 'Linked' })
+  @ApiOkResponse({ type: IdentityEnvelopeDto, description: 'Already linked to this account' })
+  @ApiProblems(400, 401, 409, 413, 415)
+  async linkIdentity(
+    @CurrentUser() caller: AuthUser,
+    @Body() dto: LinkIdentityDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IdentityEnvelopeDto> {
+    const proof = await this.verifier.verify(dto.token).catch((error: Error) => {
+      throw new ValidationProblemException([
+        { field: 'token', message: `must be a valid access token of a trusted identity provider (${error.message})` },
+      ]);
+    });
+    const { issuer, subject } = proof.identity;
+    const { record, created } = await this.identities.link(caller.id, issuer, subject);
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return { data: record };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
@@ -6,6 +6,10 @@ import type { TokensDto } from './dto/tokens.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
 import { Revocations } from './shared-state/revocations.js';
+
+/** An account provisioned from an identity provider signs in there: it has no password to change. */
+const NO_PASSWORD =
+  'This account has no password: it signs in with its identity provider, where its password is changed';
 
 /** Account changes that must end sessions: a new password, or no account at all. */
 @Injectable()
@@ -26,7 +30,8 @@ export class AccountService {
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokensDto> {
     const user = await this.users.findById(userId);
-    if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
+    if (user && user.passwordHash === null) throw new ConflictException(NO_PASSWORD);
+    if (!user || !(await this.hasher.verify(user.passwordHash ?? undefined, currentPassword))) {
       throw ValidationProblemException.of('currentPassword', 'is not the current password');
     }
     await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
@@ -34,7 +39,7 @@ export class AccountService {
     return this.auth.startSession(userId);
   }
 
-  /** The user, their tasks and sessions go (the database cascades); every instance forgets its cached sessions at once. */
+  /** The user, their tasks, sessions and identities go (the database cascades); every instance forgets its cached checks at once. */
   async deleteAccount(userId: string): Promise<void> {
     await this.users.remove(userId);
     await this.revocations.publish({ userIds: [userId] });

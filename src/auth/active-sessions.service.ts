@@ -31,7 +31,7 @@ export class ActiveSessions implements RevocationListener {
   private readonly ttlMs: number;
 
   constructor(
-    private readonly sql: SqlRunner,
+    protected readonly sql: SqlRunner,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     private readonly revocations: Revocations,
   ) {

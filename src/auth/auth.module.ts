@@ -13,6 +13,9 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { ActiveIdentities } from './external/active-identities.service.js';
+import { ExternalTokenVerifier } from './external/external-token-verifier.js';
+import { ExternalStrategy } from './external/external.strategy.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
@@ -56,10 +59,13 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     AccountService,
     SessionsService,
     ActiveSessions,
+    ActiveIdentities,
     PasswordHasher,
     JwtStrategy,
     RedisConnections,
     Revocations,
+    ExternalTokenVerifier,
+    ExternalStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],

@@ -40,8 +40,9 @@ export class AuthService {
 
   async login(dto: LoginDto): Promise<AuthResultDto> {
     const user = await this.users.findByEmail(dto.email);
-    // Always one argon2 verify (a dummy hash for unknown emails): same time, same answer.
-    const valid = await this.hasher.verify(user?.passwordHash, dto.password);
+    // Always one argon2 verify (a dummy hash for unknown emails, and for accounts that sign in
+    // with an identity provider and have no password): same time, same answer.
+    const valid = await this.hasher.verify(user?.passwordHash ?? undefined, dto.password);
     if (!user || !valid) throw new UnauthorizedException(BAD_CREDENTIALS);
     return this.signIn(user);
   }

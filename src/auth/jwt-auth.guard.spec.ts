@@ -14,6 +14,8 @@ import type { redisConfig } from '../config/redis.config.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { SESSION_ENDED, TOKEN_EXPIRED, TOKEN_MISSING } from './access-token-problems.js';
 import { ActiveSessions } from './active-sessions.service.js';
+import type { ActiveIdentities } from './external/active-identities.service.js';
+import { BearerTokenStrategy } from './external/bearer-token.strategy.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { RedisConnections } from './shared-state/redis-connections.js';
 import { Revocations } from './shared-state/revocations.js';
@@ -89,7 +91,9 @@ describe(JwtAuthGuard.name, () => {
         },
       ),
     );
-    guard = new JwtAuthGuard(new Reflector(), sessions);
+    // No identity provider configured: the external strategy takes no token (the guard tries it second).
+    passport.use('external', new BearerTokenStrategy((_token, done) => done(null, false)));
+    guard = new JwtAuthGuard(new Reflector(), sessions, new LiveSessions() as unknown as ActiveIdentities);
   });
 
   const bearer = (sid: string) => `Bearer ${tokens.sign({ sub: 'user-1', sid })}`;

@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
@@ -7,15 +7,16 @@ import { IS_PUBLIC_KEY } from '../common/decorators/public.decorator.js';
 import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
 import { accessTokenProblem, SESSION_ENDED } from './access-token-problems.js';
 import { ActiveSessions } from './active-sessions.service.js';
+import { ActiveIdentities } from './external/active-identities.service.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * The passport strategies that can verify an access token, tried in order
- * until one accepts it. Another kind of token (an external identity
- * provider's) is another strategy added here, beside ours: its callers go
- * through the same cache and the same session check.
+ * until one accepts it: ours (HS256, jwt.strategy.ts), then an identity
+ * provider's (external/external.strategy.ts). Callers of both go through the
+ * same cache and an equivalent liveness check.
  */
-export const ACCESS_TOKEN_STRATEGIES = ['jwt'];
+export const ACCESS_TOKEN_STRATEGIES = ['jwt', 'external'];
 
 /**
  * Global guard (APP_GUARD): every route needs a valid access token unless
@@ -24,8 +25,9 @@ export const ACCESS_TOKEN_STRATEGIES = ['jwt'];
  * One path for every token: a token seen before is recognised from
  * `VerifiedTokens`; an unknown one is verified by the passport strategies
  * (header, signature, `iss`, `aud`, `exp`) and remembered; either way its
- * session is then checked (`ActiveSessions`), so a revoked session ends
- * access at once, cached token or not.
+ * session (`ActiveSessions`) or, for an identity provider's token, its
+ * identity (`ActiveIdentities`) is then checked, so a revoked session or a
+ * deleted account ends access at once, cached token or not.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
@@ -34,6 +36,7 @@ export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
   constructor(
     private readonly reflector: Reflector,
     private readonly activeSessions: ActiveSessions,
+    private readonly activeIdentities: ActiveIdentities,
   ) {
     super();
   }
@@ -53,11 +56,18 @@ export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
     const caller =
       (authorization === undefined ? undefined : this.verifiedTokens.get(authorization)) ??
       (await this.verify(context, request));
-    if (!(await this.activeSessions.isActive(caller.sessionId, caller.id))) {
+    if (!(await this.isAlive(caller))) {
       throw new InvalidTokenException(SESSION_ENDED);
     }
     request.user = caller;
     return true;
+  }
+
+  /** Our token's session is alive, or an identity provider's token's identity is still linked. */
+  private isAlive(caller: AuthUser): Promise<boolean> {
+    return caller.identity === undefined
+      ? this.activeSessions.isActive(caller.sessionId as string, caller.id)
+      : this.activeIdentities.isActive(caller.identity.id, caller.id);
   }
 
   /** An unknown token, or one expired since: the strategies decide, and handleRequest words their refusal. */
@@ -77,6 +87,8 @@ export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
     context: ExecutionContext,
   ): TUser {
     if (!error && user) return user;
+    // Not a verdict on the token (the database failed while provisioning): the filter answers it, 503 included.
+    if (error instanceof Error && !(error instanceof HttpException)) throw error;
     const request = context.switchToHttp().getRequest<Request>();
     throw accessTokenProblem(error ?? info, request.headers.authorization);
   }

@@ -12,7 +12,43 @@ function refusal(env: Record<string, string>): string | undefined {
   return envValidationSchema.validate(env).error?.message;
 }
 
+const issuer = (overrides: object = {}) =>
+  JSON.stringify([
+    {
+      issuer: 'https://idp.example',
+      jwksUri: 'https://idp.example/jwks',
+      audience: 'taskwell-api',
+      algorithms: ['RS256'],
+      ...overrides,
+    },
+  ]);
+
 describe('envValidationSchema', () => {
+  describe('TRUSTED_ISSUERS', () => {
+    it('accepts none, or a valid list', () => {
+      expect(refusal({})).toBeUndefined();
+      expect(refusal({ TRUSTED_ISSUERS: issuer() })).toBeUndefined();
+    });
+
+    it('refuses an HMAC algorithm, naming the variable', () => {
+      expect(refusal({ TRUSTED_ISSUERS: issuer({ algorithms: ['HS256'] }) })).toMatch(/TRUSTED_ISSUERS.*algorithms/);
+    });
+
+    it('refuses our own issuer as an external one', () => {
+      expect(refusal({ JWT_ISSUER: 'https://idp.example', TRUSTED_ISSUERS: issuer() })).toMatch(
+        /must not list this service's own issuer/,
+      );
+    });
+
+    it('refuses a plain-http JWKS URL in production, unless on this host', () => {
+      expect(refusal({ ...PRODUCTION, TRUSTED_ISSUERS: issuer({ jwksUri: 'http://idp.example/jwks' }) })).toMatch(
+        /jwksUri .* must use https in production/,
+      );
+      const local = issuer({ jwksUri: 'http://127.0.0.1:4000/jwks' });
+      expect(refusal({ ...PRODUCTION, TRUSTED_ISSUERS: local })).toBeUndefined();
+    });
+  });
+
   describe('in production', () => {
     it('accepts a strong secret and a database URL', () => {
       expect(refusal(PRODUCTION)).toBeUndefined();

@@ -2,14 +2,18 @@ import Joi from 'joi';
 import { APP_ENV } from './app.config.js';
 import { AUTH_ENV } from './auth.config.js';
 import { DATABASE_ENV } from './database.config.js';
+import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
 import { JWT_ENV } from './jwt.config.js';
 import { REDIS_ENV } from './redis.config.js';
+import { insecureJwksUri, parseTrustedIssuers } from './trusted-issuers.js';
 
 interface Env {
   NODE_ENV: string;
   DATABASE_URL?: string;
   DATA_DIR?: string;
   TRUST_PROXY: string;
+  JWT_ISSUER: string;
+  TRUSTED_ISSUERS?: string;
 }
 
 /**
@@ -17,7 +21,20 @@ interface Env {
  * to set. (A weak JWT_SECRET is refused by its own rule, in JWT_ENV.)
  */
 function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi.ErrorReport {
+  const issuers = parseTrustedIssuers(env.TRUSTED_ISSUERS);
+  if (issuers.some(({ issuer }) => issuer === env.JWT_ISSUER)) {
+    // Our own tokens must never be taken for external ones, nor the reverse.
+    return helpers.message({
+      custom: `TRUSTED_ISSUERS must not list this service's own issuer (JWT_ISSUER=${env.JWT_ISSUER})`,
+    });
+  }
   if (env.NODE_ENV !== 'production') return env;
+  const insecure = insecureJwksUri(issuers);
+  if (insecure) {
+    return helpers.message({
+      custom: `TRUSTED_ISSUERS: jwksUri ${insecure} must use https in production (plain http only for localhost)`,
+    });
+  }
   if (!env.DATABASE_URL && !env.DATA_DIR) {
     // Data written into an unnamed folder of a container is lost on the next deploy.
     return helpers.message({
@@ -42,6 +59,13 @@ function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi
  * rules that span namespaces. A bad value stops the process with a message
  * naming the variable; an empty one counts as unset.
  */
-export const envValidationSchema = Joi.object({ ...APP_ENV, ...DATABASE_ENV, ...JWT_ENV, ...AUTH_ENV, ...REDIS_ENV })
+export const envValidationSchema = Joi.object({
+  ...APP_ENV,
+  ...DATABASE_ENV,
+  ...JWT_ENV,
+  ...AUTH_ENV,
+  ...REDIS_ENV,
+  ...IDENTITY_PROVIDERS_ENV,
+})
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

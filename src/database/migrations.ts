@@ -2,7 +2,8 @@ import { InitialSchema1763770000000 } from '../../migrations/1763770000000-Initi
 import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-TaskListIndexes.js';
 import { GeneratedColumnMetadata1764400000000 } from '../../migrations/1764400000000-GeneratedColumnMetadata.js';
 import { IdempotencyKeys1764500000000 } from '../../migrations/1764500000000-IdempotencyKeys.js';
-import { DistributeByUser1764600000000 } from '../../migrations/1764600000000-DistributeByUser.js';
+import { UserIdentities1764600000000 } from '../../migrations/1764600000000-UserIdentities.js';
+import { DistributeByUser1764700000000 } from '../../migrations/1764700000000-DistributeByUser.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -17,5 +18,6 @@ export const MIGRATIONS = [
   TaskListIndexes1763800000000,
   GeneratedColumnMetadata1764400000000,
   IdempotencyKeys1764500000000,
-  DistributeByUser1764600000000,
+  UserIdentities1764600000000,
+  DistributeByUser1764700000000,
 ];

@@ -8,15 +8,19 @@ export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** As registered (trimmed); unique case-insensitively through an index on lower(email). */
-  @Column({ type: 'text' })
-  email!: string;
+  /**
+   * As registered (trimmed); unique case-insensitively through an index on lower(email).
+   * Null for a user provisioned from an identity provider whose email is not trusted.
+   */
+  @Column({ type: 'text', nullable: true })
+  email!: string | null;
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   name!: string | null;
 
-  @Column({ name: 'password_hash', type: 'text' })
-  passwordHash!: string;
+  /** Null for a user provisioned from an identity provider: it signs in there, not here. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;

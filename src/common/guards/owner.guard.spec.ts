@@ -7,8 +7,11 @@ import { OwnerGuard } from './owner.guard.js';
 const CALLER = '6f1c9b5e-2a4d-4c1e-9f0a-1b2c3d4e5f60';
 const OTHER = '0b0a2b8e-6a0f-4d5e-9c1a-2f7a4b7f1c11';
 
-function contextFor(params: Record<string, string>) {
-  const request = { params, user: { id: CALLER, sessionId: 's', expiresAt: 0 } };
+const SUB = 'qUCYYBqOJvc4eTZPQBFkbhOo3FsnEkoY';
+
+function contextFor(params: Record<string, string>, subject?: string) {
+  const identity = subject === undefined ? undefined : { id: 'i', issuer: 'https://idp.example', subject };
+  const request = { params, user: { id: CALLER, sessionId: 's', identity, expiresAt: 0 } };
   return new ExecutionContextHost([request, {}, () => undefined]);
 }
 
@@ -35,5 +38,28 @@ describe(OwnerGuard.name, () => {
       expect(error).toBeInstanceOf(ValidationProblemException);
       expect((error as ValidationProblemException).errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
     }
+  });
+
+  describe('with an identity provider’s token', () => {
+    it('accepts the token’s own sub as {userId}, even when it is not a UUID', () => {
+      expect(guard.canActivate(contextFor({ userId: SUB, id: OTHER }, SUB))).toBe(true);
+    });
+
+    it('still accepts our user id', () => {
+      expect(guard.canActivate(contextFor({ userId: CALLER }, SUB))).toBe(true);
+    });
+
+    it('rejects another non-UUID value (400) and another user’s id (403)', () => {
+      expect(() => guard.canActivate(contextFor({ userId: 'someone-else' }, SUB))).toThrow(ValidationProblemException);
+      expect(() => guard.canActivate(contextFor({ userId: OTHER }, SUB))).toThrow(ForbiddenException);
+    });
+
+    it('accepts the sub only as {userId}, never as a task id', () => {
+      expect(() => guard.canActivate(contextFor({ userId: SUB, id: SUB }, SUB))).toThrow(ValidationProblemException);
+    });
+  });
+
+  it('never lets our own token use a sub-like value', () => {
+    expect(() => guard.canActivate(contextFor({ userId: SUB }))).toThrow(ValidationProblemException);
   });
 });

@@ -9,17 +9,25 @@ import { ValidationProblemException } from '../problems/validation-problem.excep
  * resources. The contract orders the checks 401 → 400 (malformed path
  * values) → 403, and guards run before pipes, so this guard also rejects any
  * path parameter that is not a UUID (every id in these paths is one).
+ *
+ * One exception: a caller signed in with an identity provider's token may
+ * name itself by that provider's user id (`sub`, often not a UUID: Better
+ * Auth's are not), since that is the id its frontend knows (issue 15).
+ * Only its own `sub` is allowed; the routes then use the caller's user id,
+ * never the path value.
  */
 @Injectable()
 export class OwnerGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request & { user: AuthUser }>();
     const params = request.params as Record<string, string>;
-    const malformed = Object.entries(params).filter(([, value]) => !isUUID(value));
+    const ownSubject = request.user.identity?.subject;
+    const isOwnSubject = (field: string, value: string) => field === 'userId' && value === ownSubject;
+    const malformed = Object.entries(params).filter(([field, value]) => !isUUID(value) && !isOwnSubject(field, value));
     if (malformed.length > 0) {
       throw new ValidationProblemException(malformed.map(([field]) => ({ field, message: 'must be a UUID' })));
     }
-    if (params.userId !== request.user.id) {
+    if (params.userId !== request.user.id && !isOwnSubject('userId', params.userId)) {
       throw new ForbiddenException('You may only access your own resources');
     }
     return true;

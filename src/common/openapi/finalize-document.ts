@@ -19,6 +19,8 @@ export interface FinalizeOptions {
   withoutDatabase: ReadonlySet<string>;
   /** Descriptions of path parameters, by name. */
   pathParameters?: Readonly<Record<string, string>>;
+  /** Identifier path parameters that are not always UUIDs, with their schema. */
+  pathParameterSchemas?: Readonly<Record<string, SchemaObject>>;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
@@ -146,8 +148,10 @@ function describePathParameter(parameter: ParameterObject, options: FinalizeOpti
   return {
     ...parameter,
     ...(description && { description }),
-    // Every identifier in our paths is a UUID (shared/API.md); a malformed one is a 400.
-    ...(/(^id|Id)$/.test(parameter.name) && { schema: { type: 'string', format: 'uuid' } }),
+    // Every identifier in our paths is a UUID (shared/API.md), unless said otherwise; a malformed one is a 400.
+    ...(/(^id|Id)$/.test(parameter.name) && {
+      schema: options.pathParameterSchemas?.[parameter.name] ?? { type: 'string', format: 'uuid' },
+    }),
   };
 }
 

@@ -21,8 +21,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * and `tasks`, `task_counts`, `sessions`, `refresh_tokens` and
  * `idempotency_keys` are distributed by `user_id` in one co-location group. Elsewhere the tables stay local.
  */
-export class DistributeByUser1764600000000 implements MigrationInterface {
-  name = 'DistributeByUser1764600000000';
+export class DistributeByUser1764700000000 implements MigrationInterface {
+  name = 'DistributeByUser1764700000000';
 
   async up(db: QueryRunner): Promise<void> {
     const citus = await isCitusCoordinator(db);
@@ -100,10 +100,12 @@ async function distribute(db: QueryRunner): Promise<void> {
   const keys = (await db.query(
     `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition
        FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY($1::regclass[])`,
-    [['users', 'tasks', 'task_counts', 'sessions', 'refresh_tokens', 'idempotency_keys']],
+    [['users', 'user_identities', 'tasks', 'task_counts', 'sessions', 'refresh_tokens', 'idempotency_keys']],
   )) as { table: string; name: string; definition: string }[];
   for (const key of keys) await db.query(`ALTER TABLE ${key.table} DROP CONSTRAINT ${key.name}`);
   await db.query(`SELECT create_reference_table('users')`);
+  // Found by (issuer, subject) on every request with a provider's token, before the user is known.
+  await db.query(`SELECT create_reference_table('user_identities')`);
   await db.query(`SELECT create_distributed_table('tasks', 'user_id')`);
   await db.query(`SELECT create_distributed_table('task_counts', 'user_id', colocate_with => 'tasks')`);
   await db.query(`SELECT create_distributed_table('sessions', 'user_id', colocate_with => 'tasks')`);
