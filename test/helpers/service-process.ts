@@ -1,17 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './built-app.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort } from './free-port.mjs';
 
 /**
  * The built service (`node dist/src/main.js`) on the suite's database, for tests that talk to it
@@ -29,8 +19,15 @@ export class ServiceProcess {
     child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
   }
 
-  /** Starts it in `cwd` (a scratch folder: no `.env` is read there, the data folder goes there). */
+  /** Starts it in `cwd` (a scratch folder: no `.env` is read there, the data folder goes there) and waits until it is ready. */
   static async start(cwd: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await ServiceProcess.launch(cwd, env);
+    await service.ready();
+    return service;
+  }
+
+  /** Starts it without waiting, for a test with other work to do meanwhile; `ready()` then waits. */
+  static async launch(cwd: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
       cwd,
@@ -50,9 +47,7 @@ export class ServiceProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
-    await service.ready();
-    return service;
+    return new ServiceProcess(child, `http://127.0.0.1:${port}`);
   }
 
   get output(): string {
@@ -66,7 +61,7 @@ export class ServiceProcess {
     await exited;
   }
 
-  private async ready(): Promise<void> {
+  async ready(): Promise<void> {
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`the service exited:\n${this.log}`);
