@@ -26,6 +26,7 @@ import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
+import { recreateDatabase } from './recreate-database.mjs';
 
 const env = process.env;
 const USERS = Number(env.USERS ?? 50);
@@ -96,7 +97,7 @@ async function startIssuer() {
 async function startService() {
   const url = env.BENCH_DATABASE_URL;
   if (!url) throw new Error('Set BENCH_URL (a running service) or BENCH_DATABASE_URL (a database to empty and use)');
-  await resetDatabase(url);
+  await recreateDatabase(url);
   const port = env.BENCH_PORT ?? '3100';
   server = spawn(process.execPath, ['dist/src/main.js'], {
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -133,15 +134,6 @@ async function vacuumAnalyze(url) {
   await client.connect();
   await client.query('VACUUM ANALYZE');
   await client.end();
-}
-
-async function resetDatabase(url) {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
 }
 
 async function api(method, path, token, body) {

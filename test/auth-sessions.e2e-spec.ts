@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { DataSource } from 'typeorm';
+import { hashToken } from '../src/auth/sessions.service.js';
 import { bearer, registerUser, type TestUser } from './helpers/fixtures.js';
 import { claimsOf } from './helpers/jwt-forge.js';
 import { createTestApp } from './helpers/test-app.js';
@@ -52,7 +54,9 @@ describe('Sessions and refresh tokens (e2e)', () => {
 
     it('stores refresh tokens only as hashes of 256-bit random values', async () => {
       const user = await registerUser(app);
-      expect(Buffer.from(user.refreshToken, 'base64url')).toHaveLength(32);
+      const [owner, secret] = user.refreshToken.split('.');
+      expect(Buffer.from(owner, 'base64url').toString('hex')).toBe(user.id.replace(/-/g, ''));
+      expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
       const rows = await db.query(`SELECT token_hash FROM refresh_tokens WHERE user_id = $1`, [user.id]);
       expect(rows).toHaveLength(1);
       expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -100,6 +104,25 @@ describe('Sessions and refresh tokens (e2e)', () => {
       expect(asRefresh.body.type).toBe('/problems/unauthorized');
     });
 
+    it('accepts a token of the earlier shape (random bytes only) once, and replaces it with one naming its user', async () => {
+      const user = await registerUser(app);
+      const legacy = randomBytes(32).toString('base64url');
+      await db.query(`UPDATE refresh_tokens SET token_hash = $2 WHERE user_id = $1`, [user.id, hashToken(legacy)]);
+      const response = await refresh(legacy).expect(200);
+      const next = (response.body as { data: { tokens: { refreshToken: string } } }).data.tokens.refreshToken;
+      expect(next.startsWith(`${Buffer.from(user.id.replace(/-/g, ''), 'hex').toString('base64url')}.`)).toBe(true);
+      await refresh(legacy).expect(401); // a replay still ends the session
+      await refresh(next).expect(401);
+    });
+
+    it('refuses a token whose user part was changed to another user', async () => {
+      const user = await registerUser(app);
+      const other = await registerUser(app);
+      const forged = `${other.refreshToken.split('.')[0]}.${user.refreshToken.split('.')[1]}`;
+      await refresh(forged).expect(401);
+      await refresh(user.refreshToken).expect(200);
+    });
+
     it('is 400 without a refresh token, and for unknown fields', async () => {
       await http().post('/api/auth/refresh').send({}).expect(400);
       const user = await registerUser(app);
@@ -125,7 +148,7 @@ describe('Sessions and refresh tokens (e2e)', () => {
       const user = await registerUser(app);
       const rows = await db.query(
         `SELECT r.expires_at <= s.expires_at AS bounded
-           FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.user_id = $1`,
+           FROM refresh_tokens r JOIN sessions s ON s.user_id = r.user_id AND s.id = r.session_id WHERE r.user_id = $1`,
         [user.id],
       );
       expect(rows[0].bounded).toBe(true);

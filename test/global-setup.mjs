@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import pg from 'pg';
+import { recreateDatabase } from '../scripts/recreate-database.mjs';
 import { startPgBouncer } from './helpers/pgbouncer.mjs';
 
 /**
  * The e2e database. With TEST_DATABASE_URL, that database is dropped and
- * created afresh on its server. With TEST_PGBOUNCER=transaction as well, the
+ * created afresh on its server (on every node of a Citus cluster:
+ * `recreateDatabase`; TEST_EXPECT_CITUS=1 makes a run that should be on Citus
+ * fail when it is not). With TEST_PGBOUNCER=transaction as well, the
  * whole run goes through a PgBouncer in transaction mode started here in
  * front of that server (the service runs with DB_POOL_MODE=transaction).
  * Without TEST_DATABASE_URL, an embedded engine in a temporary folder serves
@@ -19,7 +21,7 @@ import { startPgBouncer } from './helpers/pgbouncer.mjs';
 export default async function globalSetup() {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    await recreateDatabase(url);
+    await recreateDatabase(url, { expectCitus: process.env.TEST_EXPECT_CITUS === '1' });
     process.env.E2E_DATABASE_URL = url;
     process.env.E2E_DB_POOL_SIZE = '10';
     process.env.E2E_DB_POOL_MODE = 'session';
@@ -41,19 +43,4 @@ export default async function globalSetup() {
   process.env.E2E_DATABASE_URL = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
   process.env.E2E_DB_POOL_SIZE = '1'; // the embedded engine has a single session
   process.env.E2E_DB_POOL_MODE = 'session';
-}
-
-async function recreateDatabase(url) {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^\w+$/.test(name)) throw new Error(`TEST_DATABASE_URL names an unusual database: ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
 }

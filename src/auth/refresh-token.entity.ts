@@ -5,15 +5,15 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
+  PrimaryColumn,
   PrimaryGeneratedColumn,
   Unique,
 } from 'typeorm';
 
 /** A refresh token, stored only as its SHA-256 hash; spent once, then replaced by the next in its session. */
 @Entity('refresh_tokens')
-@Unique('refresh_tokens_token_hash_key', ['tokenHash'])
-@Index('refresh_tokens_session_idx', ['sessionId'])
-@Index('refresh_tokens_user_idx', ['userId'])
+@Unique('refresh_tokens_user_token_hash_key', ['userId', 'tokenHash'])
+@Index('refresh_tokens_session_idx', ['userId', 'sessionId'])
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -21,11 +21,16 @@ export class RefreshToken {
   @Column({ name: 'session_id', type: 'uuid' })
   sessionId!: string;
 
+  // By (user_id, session_id): on Citus a key between distributed tables must hold the distribution column.
   @ManyToOne('Session', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'refresh_tokens_session_id_fkey' })
+  @JoinColumn([
+    { name: 'user_id', referencedColumnName: 'userId', foreignKeyConstraintName: 'refresh_tokens_session_id_fkey' },
+    { name: 'session_id', referencedColumnName: 'id', foreignKeyConstraintName: 'refresh_tokens_session_id_fkey' },
+  ])
   private readonly session?: never;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  /** Leads the primary key and the token's unique key: the refresh token carries it (SessionsService). */
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
   @ManyToOne('User', { onDelete: 'CASCADE' })

@@ -1,13 +1,21 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 /** One login: the refresh tokens rotated from it and the access tokens issued for it share its fate. */
 @Entity('sessions')
-@Index('sessions_user_idx', ['userId'])
 export class Session {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  /** Leads the primary key: on Citus, sessions live on the shard of their user's tasks. */
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
   @ManyToOne('User', { onDelete: 'CASCADE' })

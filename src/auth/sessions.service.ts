@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from '../config/auth.config.js';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { newRefreshToken, userIdOf } from './refresh-token-format.js';
 import { Revocations } from './shared-state/revocations.js';
 
 export interface StartedSession {
@@ -56,17 +57,19 @@ export class SessionsService {
    */
   async rotate(refreshToken: string): Promise<StartedSession> {
     const tokenHash = hashToken(refreshToken);
+    const userId = await this.ownerOf(refreshToken, tokenHash);
+    if (userId === undefined) throw new UnauthorizedException(REFRESH_REFUSED);
     const rotated = await this.sql.transaction(async (tx) => {
       const rows = await tx.query<SpentRow>(
         `WITH spent AS (
            UPDATE refresh_tokens SET spent_at = now()
-            WHERE token_hash = $1 AND spent_at IS NULL
+            WHERE user_id = $2 AND token_hash = $1 AND spent_at IS NULL
            RETURNING session_id, user_id, expires_at
          )
          SELECT spent.session_id, spent.user_id, s.expires_at AS session_expires_at,
                 (spent.expires_at > now() AND s.revoked_at IS NULL AND s.expires_at > now()) AS alive
-           FROM spent JOIN sessions s ON s.id = spent.session_id`,
-        [tokenHash],
+           FROM spent JOIN sessions s ON s.user_id = $2 AND s.id = spent.session_id`,
+        [tokenHash, userId],
       );
       const spent = rows[0];
       if (!spent?.alive) return null;
@@ -79,16 +82,19 @@ export class SessionsService {
       return { userId: spent.user_id, sessionId: spent.session_id, refreshToken: next };
     });
     if (rotated) return rotated;
-    await this.revokeIfReplayed(tokenHash);
+    await this.revokeIfReplayed(tokenHash, userId);
     throw new UnauthorizedException(REFRESH_REFUSED);
   }
 
   /** Logout: ends the session the refresh token belongs to. Unknown or already revoked: nothing to do. */
   async revokeByRefreshToken(refreshToken: string): Promise<void> {
+    const tokenHash = hashToken(refreshToken);
+    const userId = await this.ownerOf(refreshToken, tokenHash);
+    if (userId === undefined) return;
     await this.revokeSessions(
-      'COALESCE(revoked_at, now())',
-      'id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)',
-      hashToken(refreshToken),
+      'revoked_at IS NULL AND id = (SELECT session_id FROM refresh_tokens WHERE user_id = $2 AND token_hash = $1)',
+      tokenHash,
+      userId,
     );
   }
 
@@ -98,20 +104,35 @@ export class SessionsService {
     await this.revocations.publish({ userIds: [userId] });
   }
 
-  /** A spent token presented again: revoke its session (every token descended from that login). */
-  private async revokeIfReplayed(tokenHash: string): Promise<void> {
-    await this.revokeSessions(
-      'now()',
-      'revoked_at IS NULL AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND spent_at IS NOT NULL)',
+  /**
+   * The user a refresh token belongs to, so that every statement on it names
+   * the owner (one shard on Citus). A token from before tokens named their
+   * user is looked up by its hash alone, once: its replacement names the user.
+   */
+  private async ownerOf(refreshToken: string, tokenHash: string): Promise<string | undefined> {
+    const named = userIdOf(refreshToken);
+    if (named !== undefined) return named;
+    const rows = await this.sql.query<{ user_id: string }>(`SELECT user_id FROM refresh_tokens WHERE token_hash = $1`, [
       tokenHash,
+    ]);
+    return rows[0]?.user_id;
+  }
+
+  /** A spent token presented again: revoke its session (every token descended from that login). */
+  private async revokeIfReplayed(tokenHash: string, userId: string): Promise<void> {
+    await this.revokeSessions(
+      `revoked_at IS NULL
+       AND id = (SELECT session_id FROM refresh_tokens WHERE user_id = $2 AND token_hash = $1 AND spent_at IS NOT NULL)`,
+      tokenHash,
+      userId,
     );
   }
 
-  /** Sets `revoked_at` on the sessions `condition` matches, and tells every instance to forget them. */
-  private async revokeSessions(revokedAt: string, condition: string, tokenHash: string): Promise<void> {
+  /** Revokes the user's sessions `condition` matches, and tells every instance to forget them. */
+  private async revokeSessions(condition: string, tokenHash: string, userId: string): Promise<void> {
     const rows = await this.sql.query<{ id: string }>(
-      `UPDATE sessions SET revoked_at = ${revokedAt} WHERE ${condition} RETURNING id`,
-      [tokenHash],
+      `UPDATE sessions SET revoked_at = now() WHERE user_id = $2 AND ${condition} RETURNING id`,
+      [tokenHash, userId],
     );
     if (rows.length > 0) await this.revocations.publish({ sessionIds: rows.map(({ id }) => id) });
   }
@@ -123,7 +144,7 @@ export class SessionsService {
     userId: string,
     sessionExpiresAt: Date,
   ): Promise<string> {
-    const refreshToken = newRefreshToken();
+    const refreshToken = newRefreshToken(userId);
     const idleEnd = Date.now() + this.config.sessionIdleTtlSeconds * 1000;
     await tx.query(`INSERT INTO refresh_tokens (session_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`, [
       sessionId,
@@ -133,11 +154,6 @@ export class SessionsService {
     ]);
     return refreshToken;
   }
-}
-
-/** 256 random bits, URL-safe. */
-function newRefreshToken(): string {
-  return randomBytes(32).toString('base64url');
 }
 
 /** Refresh tokens are high-entropy, so a fast hash suffices (no salt or KDF needed). */

@@ -3,6 +3,7 @@ import { TaskListIndexes1763800000000 } from '../../migrations/1763800000000-Tas
 import { GeneratedColumnMetadata1764400000000 } from '../../migrations/1764400000000-GeneratedColumnMetadata.js';
 import { IdempotencyKeys1764500000000 } from '../../migrations/1764500000000-IdempotencyKeys.js';
 import { UserIdentities1764600000000 } from '../../migrations/1764600000000-UserIdentities.js';
+import { DistributeByUser1764700000000 } from '../../migrations/1764700000000-DistributeByUser.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   GeneratedColumnMetadata1764400000000,
   IdempotencyKeys1764500000000,
   UserIdentities1764600000000,
+  DistributeByUser1764700000000,
 ];

@@ -6,6 +6,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
+  PrimaryColumn,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
@@ -37,8 +38,11 @@ export class Task {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** The owner. Every query filters on it (isolation does not rest on the guards alone). */
-  @Column({ name: 'user_id', type: 'uuid' })
+  /**
+   * The owner. Every query filters on it (isolation does not rest on the guards alone). It leads the
+   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser).
+   */
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
   // By entity name, not class: the tasks module does not import the users module.

@@ -9,9 +9,11 @@ import type { TaskPriority } from './task-priority.js';
 /** Every write bumps the version and the update time, even when no value changed. */
 const BUMP = 'version = version + 1, updated_at = now()';
 
-/** `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared otherwise. */
-const completedAtFor = (param: string) =>
-  `completed_at = CASE WHEN ${param}::boolean THEN COALESCE(completed_at, now()) ELSE NULL END`;
+/**
+ * `completed_at` follows `completed`: kept while it stays completed, set when it becomes so, cleared
+ * otherwise (`task_completed_at`, migration DistributeByUser: Citus takes no now() inside a CASE).
+ */
+const completedAtFor = (completed: string) => `completed_at = task_completed_at(${completed}, completed_at, now())`;
 
 /** The values of a new task, defaults already applied. */
 export interface NewTask {
@@ -31,9 +33,6 @@ export type TaskChanges = Partial<NewTask>;
 export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true };
 
 const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
-
-/** Expired keys go a batch at a time, skipping rows another transaction holds. */
-const PURGE_BATCH = 100;
 
 export type ListRow = TaskRow & { total: string | number; sortKey: string | number };
 
@@ -92,12 +91,14 @@ export class TasksRepository {
     return result;
   }
 
-  /** Keyed creations purge what has expired, so the table holds about a day of keys. */
+  /**
+   * Keyed creations purge what has expired, so the table holds about a day of keys. One range delete
+   * on `idempotency_keys_created_idx`, usually of the few keys expired since the last keyed creation:
+   * Citus runs it on every shard, and refuses the batched form (LIMIT and FOR UPDATE in a subquery over
+   * shards). A deadlock with a concurrent purge is retried (`write`).
+   */
   private async purgeExpiredKeys(): Promise<void> {
-    await this.sql.query(
-      `DELETE FROM idempotency_keys WHERE (user_id, key) IN (
-         SELECT user_id, key FROM idempotency_keys WHERE ${EXPIRED} LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`,
-    );
+    await this.sql.write(`DELETE FROM idempotency_keys WHERE ${EXPIRED}`);
   }
 
   private async insertWith(session: SqlSession, ownerId: string, task: NewTask): Promise<TaskRow> {
@@ -133,7 +134,7 @@ export class TasksRepository {
     if (changes.tags !== undefined) set('tags', changes.tags);
     if (changes.completed !== undefined) {
       set('completed', changes.completed);
-      sets.push(completedAtFor(`$${params.length + 2}`));
+      sets.push(completedAtFor(`$${params.length + 2}::boolean`));
     }
     sets.push(BUMP);
     return this.updateWhere(id, ownerId, sets.join(', '), params, versions);
@@ -144,7 +145,7 @@ export class TasksRepository {
     return this.updateWhere(
       id,
       ownerId,
-      `completed = NOT completed, completed_at = CASE WHEN completed THEN NULL ELSE now() END, ${BUMP}`,
+      `completed = NOT completed, ${completedAtFor('NOT completed')}, ${BUMP}`,
       [],
       versions,
     );

@@ -86,7 +86,7 @@ function onlyStatusFilter(filters: ListFilters): boolean {
   );
 }
 
-/** The per-user counters of migration TaskListIndexes: exact, and free of a count over the user's rows. */
+/** The per-user counters (migrations TaskListIndexes, DistributeByUser): exact, and free of a count over the user’s rows. */
 function countedTotal(status: TaskStatus): string {
   const column = {
     all: 'total',
