@@ -51,6 +51,18 @@ describe('Account (e2e)', () => {
       await http().patch('/api/users/me').set(bearer(user)).send({ name: '' }).expect(400);
     });
 
+    it('gives a contested email to one of four users changing to it at once; the others get 409', async () => {
+      const users = await Promise.all(Array.from({ length: 4 }, () => registerUser(app)));
+      const email = uniqueEmail('contested');
+      const responses = await Promise.all(
+        users.map((user) => http().patch('/api/users/me').set(bearer(user)).send({ email })),
+      );
+      expect(responses.map((response) => response.status).sort()).toEqual([200, 409, 409, 409]);
+      const winner = users[responses.findIndex((response) => response.status === 200)];
+      const me = await http().get('/api/users/me').set(bearer(winner)).expect(200);
+      expect(me.body.data.email).toBe(email);
+    });
+
     it.each(['id', 'passwordHash', 'password', 'createdAt', 'updatedAt'])(
       'is 400 when the body names %s (mass assignment)',
       async (field) => {

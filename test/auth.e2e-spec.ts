@@ -66,6 +66,18 @@ describe('Auth (e2e)', () => {
       expect(response.body).toMatchObject({ type: '/problems/conflict', status: 409 });
     });
 
+    it('registers one of five concurrent registrations of one email; the others get 409, none a 5xx', async () => {
+      const email = uniqueEmail('race');
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          http()
+            .post('/api/auth/register')
+            .send({ email: i % 2 ? email.toUpperCase() : email, password: GOOD_PASSWORD }),
+        ),
+      );
+      expect(responses.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    });
+
     it.each([
       ['an invalid email', { email: 'not-an-email', password: GOOD_PASSWORD }, 'email'],
       ['an email over 254 characters', { email: `${'a'.repeat(250)}@x.io`, password: GOOD_PASSWORD }, 'email'],

@@ -10,10 +10,10 @@ describe(retryTransient.name, () => {
     expect(run).toHaveBeenCalledTimes(2);
   });
 
-  it('gives up after three attempts', async () => {
+  it('gives up after four attempts', async () => {
     const run = jest.fn<() => Promise<string>>().mockRejectedValue(failure('40001'));
     await expect(retryTransient(run)).rejects.toThrow('query failed');
-    expect(run).toHaveBeenCalledTimes(3);
+    expect(run).toHaveBeenCalledTimes(4);
   });
 
   it('does not retry other errors', async () => {

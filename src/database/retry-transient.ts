@@ -1,29 +1,27 @@
-/** SQLSTATEs that mean "this statement lost a race; running it again is safe": deadlock, serialization failure. */
-const TRANSIENT = new Set(['40P01', '40001']);
-const ATTEMPTS = 3;
+import { setTimeout } from 'node:timers/promises';
+import { isLostRace } from '../common/problems/database-unavailable.js';
+
+const ATTEMPTS = 4;
+/** Up to this many ms × the attempt number before the next one, at random, so racers do not collide again in step. */
+const BACKOFF_MS = 25;
 
 /**
- * Runs a single-statement write again when PostgreSQL aborted it as a
- * deadlock victim or a serialization failure (`SqlRunner.write`). The
- * statement was rolled back, so running it again is safe, and the client
- * never sees a 500 for a race it did not cause. Only for statements that run
- * on their own: inside a transaction, the whole transaction must run again.
+ * Runs database work again when PostgreSQL aborted it as a deadlock victim or
+ * a serialization failure (`isLostRace`). The work was rolled back, so running
+ * it again is safe, and the client never sees a 500 for a race it did not
+ * cause. `run` must be a whole unit: one statement on its own, or a whole
+ * transaction (never one statement inside a transaction, which is aborted).
+ * On Citus, concurrent inserts of one unique key into a reference table
+ * deadlock across its copies: there the retry is what turns the race into the
+ * usual unique violation.
  */
 export async function retryTransient<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
-      if (attempt >= ATTEMPTS || !TRANSIENT.has(sqlState(error))) throw error;
+      if (attempt >= ATTEMPTS || !isLostRace(error)) throw error;
+      await setTimeout(Math.random() * BACKOFF_MS * attempt);
     }
   }
-}
-
-function sqlState(error: unknown): string {
-  const { code, driverError } = (error ?? {}) as {
-    code?: unknown;
-    driverError?: { code?: unknown };
-  };
-  const value = driverError?.code ?? code;
-  return typeof value === 'string' ? value : '';
 }

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { retryTransient } from '../database/retry-transient.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -31,9 +32,6 @@ export const EMAIL_BELONGS_TO_ANOTHER_ACCOUNT =
   'POST /api/users/me/identities {"token": "<this access token>"}; accounts are never merged by email.';
 export const IDENTITY_LINKED_ELSEWHERE = 'This identity is already linked to another account';
 
-/** Rolls the provisioning transaction back when a concurrent request linked the identity first. */
-class LinkedConcurrently extends Error {}
-
 /**
  * External identities (issue 15). The users module owns them because a user
  * and its identities are created together, in one transaction, and go
@@ -54,15 +52,19 @@ export class IdentitiesService {
   /**
    * The identity's user, provisioned on first sight: a user without password
    * and its identity, in one transaction. Concurrent first requests create
-   * one: the unique `(issuer, subject)` makes all but one `ON CONFLICT DO
-   * NOTHING`, and those roll back their user and read the winner's link.
+   * one: the unique `(issuer, subject)` refuses all but one, and those roll
+   * back their user and read the winner's link. Plain INSERTs, not `ON
+   * CONFLICT`: on Citus both tables are reference tables, where an upsert
+   * locks the table (and the `users` it references) exclusively, so two
+   * provisions in flight would deadlock; a plain INSERT takes a shared lock.
+   * A race that still ends in a deadlock runs again (`retryTransient`).
    * Never links to an existing account by email: that is a 409 saying how.
    */
   async findOrProvision(identity: VerifiedIdentity): Promise<LinkedIdentity> {
     const known = await this.find(identity.issuer, identity.subject);
     if (known) return known;
     try {
-      return await this.provision(identity);
+      return await retryTransient(() => this.provision(identity));
     } catch (error) {
       const winner = await this.lostRace(error, identity);
       if (winner) return winner;
@@ -73,12 +75,17 @@ export class IdentitiesService {
 
   /** Links an identity to an existing user; `409` when another user has it. `created` is false when it was already this user's. */
   async link(userId: string, issuer: string, subject: string): Promise<{ record: IdentityRecord; created: boolean }> {
-    const inserted: { created_at: Date }[] = await this.dataSource.query(
-      `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3)
-       ON CONFLICT (issuer, subject) DO NOTHING RETURNING created_at`,
-      [userId, issuer, subject],
-    );
-    if (inserted.length > 0) return { record: { issuer, subject, linkedAt: inserted[0].created_at }, created: true };
+    try {
+      const [inserted] = await retryTransient(() =>
+        this.dataSource.query<{ created_at: Date }[]>(
+          `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING created_at`,
+          [userId, issuer, subject],
+        ),
+      );
+      return { record: { issuer, subject, linkedAt: inserted.created_at }, created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
     const rows: { user_id: string; created_at: Date }[] = await this.dataSource.query(
       `SELECT user_id, created_at FROM user_identities WHERE issuer = $1 AND subject = $2`,
       [issuer, subject],
@@ -102,23 +109,21 @@ export class IdentitiesService {
         identity.email,
         identity.name,
       ]);
-      const linked = await tx.query<{ id: string }[]>(
-        `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3)
-         ON CONFLICT (issuer, subject) DO NOTHING RETURNING id`,
+      const [linked] = await tx.query<{ id: string }[]>(
+        `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
         [user.id, identity.issuer, identity.subject],
       );
-      if (linked.length === 0) throw new LinkedConcurrently();
-      return { identityId: linked[0].id, userId: user.id };
+      return { identityId: linked.id, userId: user.id };
     });
   }
 
   /**
-   * A concurrent first request won: either its link made ours do nothing, or
-   * (same trusted email) its user made ours violate the email index while
+   * A concurrent first request won: either its link made ours violate the
+   * `(issuer, subject)` index, or (same trusted email) its user made ours violate the email index while
    * both were in flight. Either way the identity is now linked.
    */
   private async lostRace(error: unknown, identity: VerifiedIdentity): Promise<LinkedIdentity | null> {
-    if (!(error instanceof LinkedConcurrently) && !isUniqueViolation(error)) return null;
+    if (!isUniqueViolation(error)) return null;
     return this.find(identity.issuer, identity.subject);
   }
 }

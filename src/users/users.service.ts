@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import { retryTransient } from '../database/retry-transient.js';
 import { User } from './user.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -20,10 +21,14 @@ export interface NewUser {
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** Creates a user; `409` when the email is taken (case-insensitively). */
+  /**
+   * Creates a user; `409` when the email is taken (case-insensitively). Run
+   * again when it lost a race (`retryTransient`): on Citus, `users` is a
+   * reference table and two inserts of one email deadlock across its copies.
+   */
   async create(user: NewUser): Promise<User> {
     try {
-      return await this.users.save(this.users.create(user));
+      return await retryTransient(() => this.users.save(this.users.create(user)));
     } catch (error) {
       throw emailTakenOr(error);
     }
@@ -36,7 +41,7 @@ export class UsersService {
     if (changes.name !== undefined) values.name = changes.name;
     try {
       // TypeORM sets updated_at itself on update().
-      await this.users.update({ id }, values);
+      await retryTransient(() => this.users.update({ id }, values));
     } catch (error) {
       throw emailTakenOr(error);
     }

@@ -31,6 +31,15 @@ class FailingController {
     throw new QueryFailedError('SELECT secret FROM users', [], new Error('relation "users" does not exist'));
   }
 
+  @Get('deadlock')
+  deadlock(): never {
+    throw new QueryFailedError(
+      'INSERT INTO users',
+      [],
+      Object.assign(new Error('deadlock detected'), { code: '40P01' }),
+    );
+  }
+
   @Get('database-down')
   databaseDown(): never {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -96,6 +105,13 @@ describe(ProblemDetailsFilter.name, () => {
     expect(response.body.type).toBe('https://errors.example/service-unavailable');
     expect(response.headers['retry-after']).toBe('5');
     expect(response.body.detail).not.toMatch(/5432|ECONNREFUSED/);
+  });
+
+  it('answers 503 with Retry-After for a race lost on every attempt (deadlock), not 500', async () => {
+    const response = await http().get('/deadlock').expect(503);
+    expect(response.body.type).toBe('https://errors.example/service-unavailable');
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body.detail).not.toMatch(/deadlock|INSERT/);
   });
 
   it('answers unknown routes with a not-found problem', async () => {

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
+import { isDatabaseUnavailable, isLostRace } from '../problems/database-unavailable.js';
 import { InvalidTokenException } from '../problems/invalid-token.exception.js';
 import { MalformedRequestException } from '../problems/malformed-request.exception.js';
 import type { ProblemDetails } from '../problems/problem-details.js';
@@ -50,7 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 503 && !(exception instanceof HttpException)) {
       this.logger.warn(
         { reqId, reason: exception instanceof Error ? exception.message : String(exception) },
-        'Database unavailable',
+        'Database unavailable or busy',
       );
     } else if (problem.status >= 500) {
       this.logger.error({ reqId, err: exception }, 'Unhandled error');
@@ -103,6 +103,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(exception)) {
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       return { ...this.head(503), detail: 'The database is unavailable; retry later', ...base };
+    }
+    if (isLostRace(exception)) {
+      response.setHeader('Retry-After', '1');
+      return { ...this.head(503), detail: 'Concurrent requests kept the database busy; retry', ...base };
     }
     return { ...this.head(500), detail: 'An unexpected error occurred', ...base };
   }
