@@ -50,7 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 503 && !(exception instanceof HttpException)) {
       this.logger.warn(
         { reqId, reason: exception instanceof Error ? exception.message : String(exception) },
-        'Database unavailable or busy',
+        isLostRace(exception) ? 'Database busy' : 'Database unavailable',
       );
     } else if (problem.status >= 500) {
       this.logger.error({ reqId, err: exception }, 'Unhandled error');
