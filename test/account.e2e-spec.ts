@@ -51,6 +51,26 @@ describe('Account (e2e)', () => {
       await http().patch('/api/users/me').set(bearer(user)).send({ name: '' }).expect(400);
     });
 
+    it('changes the profile while the same user writes tasks, with no request failing', async () => {
+      // On Citus, users is a reference table that every task write's foreign key locks: the two must not deadlock.
+      const user = await registerUser(app);
+      const writes = Array.from({ length: 12 }, (_, i) =>
+        i % 4 === 0
+          ? http()
+              .patch('/api/users/me')
+              .set(bearer(user))
+              .send({ name: `Name ${i}` })
+          : http()
+              .post('/api/tasks')
+              .set(bearer(user))
+              .send({ title: `task ${i}` }),
+      );
+      const statuses = (await Promise.all(writes)).map((response) => response.status);
+      expect(statuses).toEqual(Array.from({ length: 12 }, (_, i) => (i % 4 === 0 ? 200 : 201)));
+      const list = await http().get('/api/tasks').set(bearer(user)).expect(200);
+      expect(list.body.meta.total).toBe(9);
+    });
+
     it('gives a contested email to one of four users changing to it at once; the others get 409', async () => {
       const users = await Promise.all(Array.from({ length: 4 }, () => registerUser(app)));
       const email = uniqueEmail('contested');
