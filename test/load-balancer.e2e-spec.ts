@@ -112,7 +112,9 @@ interface Account {
     }
   }, 30_000);
 
-  describe('a revocation through one instance ends access through the other at once', () => {
+  // Pub/sub delivers in milliseconds, but not before the revoking request's answer: a request to the
+  // other instance may overtake the message in its event loop (seen with CI's e2e runs side by side).
+  describe('a revocation through one instance ends access through the other within a second', () => {
     const revocations: Array<[string, (account: Account, base: string) => Promise<void>]> = [
       [
         'logout',
@@ -155,7 +157,14 @@ interface Account {
         expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(200);
         expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(200);
         await revoke(account, direct(0));
-        expect((await getJson(`${direct(1)}/api/tasks`, auth(account))).status).toBe(401);
+        const revokedAt = Date.now();
+        let status = 200;
+        while (status === 200 && Date.now() - revokedAt < 1000) {
+          status = (await getJson(`${direct(1)}/api/tasks`, auth(account))).status;
+          if (status === 200) await sleep(10);
+        }
+        expect(status).toBe(401); // not the 30 s of the remembered check
+        expect(Date.now() - revokedAt).toBeLessThan(1000);
       },
       30_000,
     );
