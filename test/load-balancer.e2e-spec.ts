@@ -212,14 +212,17 @@ interface Account {
       expect(await victim.exited).toEqual({ code: 0, signal: null });
       await sleep(300);
     })();
-    const { acknowledged, failed } = await writeLoad(account, 6, stop);
-    await stop;
-    expect(failed).toEqual([]);
-    expect(acknowledged.length).toBeGreaterThan(0);
-    expect(victim.logs().some((line) => line.msg === 'Stopped cleanly')).toBe(true);
-
-    await start(1);
-    await bothInRotation();
+    try {
+      const { acknowledged, failed } = await writeLoad(account, 6, stop);
+      await stop;
+      expect(failed).toEqual([]);
+      expect(acknowledged.length).toBeGreaterThan(0);
+      expect(victim.logs().some((line) => line.msg === 'Stopped cleanly')).toBe(true);
+    } finally {
+      // Back in rotation even when an expectation failed, so the tests after this one start from two instances.
+      await start(1);
+      await bothInRotation();
+    }
   }, 60_000);
 
   it('loses no acknowledged write when an instance is SIGKILLed; only requests in flight to it fail', async () => {
@@ -231,17 +234,20 @@ interface Account {
       await instances[1].exited;
       await sleep(1000);
     })();
-    const { acknowledged, failed } = await writeLoad(account, workers, stop);
-    await stop;
-    // Each worker has one request in flight at a time; one cut mid-way is a 502, or a connection the balancer closed.
-    expect(failed.length).toBeLessThanOrEqual(workers);
-    for (const failure of failed) expect([502, 'fetch failed']).toContain(failure);
-    for (const id of acknowledged) {
-      expect((await getJson(`${direct(0)}/api/tasks/${id}`, auth(account))).status).toBe(200);
+    try {
+      const { acknowledged, failed } = await writeLoad(account, workers, stop);
+      await stop;
+      // Each worker has one request in flight at a time: the one cut mid-way is a 502, and the worker's
+      // next request may still find its kept-alive connection to the balancer closed ('fetch failed').
+      expect(failed.length).toBeLessThanOrEqual(2 * workers);
+      for (const failure of failed) expect([502, 'fetch failed']).toContain(failure);
+      for (const id of acknowledged) {
+        expect((await getJson(`${direct(0)}/api/tasks/${id}`, auth(account))).status).toBe(200);
+      }
+    } finally {
+      await start(1);
+      await bothInRotation();
     }
-
-    await start(1);
-    await bothInRotation();
   }, 60_000);
 
   describe('while Redis is away', () => {
