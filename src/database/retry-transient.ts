@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { isLostRace } from '../common/problems/database-unavailable.js';
+import { isLostRace } from '../common/problems/sql-state.js';
 
 const ATTEMPTS = 4;
 /** Up to this many ms × the attempt number before the next one, at random, so racers do not collide again in step. */
@@ -11,9 +11,9 @@ const BACKOFF_MS = 25;
  * it again is safe, and the client never sees a 500 for a race it did not
  * cause. `run` must be a whole unit: one statement on its own, or a whole
  * transaction (never one statement inside a transaction, which is aborted).
- * On Citus, concurrent inserts of one unique key into a reference table
- * deadlock across its copies: there the retry is what turns the race into the
- * usual unique violation.
+ * On Citus, writes to reference tables lock their shard on the first node,
+ * and concurrent ones can deadlock there: the retry turns such a race into
+ * its usual outcome (a success, or a unique violation).
  */
 export async function retryTransient<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -1,9 +1,8 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../common/problems/sql-state.js';
 import { retryTransient } from '../database/retry-transient.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Who an external token says the caller is, once verified. */
 export interface VerifiedIdentity {
@@ -119,15 +118,12 @@ export class IdentitiesService {
 
   /**
    * A concurrent first request won: either its link made ours violate the
-   * `(issuer, subject)` index, or (same trusted email) its user made ours violate the email index while
-   * both were in flight. Either way the identity is now linked.
+   * `(issuer, subject)` index, or (same trusted email) its user made ours
+   * violate the email index while both were in flight. Either way the
+   * identity is now linked.
    */
   private async lostRace(error: unknown, identity: VerifiedIdentity): Promise<LinkedIdentity | null> {
     if (!isUniqueViolation(error)) return null;
     return this.find(identity.issuer, identity.subject);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
 }

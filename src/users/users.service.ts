@@ -1,10 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../common/problems/sql-state.js';
 import { retryTransient } from '../database/retry-transient.js';
 import { User } from './user.entity.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 export interface UserChanges {
   email?: string;
@@ -75,7 +74,5 @@ export class UsersService {
 
 /** The unique index on lower(email) refused the row: a `409`. Any other error passes through. */
 function emailTakenOr(error: unknown): unknown {
-  const isUniqueViolation =
-    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
-  return isUniqueViolation ? new ConflictException('This email is already registered') : error;
+  return isUniqueViolation(error) ? new ConflictException('This email is already registered') : error;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable, isLostRace } from './database-unavailable.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 
 const withCode = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
 
@@ -24,22 +24,5 @@ describe(isDatabaseUnavailable.name, () => {
     ['a non-error', 'oops'],
   ])('is false for %s', (_case, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
-  });
-});
-
-describe(isLostRace.name, () => {
-  it.each([
-    ['a deadlock victim (40P01)', new QueryFailedError('INSERT', [], withCode('40P01'))],
-    ['a serialization failure (40001)', withCode('40001')],
-  ])('is true for %s', (_case, error) => {
-    expect(isLostRace(error)).toBe(true);
-  });
-
-  it.each([
-    ['a unique violation', new QueryFailedError('INSERT', [], withCode('23505'))],
-    ['a lost connection', withCode('ECONNRESET')],
-    ['a non-error', undefined],
-  ])('is false for %s', (_case, error) => {
-    expect(isLostRace(error)).toBe(false);
   });
 });

@@ -45,17 +45,3 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
-
-/** SQLSTATEs of a statement that lost a race (deadlock victim, serialization failure): running it again is safe. */
-const LOST_RACE_CODES: ReadonlySet<string> = new Set(['40P01', '40001']);
-
-/**
- * True when the database aborted the work as the loser of a race with other
- * transactions. `retryTransient` runs such work again; one that loses every
- * attempt gets a 503 with Retry-After, as the client may simply retry.
- */
-export function isLostRace(error: unknown): boolean {
-  const { code, driverError } = (error ?? {}) as ErrorLike & { driverError?: ErrorLike };
-  const value = driverError?.code ?? code;
-  return typeof value === 'string' && LOST_RACE_CODES.has(value);
-}
