@@ -8,6 +8,8 @@ import { createTestApp } from './helpers/test-app.js';
 
 /** The default DB_CONNECT_TIMEOUT_MS: the promise is a 503 within it. */
 const CONNECT_TIMEOUT_MS = 2000;
+/** Room for a loaded CI machine, and still less than a second connect timeout (a retry). */
+const SLACK_MS = 1500;
 
 /**
  * Breaks the network between the service and its database for real, through
@@ -62,7 +64,7 @@ describe('Database outage (e2e)', () => {
       request(app.getHttpServer()).get(`/api/tasks/${taskId}`).set(bearer(user)),
     ]);
     burst.forEach(expectUnavailable);
-    expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 500);
+    expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + SLACK_MS);
     const readiness = await ready();
     expect(readiness.status).toBe(503);
     expect(readiness.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -87,7 +89,7 @@ describe('Database outage (e2e)', () => {
     const firstUnavailableMs = Date.now() - cutAt;
     expectUnavailable(first);
     // The pool waits DB_CONNECT_TIMEOUT_MS for a connection that never completes, then gives up.
-    expect(firstUnavailableMs).toBeLessThan(CONNECT_TIMEOUT_MS + 500);
+    expect(firstUnavailableMs).toBeLessThan(CONNECT_TIMEOUT_MS + SLACK_MS);
     expect((await ready()).status).toBe(503);
 
     const restoredAt = Date.now();
