@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { DataSource } from 'typeorm';
-import { SqlRunner } from '../src/database/sql-runner.js';
 import { bearer, registerUser } from './helpers/fixtures.js';
+import { recordStatements } from './helpers/sql-statements.js';
 import { createTestApp } from './helpers/test-app.js';
-
-interface Statement {
-  text: string;
-  values: unknown[];
-}
-
-/** What `SqlRunner` sends, seen through its one private path to the client. */
-type Run = (client: unknown, text: string, values: unknown[]) => Promise<unknown[]>;
 
 /**
  * On a Citus coordinator (issue 14): the tables are distributed by user, and
@@ -65,18 +57,7 @@ describe('Citus cluster (e2e)', () => {
 
   it('plans every statement of a user’s requests as a single-shard router query', async () => {
     if (!onCitus) return;
-    const runner = app.get<SqlRunner, { run: Run }>(SqlRunner);
-    const seen: Statement[] = [];
-    const original = runner.run.bind(runner);
-    const spy = jest.spyOn(runner, 'run').mockImplementation((client, text, values) => {
-      seen.push({ text, values });
-      return original(client, text, values);
-    });
-    try {
-      await exerciseOneUser(app);
-    } finally {
-      spy.mockRestore();
-    }
+    const seen = await recordStatements(app, () => exerciseOneUser(app));
 
     // The one statement over every user, by design: the purge of expired idempotency keys.
     const perUser = seen.filter(({ text }) => !text.startsWith('DELETE FROM idempotency_keys WHERE created_at <'));
