@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - Primary keys become `(user_id, id)`; a refresh token is unique per user
  *   (`(user_id, token_hash)`) and points at its session by `(user_id,
- *   session_id)`. Citus requires unique and foreign keys between distributed
+ *   session_id)`; one issued before names no user, and is found by its hash. Citus requires unique and foreign keys between distributed
  *   tables to contain the distribution column.
  * - The `task_counts` triggers on insert and delete become row-level: Citus
  *   refuses statement-level triggers with transition tables. Counters stay
@@ -61,6 +61,9 @@ export class DistributeByUser1764700000000 implements MigrationInterface {
     await db.query(`DROP INDEX refresh_tokens_user_idx`);
     await db.query(`DROP INDEX refresh_tokens_session_idx`);
     await db.query(`CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (user_id, session_id)`);
+    // A token issued before this migration names no user: it is found by its hash alone, through this
+    // index (on Citus, one index look-up per shard), not by a scan of every token.
+    await db.query(`CREATE INDEX refresh_tokens_token_hash_idx ON refresh_tokens (token_hash)`);
     await db.query(`ALTER TABLE refresh_tokens ADD CONSTRAINT refresh_tokens_session_id_fkey
       FOREIGN KEY (user_id, session_id) REFERENCES sessions (user_id, id) ON DELETE CASCADE`);
 
@@ -75,6 +78,7 @@ export class DistributeByUser1764700000000 implements MigrationInterface {
       await db.query(`SELECT undistribute_table('tasks', cascade_via_foreign_keys => true)`);
     }
     await db.query(`ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_session_id_fkey`);
+    await db.query(`DROP INDEX refresh_tokens_token_hash_idx`);
     await db.query(`DROP INDEX refresh_tokens_session_idx`);
     await db.query(`CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (session_id)`);
     await db.query(`CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id)`);

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { hashToken } from '../src/auth/sessions.service.js';
 import { bearer, registerUser, type TestUser } from './helpers/fixtures.js';
 import { claimsOf } from './helpers/jwt-forge.js';
+import { recordStatements } from './helpers/sql-statements.js';
 import { createTestApp } from './helpers/test-app.js';
 
 describe('Sessions and refresh tokens (e2e)', () => {
@@ -178,6 +179,33 @@ describe('Sessions and refresh tokens (e2e)', () => {
 
     it('needs no access token, and is 400 without a refresh token', async () => {
       await http().post('/api/auth/logout').send({}).expect(400);
+    });
+
+    // Both routes are public: what anyone may send must not cost a scan of every token.
+    it('refuses a string that is no token of ours without a query on refresh tokens', async () => {
+      const statements = await recordStatements(app, async () => {
+        await logout('never-issued').expect(204);
+        await refresh(`${'A'.repeat(43)}.`).expect(401);
+      });
+      expect(statements.filter(({ text }) => text.includes('refresh_tokens'))).toEqual([]);
+    });
+
+    it('finds a token of the earlier shape, which names no user, through an index', async () => {
+      const statements = await recordStatements(app, () => logout(randomBytes(32).toString('base64url')).expect(204));
+      const lookUps = statements.filter(({ text }) => text.includes('refresh_tokens'));
+      expect(lookUps).toHaveLength(1);
+      const plan = await db.transaction(async (tx) => {
+        // The table is small: without this a scan is cheapest. On Citus, SET LOCAL reaches the workers too.
+        if ((await tx.query<unknown[]>(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)).length > 0) {
+          await tx.query(`SET LOCAL citus.propagate_set_commands = 'local'`);
+        }
+        await tx.query('SET LOCAL enable_seqscan = off');
+        return tx.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${lookUps[0].text}`, lookUps[0].values);
+      });
+      // By name: with scans off, the planner would also walk all of (user_id, token_hash), which finds nothing faster.
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(
+        /Index (Only )?Scan (using|on) refresh_tokens_token_hash_idx/,
+      );
     });
   });
 

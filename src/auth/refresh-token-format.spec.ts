@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { newRefreshToken, userIdOf } from './refresh-token-format.js';
+import { hasEarlierShape, newRefreshToken, userIdOf } from './refresh-token-format.js';
 
 const userId = '0f8e2b4c-51a7-4d3e-9c1b-7a6d5e4f3a21';
 
@@ -22,5 +22,15 @@ describe(userIdOf.name, () => {
     expect(userIdOf(`${token}x`)).toBeUndefined();
     expect(userIdOf(token.replace('.', '-'))).toBeUndefined();
     expect(userIdOf('')).toBeUndefined();
+  });
+});
+
+describe(hasEarlierShape.name, () => {
+  it('is true for 256 random bits in base64url only', () => {
+    expect(hasEarlierShape('q3Yl8kzJ2m0uVbWfJc9oE1x4hQyT7sPaR6nLdGiKwZs')).toBe(true);
+    expect(hasEarlierShape(newRefreshToken(userId))).toBe(false);
+    expect(hasEarlierShape('q3Yl8kzJ2m0uVbWfJc9oE1x4hQyT7sPaR6nLdGiKwZ')).toBe(false);
+    expect(hasEarlierShape('q3Yl8kzJ2m0uVbWfJc9oE1x4hQyT7sPaR6nLdGiKw+s')).toBe(false);
+    expect(hasEarlierShape('not-a-token-we-issued')).toBe(false);
   });
 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 /** `<user id, 16 bytes base64url>.<256 random bits base64url>` */
 const FORMAT = /^([A-Za-z0-9_-]{22})\.[A-Za-z0-9_-]{43}$/;
+/** Tokens issued before they named their user: 256 random bits, base64url. */
+const EARLIER_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * A new refresh token for a user. It names its user, so that finding it is a
@@ -25,4 +27,13 @@ export function userIdOf(refreshToken: string): string | undefined {
   const hex = Buffer.from(match[1], 'base64url').toString('hex');
   if (hex.length !== 32) return undefined;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * True for a token of the shape issued before tokens named their user. Only
+ * such a token is worth a look-up by its hash alone: any other string that
+ * names no user is refused without a query.
+ */
+export function hasEarlierShape(refreshToken: string): boolean {
+  return EARLIER_FORMAT.test(refreshToken);
 }

@@ -14,6 +14,8 @@ import {
 @Entity('refresh_tokens')
 @Unique('refresh_tokens_user_token_hash_key', ['userId', 'tokenHash'])
 @Index('refresh_tokens_session_idx', ['userId', 'sessionId'])
+// Finds a token issued before tokens named their user (SessionsService), without a scan of every token.
+@Index('refresh_tokens_token_hash_idx', ['tokenHash'])
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

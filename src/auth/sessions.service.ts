@@ -3,7 +3,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from '../config/auth.config.js';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
-import { newRefreshToken, userIdOf } from './refresh-token-format.js';
+import { hasEarlierShape, newRefreshToken, userIdOf } from './refresh-token-format.js';
 import { Revocations } from './shared-state/revocations.js';
 
 export interface StartedSession {
@@ -107,11 +107,13 @@ export class SessionsService {
   /**
    * The user a refresh token belongs to, so that every statement on it names
    * the owner (one shard on Citus). A token from before tokens named their
-   * user is looked up by its hash alone, once: its replacement names the user.
+   * user is looked up by its hash alone (`refresh_tokens_token_hash_idx`),
+   * once: its replacement names the user. Any other string is no token of ours.
    */
   private async ownerOf(refreshToken: string, tokenHash: string): Promise<string | undefined> {
     const named = userIdOf(refreshToken);
     if (named !== undefined) return named;
+    if (!hasEarlierShape(refreshToken)) return undefined;
     const rows = await this.sql.query<{ user_id: string }>(`SELECT user_id FROM refresh_tokens WHERE token_hash = $1`, [
       tokenHash,
     ]);
