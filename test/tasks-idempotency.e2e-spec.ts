@@ -170,17 +170,33 @@ describe('POST {base} with Idempotency-Key', () => {
     const key = newKey();
     await http().post('/api/tasks').set(bearer(user)).set('Idempotency-Key', key).send({ title: 'x' }).expect(201);
     await http().post('/api/tasks').set(bearer(other)).set('Idempotency-Key', newKey()).send({ title: 'y' });
-    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1`, [
-      other.id,
-    ]);
-    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 second' WHERE user_id = $1`, [
-      user.id,
-    ]);
+    const age = (who: TestUser, interval: string) =>
+      db.query(`UPDATE idempotency_keys SET created_at = now() - $2::interval WHERE user_id = $1`, [who.id, interval]);
+    await age(other, '25 hours');
+    await age(user, '24 hours 1 second');
+    const keysLeft = () =>
+      db.query(`SELECT user_id FROM idempotency_keys WHERE user_id = ANY($1)`, [[user.id, other.id]]);
 
-    await http().post('/api/tasks').set(bearer(user)).set('Idempotency-Key', key).send({ title: 'x' }).expect(201);
-    expect(await taskCount(user)).toBe(2);
-    const left = await db.query(`SELECT user_id FROM idempotency_keys WHERE user_id = ANY($1)`, [[user.id, other.id]]);
-    expect(left).toEqual([{ user_id: user.id }]); // the other user's expired key was purged; this one is fresh
+    // A new instance purges on its first keyed creation (this file's instance did, a while ago).
+    const fresh = await createTestApp();
+    try {
+      const post = (who: TestUser, idempotencyKey: string) =>
+        request(fresh.getHttpServer()).post('/api/tasks').set(bearer(who)).set('Idempotency-Key', idempotencyKey);
+      await post(user, key).send({ title: 'x' }).expect(201);
+      expect(await taskCount(user)).toBe(2);
+      expect(await keysLeft()).toEqual([{ user_id: user.id }]); // the other user's expired key was purged; this one is fresh
+
+      // Then at most once a minute: a key that expires now stays until the next purge, and is taken over meanwhile.
+      const again = newKey();
+      await post(other, again).send({ title: 'z' }).expect(201);
+      await age(other, '25 hours');
+      await post(user, newKey()).send({ title: 'w' }).expect(201);
+      expect(await keysLeft()).toHaveLength(3);
+      await post(other, again).send({ title: 'z' }).expect(201);
+      expect(await taskCount(other)).toBe(3);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('forgets a user’s keys with the account', async () => {
