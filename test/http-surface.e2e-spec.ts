@@ -56,6 +56,17 @@ describe('Every layer answers with problem+json (e2e)', () => {
       expectRawProblem(await rawExchange(port, [bytes]), 400, 'malformed-request');
     });
 
+    // The parser fails inside the body of a request already handed to the app (a public route reads it):
+    // that request can never complete, so the problem goes out at once rather than after its response.
+    it.each([
+      ['a bad chunk size', '/api/auth/logout', 'zz\r\n{}\r\n0\r\n\r\n'],
+      ['a bad chunk after a good one', '/api/auth/login', '2\r\n{}\r\nzz\r\n'],
+      ['chunk data longer than its size', '/api/auth/refresh', '1\r\n{}\r\n0\r\n\r\n'],
+    ])('%s in the body of a public route: 400 malformed-request', async (_case, path, body) => {
+      const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+      expectRawProblem(await rawExchange(port, [head + body]), 400, 'malformed-request');
+    });
+
     it('headers over the limit: 431', async () => {
       const bytes = `GET /api/tasks HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`;
       expectRawProblem(await rawExchange(port, [bytes]), 431, 'request-header-fields-too-large');

@@ -50,9 +50,11 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
     };
     // A keep-alive connection may still be answering an earlier request (Node keeps that response
     // as the socket's `_httpMessage`): the problem follows once it is complete, never inside it.
+    // Unless the bad bytes are in that request's own body: it can never complete, so it gets the problem.
     const inFlight = socket._httpMessage;
     if (inFlight === undefined || inFlight === null || inFlight.writableFinished) answer();
     else if (inFlight.headersSent && !inFlight.writableEnded) socket.destroy();
+    else if (!inFlight.req.complete) answer();
     else inFlight.once('finish', answer);
   });
   // Without a 'connect' listener Node drops a CONNECT request without a word. This is no proxy:
