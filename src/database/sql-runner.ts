@@ -15,9 +15,20 @@ export interface SqlSession {
   query<T>(text: string, values?: unknown[]): Promise<T[]>;
 }
 
+/** How a transaction runs. */
+export interface TransactionOptions {
+  /**
+   * Run the whole transaction again when it lost a race (`retryTransient`):
+   * for work whose concurrent runs may deadlock or fail to serialize, such as
+   * writes to Citus reference tables. `work` must then be safe to run again
+   * from its start (it is rolled back in between).
+   */
+  retry?: boolean;
+}
+
 /**
- * The one way to run hand-written SQL, for the hot paths (a module's
- * `*.repository.ts`; plain CRUD uses the TypeORM repository instead).
+ * The one way to the database for every module: its `*.repository.ts` runs
+ * its statements here, and only here (entities serve the migrations).
  * Statements run on a connection of the application's one pool, checked out
  * through TypeORM's public `QueryRunner`, as named prepared statements
  * (`PreparedStatements`) with the row parsers of `ROW_TYPES`. TypeORM's own
@@ -66,8 +77,15 @@ export class SqlRunner implements SqlSession {
     return retryTransient(() => this.query<T>(text, values));
   }
 
-  /** `work` runs in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  /**
+   * `work` runs in one transaction: committed when it resolves, rolled back
+   * when it throws; with `retry`, run again from the start when it lost a race.
+   */
+  transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return options.retry ? retryTransient(() => this.runTransaction(work)) : this.runTransaction(work);
+  }
+
+  private runTransaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       await client.query(this.begin);
       try {
