@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { BoundedMap } from '../common/bounded-map.js';
 import { authConfig } from '../config/auth.config.js';
-import { SqlRunner } from '../database/sql-runner.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { type Revocation, type RevocationListener, Revocations } from './shared-state/revocations.js';
 
 /** Entries kept at most. */
@@ -17,22 +17,19 @@ interface Entry {
 }
 
 /**
- * Answers, on every authenticated request, "is this access token's session
- * still alive?": not revoked, not past its absolute lifetime, and its user
- * still exists (deleting a user cascades to the sessions). One primary-key
- * lookup, remembered for SESSION_CACHE_SECONDS (default 5, at most 30).
- * Revocations arrive through `Revocations`: those made in this process, and
- * with Redis those of every instance, take effect at once (the entry is
- * forgotten); without Redis another instance's are seen within that bound.
+ * A check made on every authenticated request (`ActiveSessions`,
+ * `ActiveIdentities`): one primary-key lookup, remembered for
+ * SESSION_CACHE_SECONDS (default 5, at most 30). Revocations arrive through
+ * `Revocations`: those made in this process, and with Redis those of every
+ * instance, take effect at once (the entry is forgotten); without Redis
+ * another instance's are seen within that bound.
  */
-@Injectable()
-export class ActiveSessions implements RevocationListener {
+export abstract class CachedCheck implements RevocationListener {
   private readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private readonly ttlMs: number;
 
   constructor(
-    protected readonly sql: SqlRunner,
-    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    config: ConfigType<typeof authConfig>,
     private readonly revocations: Revocations,
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
@@ -67,17 +64,31 @@ export class ActiveSessions implements RevocationListener {
     this.entries.clear();
   }
 
-  /** The primary-key lookup; `expires_at` is the absolute lifetime (the idle one is the refresh token's). */
-  protected async load(sessionId: string, userId: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      `SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
-      [sessionId, userId],
-    );
-    return rows.length > 0;
-  }
+  /** The lookup behind a cache miss. */
+  protected abstract load(id: string, userId: string): Promise<boolean>;
 
   private remember(sessionId: string, entry: Entry): void {
     this.entries.delete(sessionId); // a renewed entry goes to the back of the eviction order
     this.entries.set(sessionId, entry);
+  }
+}
+
+/**
+ * Answers "is this access token's session still alive?": not revoked, not
+ * past its absolute lifetime, and its user still exists (deleting a user
+ * cascades to the sessions).
+ */
+@Injectable()
+export class ActiveSessions extends CachedCheck {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    revocations: Revocations,
+  ) {
+    super(config, revocations);
+  }
+
+  protected load(sessionId: string, userId: string): Promise<boolean> {
+    return this.sessions.isActive(sessionId, userId);
   }
 }

@@ -23,6 +23,7 @@ import { PasswordHasher } from './password-hasher.service.js';
 import { perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { RedisConnections } from './shared-state/redis-connections.js';
 import { Revocations } from './shared-state/revocations.js';
@@ -59,6 +60,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     AuthService,
     AccountService,
     SessionsService,
+    SessionsRepository,
     ActiveSessions,
     ActiveIdentities,
     PasswordHasher,

@@ -11,12 +11,12 @@ import { Public } from '../common/decorators/public.decorator.js';
 import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
 import type { authConfig } from '../config/auth.config.js';
 import type { redisConfig } from '../config/redis.config.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { SESSION_ENDED, TOKEN_EXPIRED, TOKEN_MISSING } from './access-token-problems.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import type { ActiveIdentities } from './external/active-identities.service.js';
 import { BearerTokenStrategy } from './external/bearer-token.strategy.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import type { SessionsRepository } from './sessions.repository.js';
 import { RedisConnections } from './shared-state/redis-connections.js';
 import { Revocations } from './shared-state/revocations.js';
 
@@ -45,7 +45,7 @@ class LiveSessions extends ActiveSessions {
   asked = 0;
   constructor() {
     super(
-      {} as SqlRunner,
+      {} as SessionsRepository,
       { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>,
       new Revocations(new RedisConnections({} as ConfigType<typeof redisConfig>)),
     );

@@ -1,29 +1,14 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
 import { retryTransient } from '../database/retry-transient.js';
+import {
+  type IdentityRecord,
+  IdentitiesRepository,
+  type LinkedIdentity,
+  type VerifiedIdentity,
+} from './identities.repository.js';
 
-/** Who an external token says the caller is, once verified. */
-export interface VerifiedIdentity {
-  issuer: string;
-  subject: string;
-  /** Only when the issuer is trusted for emails and the token says the address is verified. */
-  email: string | null;
-  name: string | null;
-}
-
-/** The local user an identity signs in, and the link row (its id is what the session check looks up). */
-export interface LinkedIdentity {
-  identityId: string;
-  userId: string;
-}
-
-export interface IdentityRecord {
-  issuer: string;
-  subject: string;
-  linkedAt: Date;
-}
+export type { VerifiedIdentity } from './identities.repository.js';
 
 /** What a first sight whose email is taken gets: how to link, not a merged account. */
 export const EMAIL_BELONGS_TO_ANOTHER_ACCOUNT =
@@ -38,14 +23,10 @@ export const IDENTITY_LINKED_ELSEWHERE = 'This identity is already linked to ano
  */
 @Injectable()
 export class IdentitiesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly identities: IdentitiesRepository) {}
 
-  async find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
-    const rows: { id: string; user_id: string }[] = await this.dataSource.query(
-      `SELECT id, user_id FROM user_identities WHERE issuer = $1 AND subject = $2`,
-      [issuer, subject],
-    );
-    return rows.length === 0 ? null : { identityId: rows[0].id, userId: rows[0].user_id };
+  find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
+    return this.identities.find(issuer, subject);
   }
 
   /**
@@ -63,7 +44,7 @@ export class IdentitiesService {
     const known = await this.find(identity.issuer, identity.subject);
     if (known) return known;
     try {
-      return await retryTransient(() => this.provision(identity));
+      return await retryTransient(() => this.identities.provision(identity));
     } catch (error) {
       const winner = await this.lostRace(error, identity);
       if (winner) return winner;
@@ -75,45 +56,24 @@ export class IdentitiesService {
   /** Links an identity to an existing user; `409` when another user has it. `created` is false when it was already this user's. */
   async link(userId: string, issuer: string, subject: string): Promise<{ record: IdentityRecord; created: boolean }> {
     try {
-      const [inserted] = await retryTransient(() =>
-        this.dataSource.query<{ created_at: Date }[]>(
-          `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING created_at`,
-          [userId, issuer, subject],
-        ),
-      );
-      return { record: { issuer, subject, linkedAt: inserted.created_at }, created: true };
+      const linkedAt = await retryTransient(() => this.identities.insert(userId, issuer, subject));
+      return { record: { issuer, subject, linkedAt }, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    const rows: { user_id: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT user_id, created_at FROM user_identities WHERE issuer = $1 AND subject = $2`,
-      [issuer, subject],
-    );
+    const link = await this.identities.findLink(issuer, subject);
     // Gone between the two statements (its user was deleted): the caller may try again.
-    if (rows.length === 0 || rows[0].user_id !== userId) throw new ConflictException(IDENTITY_LINKED_ELSEWHERE);
-    return { record: { issuer, subject, linkedAt: rows[0].created_at }, created: false };
+    if (link?.userId !== userId) throw new ConflictException(IDENTITY_LINKED_ELSEWHERE);
+    return { record: { issuer, subject, linkedAt: link.linkedAt }, created: false };
   }
 
-  async listOf(userId: string): Promise<IdentityRecord[]> {
-    const rows: { issuer: string; subject: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT issuer, subject, created_at FROM user_identities WHERE user_id = $1 ORDER BY created_at, id`,
-      [userId],
-    );
-    return rows.map((row) => ({ issuer: row.issuer, subject: row.subject, linkedAt: row.created_at }));
+  /** Whether the link still exists (the session check of an identity provider's token). */
+  isLinked(identityId: string, userId: string): Promise<boolean> {
+    return this.identities.isLinked(identityId, userId);
   }
 
-  private provision(identity: VerifiedIdentity): Promise<LinkedIdentity> {
-    return this.dataSource.transaction(async (tx) => {
-      const [user] = await tx.query<{ id: string }[]>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
-        identity.email,
-        identity.name,
-      ]);
-      const [linked] = await tx.query<{ id: string }[]>(
-        `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
-        [user.id, identity.issuer, identity.subject],
-      );
-      return { identityId: linked.id, userId: user.id };
-    });
+  listOf(userId: string): Promise<IdentityRecord[]> {
+    return this.identities.listOf(userId);
   }
 
   /**

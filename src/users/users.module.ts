@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentitiesRepository } from './identities.repository.js';
 import { IdentitiesService } from './identities.service.js';
 import { UserIdentity } from './user-identity.entity.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, UserIdentity])],
   controllers: [UsersController],
-  providers: [UsersService, IdentitiesService],
+  providers: [UsersService, UsersRepository, IdentitiesService, IdentitiesRepository],
   exports: [UsersService, IdentitiesService],
 })
 export class UsersModule {}

@@ -1,24 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
 import { retryTransient } from '../database/retry-transient.js';
-import { User } from './user.entity.js';
-
-export interface UserChanges {
-  email?: string;
-  name?: string;
-}
-
-export interface NewUser {
-  email: string;
-  name: string | null;
-  passwordHash: string;
-}
+import type { User } from './user.entity.js';
+import { type NewUser, type UserChanges, UsersRepository } from './users.repository.js';
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(private readonly users: UsersRepository) {}
 
   /**
    * Creates a user; `409` when the email is taken (case-insensitively). Run
@@ -27,7 +15,7 @@ export class UsersService {
    */
   async create(user: NewUser): Promise<User> {
     try {
-      return await retryTransient(() => this.users.save(this.users.create(user)));
+      return await retryTransient(() => this.users.insert(user));
     } catch (error) {
       throw emailTakenOr(error);
     }
@@ -39,8 +27,7 @@ export class UsersService {
     if (changes.email !== undefined) values.email = changes.email;
     if (changes.name !== undefined) values.name = changes.name;
     try {
-      // TypeORM sets updated_at itself on update().
-      await retryTransient(() => this.users.update({ id }, values));
+      await retryTransient(() => this.users.update(id, values));
     } catch (error) {
       throw emailTakenOr(error);
     }
@@ -48,16 +35,16 @@ export class UsersService {
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+    await this.users.setPasswordHash(id, passwordHash);
   }
 
   /** Deletes the account; its tasks and sessions go with it (ON DELETE CASCADE). */
   async remove(id: string): Promise<void> {
-    await this.users.delete({ id });
+    await this.users.delete(id);
   }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+    return this.users.findById(id);
   }
 
   async findByIdOrFail(id: string): Promise<User> {
@@ -68,7 +55,7 @@ export class UsersService {
 
   /** Case-insensitive, answered by the unique index on lower(email). */
   findByEmail(email: string): Promise<User | null> {
-    return this.users.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getOne();
+    return this.users.findByEmail(email);
   }
 }
 
