@@ -16,7 +16,7 @@ export interface SqlSession {
 }
 
 /** How a transaction runs. */
-export interface TransactionOptions {
+interface TransactionOptions {
   /**
    * Run the whole transaction again when it lost a race (`retryTransient`):
    * for work whose concurrent runs may deadlock or fail to serialize, such as

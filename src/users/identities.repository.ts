@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SqlRunner } from '../database/sql-runner.js';
 
 /** Who an external token says the caller is, once verified. */
 export interface VerifiedIdentity {
@@ -20,66 +19,75 @@ export interface LinkedIdentity {
 export interface IdentityRecord {
   issuer: string;
   subject: string;
-  linkedAt: Date;
+  /** ISO 8601, as the API writes it. */
+  linkedAt: string;
 }
 
-/** Every statement on `user_identities`; IdentitiesService keeps the rules. */
+/**
+ * Every statement on `user_identities` (through `SqlRunner`); IdentitiesService
+ * keeps the rules. On Citus `users` and `user_identities` are reference
+ * tables: writes that lost a race there (a deadlock) run again.
+ */
 @Injectable()
 export class IdentitiesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlRunner) {}
 
   async find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
-    const rows: { id: string; user_id: string }[] = await this.dataSource.query(
-      `SELECT id, user_id FROM user_identities WHERE issuer = $1 AND subject = $2`,
+    const rows = await this.sql.query<LinkedIdentity>(
+      `SELECT id AS "identityId", user_id AS "userId" FROM user_identities WHERE issuer = $1 AND subject = $2`,
       [issuer, subject],
     );
-    return rows.length === 0 ? null : { identityId: rows[0].id, userId: rows[0].user_id };
+    return rows[0] ?? null;
   }
 
-  /** A user without password and its identity, in one transaction. */
+  /** A user without password and its identity, in one transaction, run again when it lost a race. */
   provision(identity: VerifiedIdentity): Promise<LinkedIdentity> {
-    return this.dataSource.transaction(async (tx) => {
-      const [user] = await tx.query<{ id: string }[]>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
-        identity.email,
-        identity.name,
-      ]);
-      const [linked] = await tx.query<{ id: string }[]>(
-        `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
-        [user.id, identity.issuer, identity.subject],
-      );
-      return { identityId: linked.id, userId: user.id };
-    });
+    return this.sql.transaction(
+      async (tx) => {
+        const [user] = await tx.query<{ id: string }>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
+          identity.email,
+          identity.name,
+        ]);
+        const [linked] = await tx.query<{ id: string }>(
+          `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
+          [user.id, identity.issuer, identity.subject],
+        );
+        return { identityId: linked.id, userId: user.id };
+      },
+      { retry: true },
+    );
   }
 
-  async insert(userId: string, issuer: string, subject: string): Promise<Date> {
-    const [inserted] = await this.dataSource.query<{ created_at: Date }[]>(
-      `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING created_at`,
+  /** Links the identity; returns when. */
+  async insert(userId: string, issuer: string, subject: string): Promise<string> {
+    const [inserted] = await this.sql.write<{ createdAt: string }>(
+      `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING created_at AS "createdAt"`,
       [userId, issuer, subject],
     );
-    return inserted.created_at;
+    return inserted.createdAt;
   }
 
-  async findLink(issuer: string, subject: string): Promise<{ userId: string; linkedAt: Date } | null> {
-    const rows: { user_id: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT user_id, created_at FROM user_identities WHERE issuer = $1 AND subject = $2`,
+  async findLink(issuer: string, subject: string): Promise<{ userId: string; linkedAt: string } | null> {
+    const rows = await this.sql.query<{ userId: string; linkedAt: string }>(
+      `SELECT user_id AS "userId", created_at AS "linkedAt" FROM user_identities WHERE issuer = $1 AND subject = $2`,
       [issuer, subject],
     );
-    return rows.length === 0 ? null : { userId: rows[0].user_id, linkedAt: rows[0].created_at };
+    return rows[0] ?? null;
   }
 
+  /** The session check of an identity provider's token: a primary-key look-up. */
   async isLinked(identityId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM user_identities WHERE id = $1 AND user_id = $2`,
-      [identityId, userId],
-    );
+    const rows = await this.sql.query(`SELECT 1 FROM user_identities WHERE id = $1 AND user_id = $2`, [
+      identityId,
+      userId,
+    ]);
     return rows.length > 0;
   }
 
-  async listOf(userId: string): Promise<IdentityRecord[]> {
-    const rows: { issuer: string; subject: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT issuer, subject, created_at FROM user_identities WHERE user_id = $1 ORDER BY created_at, id`,
+  listOf(userId: string): Promise<IdentityRecord[]> {
+    return this.sql.query<IdentityRecord>(
+      `SELECT issuer, subject, created_at AS "linkedAt" FROM user_identities WHERE user_id = $1 ORDER BY created_at, id`,
       [userId],
     );
-    return rows.map((row) => ({ issuer: row.issuer, subject: row.subject, linkedAt: row.created_at }));
   }
 }

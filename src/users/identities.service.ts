@@ -1,6 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
-import { retryTransient } from '../database/retry-transient.js';
 import {
   type IdentityRecord,
   IdentitiesRepository,
@@ -37,14 +36,14 @@ export class IdentitiesService {
    * CONFLICT`: on Citus both tables are reference tables, where an upsert
    * locks the table (and the `users` it references) exclusively, so two
    * provisions in flight would deadlock; a plain INSERT takes a shared lock.
-   * A race that still ends in a deadlock runs again (`retryTransient`).
+   * A race that still ends in a deadlock runs again (`IdentitiesRepository`).
    * Never links to an existing account by email: that is a 409 saying how.
    */
   async findOrProvision(identity: VerifiedIdentity): Promise<LinkedIdentity> {
     const known = await this.find(identity.issuer, identity.subject);
     if (known) return known;
     try {
-      return await retryTransient(() => this.identities.provision(identity));
+      return await this.identities.provision(identity);
     } catch (error) {
       const winner = await this.lostRace(error, identity);
       if (winner) return winner;
@@ -56,7 +55,7 @@ export class IdentitiesService {
   /** Links an identity to an existing user; `409` when another user has it. `created` is false when it was already this user's. */
   async link(userId: string, issuer: string, subject: string): Promise<{ record: IdentityRecord; created: boolean }> {
     try {
-      const linkedAt = await retryTransient(() => this.identities.insert(userId, issuer, subject));
+      const linkedAt = await this.identities.insert(userId, issuer, subject);
       return { record: { issuer, subject, linkedAt }, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

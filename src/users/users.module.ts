@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SqlModule } from '../database/sql.module.js';
 import { IdentitiesRepository } from './identities.repository.js';
 import { IdentitiesService } from './identities.service.js';
 import { UserIdentity } from './user-identity.entity.js';
@@ -9,7 +10,7 @@ import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, UserIdentity])],
+  imports: [TypeOrmModule.forFeature([User, UserIdentity]), SqlModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository, IdentitiesService, IdentitiesRepository],
   exports: [UsersService, IdentitiesService],

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { User } from './user.entity.js';
+import { SqlRunner } from '../database/sql-runner.js';
 
 export interface UserChanges {
   email?: string;
@@ -14,34 +12,73 @@ export interface NewUser {
   passwordHash: string;
 }
 
-/** Every statement on `users`; UsersService keeps the rules. */
+/** A user as the statements return it: timestamps already in the API's ISO 8601 form. */
+export interface UserRow {
+  id: string;
+  email: string | null;
+  name: string | null;
+  /** Null for a user provisioned from an identity provider. */
+  passwordHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/**
+ * Every statement on `users` (through `SqlRunner`); UsersService keeps the
+ * rules. On Citus `users` is a reference table, where two writes of one
+ * email can deadlock across its copies: those writes run again when they
+ * lost such a race (`SqlRunner.write`).
+ */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(private readonly sql: SqlRunner) {}
 
-  insert(user: NewUser): Promise<User> {
-    return this.users.save(this.users.create(user));
+  async insert(user: NewUser): Promise<UserRow> {
+    const rows = await this.sql.write<UserRow>(
+      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+      [user.email, user.name, user.passwordHash],
+    );
+    return rows[0];
   }
 
-  async update(id: string, values: UserChanges): Promise<void> {
-    // TypeORM sets updated_at itself on update().
-    await this.users.update({ id }, values);
+  /** Sets the given fields and bumps updated_at; undefined when there is no such user. */
+  async update(id: string, changes: UserChanges): Promise<UserRow | undefined> {
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    const set = (column: string, value: unknown) => {
+      values.push(value);
+      sets.push(`${column} = $${values.length}`);
+    };
+    if (changes.email !== undefined) set('email', changes.email);
+    if (changes.name !== undefined) set('name', changes.name);
+    sets.push('updated_at = now()');
+    const rows = await this.sql.write<UserRow>(
+      `UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      values,
+    );
+    return rows[0];
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+    await this.sql.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [id, passwordHash]);
   }
 
   async delete(id: string): Promise<void> {
-    await this.users.delete({ id });
+    await this.sql.query(`DELETE FROM users WHERE id = $1`, [id]);
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  async findById(id: string): Promise<UserRow | null> {
+    const rows = await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
   /** Case-insensitive, answered by the unique index on lower(email). */
-  findByEmail(email: string): Promise<User | null> {
-    return this.users.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getOne();
+  async findByEmail(email: string): Promise<UserRow | null> {
+    const rows = await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1)`, [
+      email,
+    ]);
+    return rows[0] ?? null;
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { User } from '../user.entity.js';
+import type { UserRow } from '../users.repository.js';
 
 export class UserResponseDto {
   @ApiProperty({ format: 'uuid', example: '0b0a2b8e-6a0f-4d5e-9c1a-2f7a4b7f1c11' })
@@ -9,10 +9,12 @@ export class UserResponseDto {
   email!: string | null;
   @ApiProperty({ type: String, nullable: true, minLength: 1, maxLength: 100, example: 'Ada Lovelace' })
   name!: string | null;
-  createdAt!: Date;
-  updatedAt!: Date;
+  @ApiProperty({ type: Date })
+  createdAt!: string;
+  @ApiProperty({ type: Date })
+  updatedAt!: string;
 
-  static from(user: User): UserResponseDto {
+  static from(user: UserRow): UserResponseDto {
     return {
       id: user.id,
       email: user.email,
