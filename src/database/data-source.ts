@@ -3,6 +3,8 @@ import { databaseConfig } from '../config/database.config.js';
 import { createDataSource } from './create-data-source.js';
 import { dataSourceOptions } from './data-source-options.js';
 
+// The TypeORM CLI loads this file on its own, with no Nest container to inject the namespace from:
+// the one place outside src/config that calls a namespace factory.
 const config = databaseConfig();
 
 /**

@@ -17,12 +17,27 @@ const logger = new Logger('Database');
 /** Filled while the data source initializes, read once by the `DatabaseStartup` provider. */
 const startups = new WeakMap<DataSource, DatabaseStartup>();
 
+/**
+ * What `dataSourceFactory` needs of the injected configuration: Nest hands it
+ * only the options `useFactory` returned (copied, so under a symbol key that
+ * TypeORM ignores), not the namespaces themselves.
+ */
+const BOOT = Symbol('boot settings');
+
+interface BootSettings {
+  database: ConfigType<typeof databaseConfig>;
+  logLevel: string;
+}
+
+type OptionsWithBoot = DataSourceOptions & { [BOOT]: BootSettings };
+
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [databaseConfig.KEY],
-      useFactory: (config: ConfigType<typeof databaseConfig>) => ({
+      inject: [databaseConfig.KEY, appConfig.KEY],
+      useFactory: (config: ConfigType<typeof databaseConfig>, app: ConfigType<typeof appConfig>) => ({
         ...dataSourceOptions(config),
+        [BOOT]: { database: config, logLevel: app.logLevel } satisfies BootSettings,
         // Run below, after initialize(): once across instances, and named in the start-up summary.
         migrationsRun: false,
         autoLoadEntities: true,
@@ -30,12 +45,13 @@ const startups = new WeakMap<DataSource, DatabaseStartup>();
         retryAttempts: 0,
       }),
       dataSourceFactory: async (options) => {
-        const { url, dataDir, bootRetrySeconds, migrationsRun } = databaseConfig();
-        const dataSource = await createDataSource(options as DataSourceOptions, url, dataDir);
+        const { [BOOT]: boot, ...typeormOptions } = options as OptionsWithBoot;
+        const { url, dataDir, bootRetrySeconds, migrationsRun } = boot.database;
+        const dataSource = await createDataSource(typeormOptions, url, dataDir);
         try {
           // Written at once, not buffered with Nest's start-up lines: a wait of a minute must be visible.
           const waiting = pino(
-            { level: appConfig().logLevel, timestamp: pino.stdTimeFunctions.isoTime },
+            { level: boot.logLevel, timestamp: pino.stdTimeFunctions.isoTime },
             pino.destination({ sync: true }),
           );
           await initializeWithRetry(dataSource, {
