@@ -6,6 +6,7 @@
  *   auth  ──► users (its module, service and response DTOs), common, config, database
  *   users, tasks, health and every other module ──► common, config, database (the SQL runner)
  *   database ──► config, common (which errors mean the database is unavailable)
+ *   a module's SQL ──► only in its *.repository.ts, through the database module's SqlRunner
  *   common ──► nothing of ours
  */
 /** A feature module: any folder of src/ but the shared ones (a new module is covered as it lands). */
@@ -67,6 +68,33 @@ export default {
           '^src/users/(users[.]module|users[.]service|identities[.]service|dto/[^/]+-response[.]dto)[.]ts$',
         ],
       },
+    },
+    {
+      name: 'sql-only-in-repositories',
+      severity: 'error',
+      comment:
+        'A module reaches the database only through its *.repository.ts, which runs its statements with the ' +
+        "database module's SqlRunner; services, controllers and guards keep the rules and never hold SQL.",
+      from: { path: `^src/${MODULE}/`, pathNot: '[.]repository[.]ts$' },
+      to: { path: '^src/database/sql-runner[.]ts$' },
+    },
+    {
+      name: 'no-typeorm-data-access-in-modules',
+      severity: 'error',
+      comment:
+        'Entities (decorators) and modules (TypeOrmModule.forFeature) use TypeORM; no other file of a feature ' +
+        'module does: no Repository, DataSource or query builder beside the SqlRunner.',
+      from: { path: `^src/${MODULE}/`, pathNot: '[.](entity|module|spec)[.]ts$' },
+      to: { path: '(^|/)node_modules/(typeorm|@nestjs/typeorm)/' },
+    },
+    {
+      name: 'retry-lives-in-the-database-module',
+      severity: 'error',
+      comment:
+        'Lost races are run again by SqlRunner (write(), transaction(work, { retry: true })), where ' +
+        'transactions run; a module never wraps its own work in retryTransient.',
+      from: { path: '^src/', pathNot: '^src/database/' },
+      to: { path: '^src/database/retry-transient[.]ts$' },
     },
     {
       name: 'list-building-knows-no-dto',
