@@ -1,8 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsException } from '../common/problems/too-many-requests.exception.js';
+import { normalizeEmail } from '../users/email-address.js';
 
 const WINDOW_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Shared options: a one-minute window (in process memory unless a shared store is given), `Retry-After` and
@@ -29,12 +31,14 @@ export function perIpLimit(limit: number, store?: Store): RequestHandler {
 }
 
 /**
- * Failed logins per account, whoever sends them (credential stuffing spreads
- * over many IPs). Keyed on the email as given, trimmed and lower-cased, so
- * unknown and known emails are limited alike and the limit reveals nothing.
- * Successful logins do not count.
+ * Failed logins per account and client: guessing from one place stops after
+ * a few tries, while the owner, from anywhere else, still signs in. Keyed on
+ * the normalized email (`normalizeEmail`, as stored and looked up, so no
+ * spelling of an address gets a fresh bucket) and the client IP (a /56 for
+ * IPv6), so unknown and known emails are limited alike and the limit reveals
+ * nothing. Successful logins do not count.
  */
-export function loginFailuresPerAccount(limit: number, store?: Store): RequestHandler {
+export function loginFailuresPerAccountAndClient(limit: number, store?: Store): RequestHandler {
   return rateLimit({
     ...common,
     ...(store && { store }),
@@ -42,7 +46,44 @@ export function loginFailuresPerAccount(limit: number, store?: Store): RequestHa
     identifier: 'login-failures',
     skipSuccessfulRequests: true,
     skip: (request) => accountKey(request) === undefined,
+    keyGenerator: (request) => `account:${accountKey(request)}:ip:${ipKeyGenerator(request.ip ?? '', 56)}`,
+  });
+}
+
+/**
+ * Failed logins per account from all clients together, over an hour: the
+ * bound on guessing spread over many IPs (credential stuffing). Much higher
+ * than what one client may fail, so one stranger alone cannot reach it and
+ * lock the owner out; a botnet that does locks the account for the rest of
+ * the hour, which still caps its guesses.
+ */
+export function loginFailuresPerAccount(limitPerHour: number, store?: Store): RequestHandler {
+  return rateLimit({
+    ...common,
+    ...(store && { store }),
+    windowMs: HOUR_MS,
+    limit: limitPerHour,
+    identifier: 'login-failures-per-account',
+    skipSuccessfulRequests: true,
+    skip: (request) => accountKey(request) === undefined,
     keyGenerator: (request) => `account:${accountKey(request)}`,
+  });
+}
+
+/**
+ * Email changes per account, failed or not: each answer tells whether an
+ * address is registered (409 or 200), so a caller with a valid token and
+ * password must not check addresses in bulk. Requests without `email` do
+ * not count.
+ */
+export function emailChangesPerAccount(limit: number, store?: Store): RequestHandler {
+  return rateLimit({
+    ...common,
+    ...(store && { store }),
+    limit,
+    identifier: 'email-changes',
+    skip: (request) => (request.body as { email?: unknown } | undefined)?.email === undefined,
+    keyGenerator: (request) => `user:${(request.user as { id: string }).id}`,
   });
 }
 
@@ -65,5 +106,5 @@ export function passwordChangeFailuresPerAccount(limit: number, store?: Store): 
 
 function accountKey(request: Request): string | undefined {
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+  return typeof email === 'string' ? normalizeEmail(email) : undefined;
 }
