@@ -24,8 +24,9 @@ const HIDDEN = /[\p{Mn}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
  * package would add a copy of a table the runtime already has.
  */
 export function normalizeEmail(raw: string): string {
-  const composed = raw.trim().normalize('NFKC');
-  return composed.toLowerCase().toUpperCase().toLowerCase().replaceAll('ς', 'σ').normalize('NFKC');
+  // Trimmed again at the end: NFKC can turn a sign into a space and a combining mark (`¨` is U+0020 U+0308).
+  const folded = raw.trim().normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().replaceAll('ς', 'σ');
+  return folded.normalize('NFKC').trim();
 }
 
 /** Whether a normalized address still holds a character a reader cannot see (then it is a `400`). */
