@@ -39,9 +39,11 @@ export class AccountService {
     if (!user || !(await this.hasher.verify(user.passwordHash ?? undefined, currentPassword))) {
       throw ValidationProblemException.of('currentPassword', 'is not the current password');
     }
-    await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.users.setPasswordHash(userId, passwordHash);
     await this.sessions.revokeAllOf(userId);
-    return this.auth.startSession(userId);
+    // Fails (401) if another change replaced this password meanwhile: that one's sessions are the only ones.
+    return this.auth.startSession(userId, passwordHash);
   }
 
   /**

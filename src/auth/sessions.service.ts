@@ -19,6 +19,9 @@ interface SpentRow {
   alive: boolean;
 }
 
+/** A login whose password was changed, or whose account was deleted, while it was being checked. */
+const CREDENTIALS_CHANGED = 'Invalid email or password';
+
 /** One answer for every refresh that fails, whatever the reason. */
 const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used';
 
@@ -36,11 +39,23 @@ export class SessionsService {
     private readonly revocations: Revocations,
   ) {}
 
-  /** One login: a new session and its first refresh token, in one transaction. */
-  async start(userId: string): Promise<StartedSession> {
+  /**
+   * One login: a new session and its first refresh token, in one transaction.
+   * `passwordHash` is the credential the caller was checked against: the user
+   * row is locked (FOR SHARE) and must still hold it, so a login that raced a
+   * password change or the account's deletion fails instead of leaving a
+   * session behind (or a foreign-key error); a change that comes after waits
+   * for this transaction and then revokes the new session with the others.
+   */
+  async start(userId: string, passwordHash: string | null): Promise<StartedSession> {
     const now = Date.now();
     const expiresAt = new Date(now + this.config.sessionAbsoluteTtlSeconds * 1000);
     return this.sql.transaction(async (tx) => {
+      const [current] = await tx.query<{ password_hash: string | null }>(
+        `SELECT password_hash FROM users WHERE id = $1 FOR SHARE`,
+        [userId],
+      );
+      if (current?.password_hash !== passwordHash) throw new UnauthorizedException(CREDENTIALS_CHANGED);
       const [session] = await tx.query<{ id: string }>(
         `INSERT INTO sessions (user_id, expires_at) VALUES ($1, $2) RETURNING id`,
         [userId, expiresAt],

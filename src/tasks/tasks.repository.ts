@@ -182,10 +182,13 @@ export class TasksRepository {
     const conditions = filterConditions(filters, param);
     const target = param(completed, '::boolean');
     conditions.push(`completed <> ${target}`);
+    // The owner's row is locked first (FOR KEY SHARE, before any task row), as a deletion of the account
+    // locks it first too: the two then run one after the other instead of deadlocking on task rows.
     const rows = await this.sql.write<{ count: number }>(
-      `WITH changed AS (
+      `WITH owner AS (SELECT id FROM users WHERE id = $1 FOR KEY SHARE),
+       changed AS (
          UPDATE tasks SET completed = ${target}, ${completedAtFor(target)}, ${BUMP}
-          WHERE ${conditions.join(' AND ')}
+          WHERE ${conditions.join(' AND ')} AND EXISTS (SELECT FROM owner)
           RETURNING 1)
        SELECT count(*)::int AS count FROM changed`,
       values,
