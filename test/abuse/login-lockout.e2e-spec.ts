@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures.js';
+import { createTestApp } from '../helpers/test-app.js';
+
+/** A stranger guessing an account's password must be stopped without locking its owner out. */
+describe('Login lockout by a stranger (e2e)', () => {
+  let app: INestApplication<App> | undefined;
+  const http = () => request(app!.getHttpServer());
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  const login = (email: string, password: string, ip: string) =>
+    http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+  it('stops the stranger after the per-client limit, while the owner elsewhere signs in', async () => {
+    app = await createTestApp({ TRUST_PROXY: '1', RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: '5' });
+    const owner = await registerUser(app);
+    const stranger = '203.0.113.66';
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await login(owner.email, `guess-${i}-password`, stranger)).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+    // Another spelling of the address gets the stranger no fresh bucket.
+    expect((await login(owner.email.toUpperCase(), 'guess-x-password', stranger)).status).toBe(429);
+
+    const answer = await login(owner.email, GOOD_PASSWORD, '198.51.100.7');
+    expect(answer.status).toBe(200);
+  });
+
+  it('still bounds guesses spread over many addresses (the hourly per-account bound)', async () => {
+    app = await createTestApp({
+      TRUST_PROXY: '1',
+      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '20',
+    });
+    const owner = await registerUser(app);
+    for (let i = 0; i < 20; i++) {
+      expect((await login(owner.email, 'wrong-password', `203.0.113.${i}`)).status).toBe(401);
+    }
+    const limited = await login(owner.email, 'wrong-password', '203.0.113.200');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(60);
+  });
+});
