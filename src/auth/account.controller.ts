@@ -51,6 +51,8 @@ export class AccountController {
     ),
   )
   @ApiOperation({
+    // The id it had in the users module: generated clients keep their method name.
+    operationId: 'users_update',
     summary: 'Change the caller’s name or email',
     description:
       'Changing `email` needs `currentPassword` (400 without it, 400 on `currentPassword` when wrong; 409 for an ' +
