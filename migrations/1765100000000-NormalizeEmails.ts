@@ -30,9 +30,10 @@ export class NormalizeEmails1765100000000 implements MigrationInterface {
         reason       text NOT NULL CHECK (reason IN ('normalized', 'collision', 'hidden-character')),
         migrated_at  timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    const rows: { id: string; email: string }[] = await db.query(
-      `SELECT id, email FROM users WHERE email IS NOT NULL ORDER BY created_at, id`,
-    );
+    const rows = (await db.query(`SELECT id, email FROM users WHERE email IS NOT NULL ORDER BY created_at, id`)) as {
+      id: string;
+      email: string;
+    }[];
     const taken = new Set<string>();
     const changes: { id: string; before: string; after: string; reason: string }[] = [];
     for (const { id, email } of rows) {
@@ -77,14 +78,14 @@ export class NormalizeEmails1765100000000 implements MigrationInterface {
    * (case-insensitively, the earlier rule): those stay as they are now.
    */
   async down(db: QueryRunner): Promise<void> {
-    const moves: { id: string; email: string }[] = await db.query(
+    const moves = (await db.query(
       `SELECT l.user_id AS id, l.email_before AS email
          FROM email_normalization_log l JOIN users u ON u.id = l.user_id AND u.email = l.email_after
         WHERE NOT EXISTS (
           SELECT 1 FROM users o
            WHERE lower(o.email) = lower(l.email_before)
              AND o.id NOT IN (SELECT user_id FROM email_normalization_log))`,
-    );
+    )) as { id: string; email: string }[];
     await setEmails(db, moves);
     await db.query(`DROP TABLE email_normalization_log`);
   }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsException } from '../common/problems/too-many-requests.exception.js';
-import { normalizeEmail } from '../users/email-address.js';
+import { normalizeEmail } from '../common/validation/email-address.js';
 
 const WINDOW_MS = 60_000;
 const HOUR_MS = 3_600_000;

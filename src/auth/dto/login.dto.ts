@@ -1,6 +1,6 @@
 import { IsString, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../../config/password-policy.js';
-import { NormalizedEmail } from '../../users/email-address.js';
+import { NormalizedEmail } from '../../common/validation/email-address.js';
 
 export class LoginDto {
   /**

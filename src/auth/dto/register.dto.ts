@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
 import { Trim } from '../../common/validation/trim.transform.js';
-import { NormalizedEmail } from '../../users/email-address.js';
+import { NormalizedEmail } from '../../common/validation/email-address.js';
 import { IsNewPassword } from './password.rules.js';
 
 export class RegisterDto {

@@ -8,7 +8,7 @@ import type { VerifiedIdentity } from '../../users/identities.service.js';
 import { TOKEN_EXPIRED, TOKEN_INVALID } from '../access-token-problems.js';
 import { RemoteKeySet } from './remote-key-set.js';
 import { readUnverified, screenToken } from './token-screen.js';
-import { hasHiddenCharacter, normalizeEmail } from '../../users/email-address.js';
+import { hasHiddenCharacter, normalizeEmail } from '../../common/validation/email-address.js';
 
 export interface ExternalTokenResult {
   identity: VerifiedIdentity;

@@ -3,7 +3,7 @@ import { IsEmail, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../../config/password-policy.js';
 import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
 import { Trim } from '../../common/validation/trim.transform.js';
-import { NormalizedEmail } from '../email-address.js';
+import { NormalizedEmail } from '../../common/validation/email-address.js';
 
 /** Omitted is fine; `null` is not (neither field can be cleared). */
 const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
