@@ -9,6 +9,8 @@ import { createTestApp } from '../helpers/test-app.js';
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NEW_PASSWORD = 'another-Plausible-Walrus-77';
 const TRIES = 8;
+/** Each race runs TRIES times with a dozen argon2 checks each: slow on a loaded machine. */
+const RACE_TIMEOUT_MS = 90_000;
 
 /**
  * Account state changed while a login or a bulk write is in flight. Each race
@@ -35,67 +37,79 @@ describe('Account-state races (e2e)', () => {
     return session.status === 200 || refresh.status === 200;
   }
 
-  it('a login racing a password change never keeps a session after the change', async () => {
-    let survivors = 0;
-    for (let i = 0; i < TRIES; i++) {
-      const user: TestUser = await registerUser(app);
-      const change = http()
-        .post('/api/users/me/password')
-        .set(bearer(user))
-        .send({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD });
-      // Logins started over the change's whole run: one is likely to check the old password just
-      // before the new one is stored and to create its session just after the old ones were revoked.
-      const logins = Array.from({ length: 10 }, (_, n) =>
-        delay(n * 8).then(() => http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD })),
-      );
-      const [changed, ...answers] = await Promise.all([change, ...logins]);
-      expect(changed.status).toBe(200);
-      for (const login of answers) {
-        expect([200, 401]).toContain(login.status);
-        if (login.status === 200 && (await stillSignedIn(login.body.data.tokens))) survivors++;
+  it(
+    'a login racing a password change never keeps a session after the change',
+    async () => {
+      let survivors = 0;
+      for (let i = 0; i < TRIES; i++) {
+        const user: TestUser = await registerUser(app);
+        const change = http()
+          .post('/api/users/me/password')
+          .set(bearer(user))
+          .send({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD });
+        // Logins started over the change's whole run: one is likely to check the old password just
+        // before the new one is stored and to create its session just after the old ones were revoked.
+        const logins = Array.from({ length: 10 }, (_, n) =>
+          delay(n * 8).then(() => http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD })),
+        );
+        const [changed, ...answers] = await Promise.all([change, ...logins]);
+        expect(changed.status).toBe(200);
+        for (const login of answers) {
+          expect([200, 401]).toContain(login.status);
+          if (login.status === 200 && (await stillSignedIn(login.body.data.tokens))) survivors++;
+        }
+        // The session the change handed out does work.
+        expect(await stillSignedIn(changed.body.data.tokens)).toBe(true);
       }
-      // The session the change handed out does work.
-      expect(await stillSignedIn(changed.body.data.tokens)).toBe(true);
-    }
-    expect(survivors).toBe(0);
-  });
+      expect(survivors).toBe(0);
+    },
+    RACE_TIMEOUT_MS,
+  );
 
-  it('a login racing the account deletion gets 200 or 401, never a 500, and no session outlives the account', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < TRIES; i++) {
-      const user = await registerUser(app);
-      const logins = Array.from({ length: 6 }, (_, n) =>
-        delay(n * 5).then(() => http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD })),
-      );
-      const [removal, ...answers] = await Promise.all([http().delete('/api/users/me').set(bearer(user)), ...logins]);
-      expect(removal.status).toBe(204);
-      for (const login of answers) {
-        statuses.push(login.status);
-        if (login.status === 200) expect(await stillSignedIn(login.body.data.tokens)).toBe(false);
+  it(
+    'a login racing the account deletion gets 200 or 401, never a 500, and no session outlives the account',
+    async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < TRIES; i++) {
+        const user = await registerUser(app);
+        const logins = Array.from({ length: 6 }, (_, n) =>
+          delay(n * 5).then(() => http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD })),
+        );
+        const [removal, ...answers] = await Promise.all([http().delete('/api/users/me').set(bearer(user)), ...logins]);
+        expect(removal.status).toBe(204);
+        for (const login of answers) {
+          statuses.push(login.status);
+          if (login.status === 200) expect(await stillSignedIn(login.body.data.tokens)).toBe(false);
+        }
       }
-    }
-    expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
-  });
+      expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
+    },
+    RACE_TIMEOUT_MS,
+  );
 
-  it('an account deletion racing complete-all neither deadlocks nor fails', async () => {
-    const dataSource = app.get(DataSource);
-    const answers: number[][] = [];
-    for (let i = 0; i < TRIES; i++) {
-      const user = await registerUser(app);
-      await dataSource.query(
-        `INSERT INTO tasks (user_id, title) SELECT $1, 'Task ' || n FROM generate_series(1, 400) AS n`,
-        [user.id],
-      );
-      const [completion, removal] = await Promise.all([
-        http().post('/api/tasks/complete-all').set(bearer(user)).send({ completed: true }),
-        http().delete('/api/users/me').set(bearer(user)),
-      ]);
-      answers.push([completion.status, removal.status]);
-    }
-    // complete-all may also find the account gone (401, its token no longer names a user).
-    for (const [completion, removal] of answers) {
-      expect([200, 401]).toContain(completion);
-      expect(removal).toBe(204);
-    }
-  });
+  it(
+    'an account deletion racing complete-all neither deadlocks nor fails',
+    async () => {
+      const dataSource = app.get(DataSource);
+      const answers: number[][] = [];
+      for (let i = 0; i < TRIES; i++) {
+        const user = await registerUser(app);
+        await dataSource.query(
+          `INSERT INTO tasks (user_id, title) SELECT $1, 'Task ' || n FROM generate_series(1, 400) AS n`,
+          [user.id],
+        );
+        const [completion, removal] = await Promise.all([
+          http().post('/api/tasks/complete-all').set(bearer(user)).send({ completed: true }),
+          http().delete('/api/users/me').set(bearer(user)),
+        ]);
+        answers.push([completion.status, removal.status]);
+      }
+      // complete-all may also find the account gone (401, its token no longer names a user).
+      for (const [completion, removal] of answers) {
+        expect([200, 401]).toContain(completion);
+        expect(removal).toBe(204);
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 });
