@@ -43,11 +43,9 @@ export class AccountController {
   /** Here rather than in the users module: an email change needs the password, which auth checks. */
   @Patch()
   @UseInterceptors(
+    // Every attempt counts, a wrong password included: that bounds password guessing here too.
     AccountLimitInterceptor('email-changes', (config, store) =>
       emailChangesPerAccount(config.rateLimitEmailChangesPerMinute, store),
-    ),
-    AccountLimitInterceptor('password-change-failures', (config, store) =>
-      passwordChangeFailuresPerAccount(config.rateLimitLoginFailuresPerMinute, store),
     ),
   )
   @ApiOperation({
@@ -57,8 +55,7 @@ export class AccountController {
     description:
       'Changing `email` needs `currentPassword` (400 without it, 400 on `currentPassword` when wrong; 409 for an ' +
       'account provisioned from an identity provider, which has no password, and 409 when the email is taken). ' +
-      'Email changes are rate-limited per account, failed or not; failed attempts also count like failed ' +
-      'password changes.',
+      'Email changes are rate-limited per account, failed (a wrong password included) or not.',
   })
   @ApiProblems(400, 401, 409, 413, 415, 429)
   async update(@CurrentUser() caller: AuthUser, @Body() dto: UpdateUserDto): Promise<UserEnvelopeDto> {

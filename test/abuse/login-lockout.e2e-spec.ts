@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { GOOD_PASSWORD, registerUser } from '../helpers/fixtures.js';
+import { TestRedis } from '../helpers/redis-server.js';
 import { createTestApp } from '../helpers/test-app.js';
 
 /** A stranger guessing an account's password must be stopped without locking its owner out. */
@@ -46,5 +47,41 @@ describe('Login lockout by a stranger (e2e)', () => {
     const limited = await login(owner.email, 'wrong-password', '203.0.113.200');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(60);
+  });
+
+  it('holds both limits across instances that share Redis', async () => {
+    const redis = await TestRedis.start();
+    const env = {
+      TRUST_PROXY: '1',
+      RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: '3',
+      RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '8',
+      REDIS_URL: redis.url,
+    };
+    const instances = [await createTestApp(env), await createTestApp(env)];
+    try {
+      const on = (n: number, email: string, password: string, ip: string) =>
+        request(instances[n].getHttpServer())
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', ip)
+          .send({ email, password });
+      app = instances[0];
+      const owner = await registerUser(app);
+      // Per account and client: three failures over both instances, then 429 on either.
+      for (let i = 0; i < 3; i++)
+        expect((await on(i % 2, owner.email, 'wrong-password', '203.0.113.9')).status).toBe(401);
+      expect((await on(0, owner.email, 'wrong-password', '203.0.113.9')).status).toBe(429);
+      expect((await on(1, owner.email, 'wrong-password', '203.0.113.9')).status).toBe(429);
+      expect((await on(1, owner.email, GOOD_PASSWORD, '198.51.100.9')).status).toBe(200);
+      // Per account: the hourly bound counts the failures of every client on every instance.
+      for (let i = 0; i < 5; i++) {
+        expect((await on(i % 2, owner.email, 'wrong-password', `203.0.113.${20 + i}`)).status).toBe(401);
+      }
+      expect((await on(0, owner.email, GOOD_PASSWORD, '198.51.100.10')).status).toBe(429);
+      expect((await on(1, owner.email, GOOD_PASSWORD, '198.51.100.11')).status).toBe(429);
+    } finally {
+      app = undefined;
+      for (const instance of instances) await instance.close();
+      await redis.stop();
+    }
   });
 });
