@@ -52,10 +52,11 @@ export function loginFailuresPerAccountAndClient(limit: number, store?: Store): 
 
 /**
  * Failed logins per account from all clients together, over an hour: the
- * bound on guessing spread over many IPs (credential stuffing). Much higher
- * than what one client may fail, so one stranger alone cannot reach it and
- * lock the owner out; a botnet that does locks the account for the rest of
- * the hour, which still caps its guesses.
+ * bound on guessing spread over many IPs (credential stuffing). It is the one
+ * limit a stranger can turn against the owner, so it is set far above what a
+ * person mistyping reaches (20 minutes of one client failing at the
+ * per-client limit, by default); whoever reaches it has made that many
+ * guesses, and the account's password login waits for the rest of the hour.
  */
 export function loginFailuresPerAccount(limitPerHour: number, store?: Store): RequestHandler {
   return rateLimit({
