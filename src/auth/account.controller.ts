@@ -18,7 +18,7 @@ import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
 import { AccountLimitInterceptor } from './account-limit.interceptor.js';
 import { emailChangesPerAccount, passwordChangeFailuresPerAccount } from './rate-limits.js';
-import { UpdateUserDto } from './dto/update-user.dto.js';
+import { UpdateUserDto } from '../users/dto/update-user.dto.js';
 import { UserEnvelopeDto, UserResponseDto } from '../users/dto/user-response.dto.js';
 import { IdentityEnvelopeDto, IdentityListEnvelopeDto } from './dto/identity-response.dto.js';
 import { LinkIdentityDto } from './dto/link-identity.dto.js';

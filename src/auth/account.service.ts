@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
-import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { UpdateUserDto } from '../users/dto/update-user.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import type { TokensDto } from './dto/tokens.dto.js';
