@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsException } from '../common/problems/too-many-requests.exception.js';
@@ -105,7 +106,12 @@ export function passwordChangeFailuresPerAccount(limit: number, store?: Store): 
   });
 }
 
+/**
+ * The account a login names: its normalized email, hashed so that a key has
+ * one size whatever the body holds (an hour-long counter per 100 kB string
+ * would let a client fill the store).
+ */
 function accountKey(request: Request): string | undefined {
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? normalizeEmail(email) : undefined;
+  return typeof email === 'string' ? createHash('sha256').update(normalizeEmail(email)).digest('base64url') : undefined;
 }
