@@ -59,13 +59,14 @@ export default {
       severity: 'error',
       comment:
         'Modules meet through exported services: auth may also import UsersModule, UsersService, ' +
-        "IdentitiesService and the users' response DTOs, never the User entity, its repository or its controller.",
+        "IdentitiesService, the users' response DTOs and the profile-change DTO (its route needs the password, " +
+        'which auth checks), never the User entity, its repository or its controller.',
       from: { path: '^src/auth/' },
       to: {
         path: '^src/',
         pathNot: [
           '^src/(auth|common|config|database)/',
-          '^src/users/(users[.]module|users[.]service|identities[.]service|dto/[^/]+-response[.]dto)[.]ts$',
+          '^src/users/(users[.]module|users[.]service|identities[.]service|dto/([^/]+-response|update-user)[.]dto)[.]ts$',
         ],
       },
     },

@@ -27,7 +27,7 @@ describe('Account (e2e)', () => {
       const response = await http()
         .patch('/api/users/me')
         .set(bearer(user))
-        .send({ name: ' Ada ', email: ` ${email} ` })
+        .send({ name: ' Ada ', email: ` ${email} `, currentPassword: GOOD_PASSWORD })
         .expect(200);
       expect(response.body.data).toMatchObject({ id: user.id, name: 'Ada', email });
       await http().post('/api/auth/login').send({ email, password: GOOD_PASSWORD }).expect(200);
@@ -38,7 +38,7 @@ describe('Account (e2e)', () => {
       const response = await http()
         .patch('/api/users/me')
         .set(bearer(bob))
-        .send({ email: ada.email.toUpperCase() })
+        .send({ email: ada.email.toUpperCase(), currentPassword: GOOD_PASSWORD })
         .expect(409);
       expect(response.body.type).toBe('/problems/conflict');
     });
@@ -46,8 +46,17 @@ describe('Account (e2e)', () => {
     it('is 400 for an empty body, a null or invalid value', async () => {
       const user = await registerUser(app);
       await http().patch('/api/users/me').set(bearer(user)).send({}).expect(400);
-      await http().patch('/api/users/me').set(bearer(user)).send({ email: null }).expect(400);
-      await http().patch('/api/users/me').set(bearer(user)).send({ email: 'not-an-email' }).expect(400);
+      const password = { currentPassword: GOOD_PASSWORD };
+      await http()
+        .patch('/api/users/me')
+        .set(bearer(user))
+        .send({ email: null, ...password })
+        .expect(400);
+      await http()
+        .patch('/api/users/me')
+        .set(bearer(user))
+        .send({ email: 'not-an-email', ...password })
+        .expect(400);
       await http().patch('/api/users/me').set(bearer(user)).send({ name: '' }).expect(400);
     });
 
@@ -75,12 +84,55 @@ describe('Account (e2e)', () => {
       const users = await Promise.all(Array.from({ length: 4 }, () => registerUser(app)));
       const email = uniqueEmail('contested');
       const responses = await Promise.all(
-        users.map((user) => http().patch('/api/users/me').set(bearer(user)).send({ email })),
+        users.map((user) =>
+          http().patch('/api/users/me').set(bearer(user)).send({ email, currentPassword: GOOD_PASSWORD }),
+        ),
       );
       expect(responses.map((response) => response.status).sort()).toEqual([200, 409, 409, 409]);
       const winner = users[responses.findIndex((response) => response.status === 200)];
       const me = await http().get('/api/users/me').set(bearer(winner)).expect(200);
       expect(me.body.data.email).toBe(email);
+    });
+
+    it('needs currentPassword to change the email: 400 without it, 400 on it when wrong, nothing changed', async () => {
+      const user = await registerUser(app);
+      const email = uniqueEmail('moved');
+      const missing = await http().patch('/api/users/me').set(bearer(user)).send({ email }).expect(400);
+      expect(missing.body.errors).toEqual([{ field: 'currentPassword', message: 'is required' }]);
+      const wrong = await http()
+        .patch('/api/users/me')
+        .set(bearer(user))
+        .send({ email, currentPassword: 'wrong-password-entirely' })
+        .expect(400);
+      expect(wrong.body.errors).toEqual([{ field: 'currentPassword', message: 'is not the current password' }]);
+      // A taken address is not revealed to a caller without the password.
+      const other = await registerUser(app);
+      await http()
+        .patch('/api/users/me')
+        .set(bearer(user))
+        .send({ email: other.email, currentPassword: 'wrong-password-entirely' })
+        .expect(400);
+      const me = await http().get('/api/users/me').set(bearer(user)).expect(200);
+      expect(me.body.data.email).toBe(user.email);
+      // The name alone needs no password.
+      await http().patch('/api/users/me').set(bearer(user)).send({ name: 'Ada' }).expect(200);
+    });
+
+    it('stores the email normalized and refuses hidden characters', async () => {
+      const user = await registerUser(app);
+      const local = uniqueEmail('Straße').split('@')[0];
+      const response = await http()
+        .patch('/api/users/me')
+        .set(bearer(user))
+        .send({ email: `${local.toUpperCase()}@ＥＸＡＭＰＬＥ.com`, currentPassword: GOOD_PASSWORD })
+        .expect(200);
+      expect(response.body.data.email).toBe(`${local.toLowerCase().replace('ß', 'ss')}@example.com`);
+      const hidden = await http()
+        .patch('/api/users/me')
+        .set(bearer(user))
+        .send({ email: `a\u200Bb@example.com`, currentPassword: GOOD_PASSWORD })
+        .expect(400);
+      expect(hidden.body.errors).toEqual([expect.objectContaining({ field: 'email' })]);
     });
 
     it.each(['id', 'passwordHash', 'password', 'createdAt', 'updatedAt'])(

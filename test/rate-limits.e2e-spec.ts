@@ -71,23 +71,36 @@ describe('Rate limits (e2e)', () => {
     expect((await login('203.0.113.2')).status).toBe(401);
   });
 
-  it('limits failed logins per account, whatever the IP, and counts unknown emails alike', async () => {
+  it('limits failed logins per account and client IP, and counts unknown emails alike', async () => {
     app = await createTestApp({ RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: '3', TRUST_PROXY: '1' });
     const user = await registerUser(app);
     const login = (email: string, password: string, ip: string) =>
       http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
 
-    for (let i = 0; i < 3; i++) expect((await login(user.email, 'wrong-password', `203.0.113.${i}`)).status).toBe(401);
-    // Locked for this account even with the right password, from a new IP, and however the email is written.
-    expectRateLimited(await login(` ${user.email.toUpperCase()} `, GOOD_PASSWORD, '198.51.100.1'));
+    for (let i = 0; i < 3; i++) expect((await login(user.email, 'wrong-password', '203.0.113.1')).status).toBe(401);
+    // Locked for this account from that IP even with the right password, however the email is written.
+    expectRateLimited(await login(` ${user.email.toUpperCase()} `, GOOD_PASSWORD, '203.0.113.1'));
+    // The owner, elsewhere, still signs in.
+    expect((await login(user.email, GOOD_PASSWORD, '198.51.100.1')).status).toBe(200);
 
     const unknown = uniqueEmail('nobody');
-    for (let i = 0; i < 3; i++) expect((await login(unknown, 'wrong-password', `203.0.113.${i}`)).status).toBe(401);
-    expectRateLimited(await login(unknown, 'wrong-password', '198.51.100.2'));
+    for (let i = 0; i < 3; i++) expect((await login(unknown, 'wrong-password', '203.0.113.1')).status).toBe(401);
+    expectRateLimited(await login(unknown, 'wrong-password', '203.0.113.1'));
 
     // Another account is not affected.
     const other = await registerUser(app);
-    expect((await login(other.email, GOOD_PASSWORD, '198.51.100.3')).status).toBe(200);
+    expect((await login(other.email, GOOD_PASSWORD, '203.0.113.1')).status).toBe(200);
+  });
+
+  it('limits failed logins per account across all IPs with the hourly bound', async () => {
+    app = await createTestApp({ RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '4', TRUST_PROXY: '1' });
+    const user = await registerUser(app);
+    const login = (password: string, ip: string) =>
+      http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password });
+    for (let i = 0; i < 4; i++) expect((await login('wrong-password', `203.0.113.${i}`)).status).toBe(401);
+    const limited = await login(GOOD_PASSWORD, '198.51.100.1');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(60);
   });
 
   it('does not count successful logins against the account', async () => {

@@ -15,22 +15,22 @@ import { authConfig } from '../config/auth.config.js';
 import { RedisConnections } from './shared-state/redis-connections.js';
 import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
 
+/** Reads its bound from the auth settings and builds the limiter on the store given. */
+type AccountLimit = (config: ConfigType<typeof authConfig>, store?: Store) => RequestHandler;
+
 /**
- * A per-account limit on failed attempts (logins, password changes). It is keyed
+ * A per-account limit on attempts (logins, password and email changes). It is keyed
  * on the account, named by the body or by the authenticated caller, so it runs
  * where both are known: after the guards and the body step, before validation
  * and the handler (a limited account gets its 429 whatever it sends).
  */
-export function AccountLimitInterceptor(
-  name: string,
-  limitOf: (failuresPerMinute: number, store?: Store) => RequestHandler,
-): Type<NestInterceptor> {
+export function AccountLimitInterceptor(name: string, limitOf: AccountLimit): Type<NestInterceptor> {
   @Injectable()
   class AccountLimit implements NestInterceptor {
     private readonly limit: RequestHandler;
 
     constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>, redis: RedisConnections) {
-      this.limit = limitOf(config.rateLimitLoginFailuresPerMinute, rateLimitStore(redis, name));
+      this.limit = limitOf(config, rateLimitStore(redis, name));
     }
 
     intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

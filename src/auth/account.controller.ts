@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -17,13 +17,15 @@ import { AccountService } from './account.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
 import { AccountLimitInterceptor } from './account-limit.interceptor.js';
-import { passwordChangeFailuresPerAccount } from './rate-limits.js';
+import { emailChangesPerAccount, passwordChangeFailuresPerAccount } from './rate-limits.js';
+import { UpdateUserDto } from '../users/dto/update-user.dto.js';
+import { UserEnvelopeDto, UserResponseDto } from '../users/dto/user-response.dto.js';
 import { IdentityEnvelopeDto, IdentityListEnvelopeDto } from './dto/identity-response.dto.js';
 import { LinkIdentityDto } from './dto/link-identity.dto.js';
 import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 
 /**
- * `/api/users/me` routes that end sessions. They live in the auth module,
+ * `/api/users/me` routes that end sessions or need the password. They live in the auth module,
  * which owns sessions and may use UsersService; the users module may not
  * depend on auth (shared/STYLE.md), and a direct call is simpler than an
  * event with a single listener.
@@ -38,9 +40,38 @@ export class AccountController {
     private readonly verifier: ExternalTokenVerifier,
   ) {}
 
+  /** Here rather than in the users module: an email change needs the password, which auth checks. */
+  @Patch()
+  @UseInterceptors(
+    // Every attempt counts, a wrong password included: that bounds password guessing here too.
+    AccountLimitInterceptor('email-changes', (config, store) =>
+      emailChangesPerAccount(config.rateLimitEmailChangesPerMinute, store),
+    ),
+  )
+  @ApiOperation({
+    // The id it had in the users module: generated clients keep their method name.
+    operationId: 'users_update',
+    summary: 'Change the caller’s name or email',
+    description:
+      'Changing `email` needs `currentPassword` (400 without it, 400 on `currentPassword` when wrong; 409 for an ' +
+      'account provisioned from an identity provider, which has no password, and 409 when the email is taken). ' +
+      'Email changes are rate-limited per account, failed (a wrong password included) or not.',
+  })
+  @ApiProblems(400, 401, 409, 413, 415, 429)
+  async update(@CurrentUser() caller: AuthUser, @Body() dto: UpdateUserDto): Promise<UserEnvelopeDto> {
+    if (dto.email === undefined && dto.name === undefined) {
+      throw ValidationProblemException.of('body', 'must contain at least one writable field');
+    }
+    return { data: UserResponseDto.from(await this.accountService.updateProfile(caller.id, dto)) };
+  }
+
   @Post('password')
   @HttpCode(HttpStatus.OK)
-  @UseInterceptors(AccountLimitInterceptor('password-change-failures', passwordChangeFailuresPerAccount))
+  @UseInterceptors(
+    AccountLimitInterceptor('password-change-failures', (config, store) =>
+      passwordChangeFailuresPerAccount(config.rateLimitLoginFailuresPerMinute, store),
+    ),
+  )
   @ApiOperation({
     summary: 'Change the password; every session ends and the caller gets tokens for a new one',
     description:

@@ -1,5 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
+import type { UpdateUserDto } from '../users/dto/update-user.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import type { TokensDto } from './dto/tokens.dto.js';
@@ -10,6 +11,10 @@ import { Revocations } from './shared-state/revocations.js';
 /** An account provisioned from an identity provider signs in there: it has no password to change. */
 const NO_PASSWORD =
   'This account has no password: it signs in with its identity provider, where its password is changed';
+
+/** Its email comes from its identity provider, and there is no password to confirm a change with. */
+const NO_PASSWORD_FOR_EMAIL =
+  'This account has no password: it signs in with its identity provider, where its email is changed';
 
 /** Account changes that must end sessions: a new password, or no account at all. */
 @Injectable()
@@ -34,9 +39,27 @@ export class AccountService {
     if (!user || !(await this.hasher.verify(user.passwordHash ?? undefined, currentPassword))) {
       throw ValidationProblemException.of('currentPassword', 'is not the current password');
     }
-    await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.users.setPasswordHash(userId, passwordHash);
     await this.sessions.revokeAllOf(userId);
-    return this.auth.startSession(userId);
+    // Fails (401) if another change replaced this password meanwhile: that one's sessions are the only ones.
+    return this.auth.startSession(userId, passwordHash);
+  }
+
+  /**
+   * A new name or email. A new email needs the current password: an access
+   * token alone must not move the account (and its password resets) to
+   * another address. A wrong password is a 400 on `currentPassword`.
+   */
+  async updateProfile(userId: string, changes: UpdateUserDto): Promise<Awaited<ReturnType<UsersService['update']>>> {
+    if (changes.email !== undefined) {
+      const user = await this.users.findById(userId);
+      if (user && user.passwordHash === null) throw new ConflictException(NO_PASSWORD_FOR_EMAIL);
+      if (!user || !(await this.hasher.verify(user.passwordHash ?? undefined, changes.currentPassword ?? ''))) {
+        throw ValidationProblemException.of('currentPassword', 'is not the current password');
+      }
+    }
+    return this.users.update(userId, { email: changes.email, name: changes.name });
   }
 
   /** The user, their tasks, sessions and identities go (the database cascades); every instance forgets its cached checks at once. */

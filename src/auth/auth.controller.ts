@@ -9,7 +9,7 @@ import { AuthService } from './auth.service.js';
 import { AuthEnvelopeDto, SessionEnvelopeDto } from './dto/auth-response.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { AccountLimitInterceptor } from './account-limit.interceptor.js';
-import { loginFailuresPerAccount } from './rate-limits.js';
+import { loginFailuresPerAccount, loginFailuresPerAccountAndClient } from './rate-limits.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { TokensEnvelopeDto } from './dto/tokens-response.dto.js';
@@ -35,7 +35,14 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @UseInterceptors(AccountLimitInterceptor('login-failures', loginFailuresPerAccount))
+  @UseInterceptors(
+    AccountLimitInterceptor('login-failures', (config, store) =>
+      loginFailuresPerAccountAndClient(config.rateLimitLoginFailuresPerMinute, store),
+    ),
+    AccountLimitInterceptor('login-failures-per-account', (config, store) =>
+      loginFailuresPerAccount(config.rateLimitLoginFailuresPerHour, store),
+    ),
+  )
   @HttpCode(HttpStatus.OK)
   @Header(...NO_STORE)
   @ApiOperation({ summary: 'Log in with email and password' })
@@ -64,10 +71,10 @@ export class AuthController {
   @ApiOperation({
     summary: 'End the session of a refresh token',
     description:
-      'Its refresh and access tokens stop working at once; other logins stay. An unknown or already revoked token is also a 204 (RFC 7009 §2.2).',
+      'Its refresh and access tokens stop working at once; other logins stay. An unknown or already revoked token is also a 204 (RFC 7009 §2.2). Requests are rate-limited per client IP like login.',
   })
   @ApiNoContentResponse({ description: 'The session is ended' })
-  @ApiProblems(400, 413, 415)
+  @ApiProblems(400, 413, 415, 429)
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
     await this.authService.logout(dto.refreshToken);
   }

@@ -83,10 +83,10 @@ export class AuthModule implements NestModule {
 
   /**
    * Per-IP limits run before anything else, the body included: a limited client gets its 429 whatever
-   * it sends. The per-account limit needs the body, so it is an AccountLimitInterceptor on the route.
+   * it sends. Every public route has one (`/health/*` excepted: probes must always get an answer). The per-account limit needs the body, so it is an AccountLimitInterceptor on the route.
    */
   configure(consumer: MiddlewareConsumer): void {
-    for (const path of ['auth/register', 'auth/login', 'auth/refresh', 'users/me/password']) {
+    for (const path of ['auth/register', 'auth/login', 'auth/refresh', 'auth/logout', 'users/me/password']) {
       consumer
         .apply(perIpLimit(this.config.rateLimitAuthPerMinute, rateLimitStore(this.redis, `ip:${path}`)))
         .forRoutes(post(path));

@@ -64,12 +64,15 @@ export class AuthService {
 
   /** A new session for the user, and its first token pair. */
   private async signIn(user: StoredUser): Promise<AuthResultDto> {
-    return { user: UserResponseDto.from(user), tokens: await this.startSession(user.id) };
+    return { user: UserResponseDto.from(user), tokens: await this.startSession(user.id, user.passwordHash) };
   }
 
-  /** A new session (a login without a password check: the caller has just proved who they are). */
-  async startSession(userId: string): Promise<TokensDto> {
-    return this.tokensFor(await this.sessions.start(userId));
+  /**
+   * A new session (a login without a password check: the caller has just proved who they are,
+   * with the password whose hash is `passwordHash`; it fails if that is no longer the password).
+   */
+  async startSession(userId: string, passwordHash: string | null): Promise<TokensDto> {
+    return this.tokensFor(await this.sessions.start(userId, passwordHash));
   }
 
   private async tokensFor({ userId, sessionId, refreshToken }: StartedSession): Promise<TokensDto> {

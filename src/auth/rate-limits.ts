@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { TooManyRequestsException } from '../common/problems/too-many-requests.exception.js';
+import { normalizeEmail } from '../common/validation/email-address.js';
 
 const WINDOW_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Shared options: a one-minute window (in process memory unless a shared store is given), `Retry-After` and
@@ -29,12 +32,14 @@ export function perIpLimit(limit: number, store?: Store): RequestHandler {
 }
 
 /**
- * Failed logins per account, whoever sends them (credential stuffing spreads
- * over many IPs). Keyed on the email as given, trimmed and lower-cased, so
- * unknown and known emails are limited alike and the limit reveals nothing.
- * Successful logins do not count.
+ * Failed logins per account and client: guessing from one place stops after
+ * a few tries, while the owner, from anywhere else, still signs in. Keyed on
+ * the normalized email (`normalizeEmail`, as stored and looked up, so no
+ * spelling of an address gets a fresh bucket) and the client IP (a /56 for
+ * IPv6), so unknown and known emails are limited alike and the limit reveals
+ * nothing. Successful logins do not count.
  */
-export function loginFailuresPerAccount(limit: number, store?: Store): RequestHandler {
+export function loginFailuresPerAccountAndClient(limit: number, store?: Store): RequestHandler {
   return rateLimit({
     ...common,
     ...(store && { store }),
@@ -42,7 +47,45 @@ export function loginFailuresPerAccount(limit: number, store?: Store): RequestHa
     identifier: 'login-failures',
     skipSuccessfulRequests: true,
     skip: (request) => accountKey(request) === undefined,
+    keyGenerator: (request) => `account:${accountKey(request)}:ip:${ipKeyGenerator(request.ip ?? '', 56)}`,
+  });
+}
+
+/**
+ * Failed logins per account from all clients together, over an hour: the
+ * bound on guessing spread over many IPs (credential stuffing). It is the one
+ * limit a stranger can turn against the owner, so it is set far above what a
+ * person mistyping reaches (20 minutes of one client failing at the
+ * per-client limit, by default); whoever reaches it has made that many
+ * guesses, and the account's password login waits for the rest of the hour.
+ */
+export function loginFailuresPerAccount(limitPerHour: number, store?: Store): RequestHandler {
+  return rateLimit({
+    ...common,
+    ...(store && { store }),
+    windowMs: HOUR_MS,
+    limit: limitPerHour,
+    identifier: 'login-failures-per-account',
+    skipSuccessfulRequests: true,
+    skip: (request) => accountKey(request) === undefined,
     keyGenerator: (request) => `account:${accountKey(request)}`,
+  });
+}
+
+/**
+ * Email changes per account, failed or not: each answer tells whether an
+ * address is registered (409 or 200), so a caller with a valid token and
+ * password must not check addresses in bulk. Requests without `email` do
+ * not count.
+ */
+export function emailChangesPerAccount(limit: number, store?: Store): RequestHandler {
+  return rateLimit({
+    ...common,
+    ...(store && { store }),
+    limit,
+    identifier: 'email-changes',
+    skip: (request) => (request.body as { email?: unknown } | undefined)?.email === undefined,
+    keyGenerator: (request) => `user:${(request.user as { id: string }).id}`,
   });
 }
 
@@ -63,7 +106,12 @@ export function passwordChangeFailuresPerAccount(limit: number, store?: Store): 
   });
 }
 
+/**
+ * The account a login names: its normalized email, hashed so that a key has
+ * one size whatever the body holds (an hour-long counter per 100 kB string
+ * would let a client fill the store).
+ */
 function accountKey(request: Request): string | undefined {
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+  return typeof email === 'string' ? createHash('sha256').update(normalizeEmail(email)).digest('base64url') : undefined;
 }

@@ -22,9 +22,19 @@ interface SpentRow {
 export class SessionsRepository {
   constructor(private readonly sql: SqlRunner) {}
 
-  /** A new session and its first refresh token, in one transaction. Returns the session's id. */
-  start(userId: string, expiresAt: Date, token: StoredRefreshToken): Promise<string> {
+  /**
+   * A new session and its first refresh token, in one transaction that first checks `holds` (inside it, so
+   * the rows it locks stay locked until the session exists). Returns the session's id; null when `holds`
+   * said no.
+   */
+  start(
+    userId: string,
+    expiresAt: Date,
+    token: StoredRefreshToken,
+    holds: (tx: SqlSession) => Promise<boolean>,
+  ): Promise<string | null> {
     return this.sql.transaction(async (tx) => {
+      if (!(await holds(tx))) return null;
       const [session] = await tx.query<{ id: string }>(
         `INSERT INTO sessions (user_id, expires_at) VALUES ($1, $2) RETURNING id`,
         [userId, expiresAt],

@@ -5,12 +5,16 @@ import { authConfig } from '../config/auth.config.js';
 import { hasEarlierShape, newRefreshToken, userIdOf } from './refresh-token-format.js';
 import { SessionsRepository, type StoredRefreshToken } from './sessions.repository.js';
 import { Revocations } from './shared-state/revocations.js';
+import { UsersService } from '../users/users.service.js';
 
 export interface StartedSession {
   userId: string;
   sessionId: string;
   refreshToken: string;
 }
+
+/** A login whose password was changed, or whose account was deleted, while it was being checked. */
+const CREDENTIALS_CHANGED = 'Invalid email or password';
 
 /** One answer for every refresh that fails, whatever the reason. */
 const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used';
@@ -27,13 +31,24 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
     private readonly revocations: Revocations,
+    private readonly users: UsersService,
   ) {}
 
-  /** One login: a new session and its first refresh token, in one transaction. */
-  async start(userId: string): Promise<StartedSession> {
+  /**
+   * One login: a new session and its first refresh token, in one transaction.
+   * `passwordHash` is the credential the caller was checked against: the user
+   * row is locked (FOR SHARE) and must still hold it, so a login that raced a
+   * password change or the account's deletion fails instead of leaving a
+   * session behind (or a foreign-key error); a change that comes after waits
+   * for this transaction and then revokes the new session with the others.
+   */
+  async start(userId: string, passwordHash: string | null): Promise<StartedSession> {
     const expiresAt = new Date(Date.now() + this.config.sessionAbsoluteTtlSeconds * 1000);
     const refreshToken = newRefreshToken(userId);
-    const sessionId = await this.sessions.start(userId, expiresAt, this.stored(refreshToken));
+    const sessionId = await this.sessions.start(userId, expiresAt, this.stored(refreshToken), (tx) =>
+      this.users.holdsPassword(tx, userId, passwordHash),
+    );
+    if (sessionId === null) throw new UnauthorizedException(CREDENTIALS_CHANGED);
     return { userId, sessionId, refreshToken };
   }
 

@@ -10,6 +10,8 @@ export const AUTH_ENV = envVariables({
   SESSION_CACHE_SECONDS: Joi.number().min(0).max(30).default(5),
   RATE_LIMIT_AUTH_PER_MINUTE: Joi.number().integer().min(1).default(10),
   RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(5),
+  RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: Joi.number().integer().min(1).default(100),
+  RATE_LIMIT_EMAIL_CHANGES_PER_MINUTE: Joi.number().integer().min(1).default(5),
   // NIST SP 800-63B-4 asks 15 where the password is the only factor.
   PASSWORD_MIN_LENGTH: Joi.number().integer().min(8).max(128).default(8),
 });
@@ -20,6 +22,8 @@ interface AuthEnv {
   SESSION_CACHE_SECONDS: number;
   RATE_LIMIT_AUTH_PER_MINUTE: number;
   RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: number;
+  RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: number;
+  RATE_LIMIT_EMAIL_CHANGES_PER_MINUTE: number;
   PASSWORD_MIN_LENGTH: number;
 }
 
@@ -37,8 +41,12 @@ export const authConfig = registerAs('auth', () => {
     sessionCacheSeconds: env.SESSION_CACHE_SECONDS,
     /** Requests a minute per client IP on each of register, login and refresh. */
     rateLimitAuthPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
-    /** Failed logins a minute per account (the email as sent, trimmed and lower-cased). */
+    /** Failed logins a minute per account (its normalized email) and client IP; also failed password changes per account. */
     rateLimitLoginFailuresPerMinute: env.RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE,
+    /** Failed logins an hour per account from all clients together: the bound on guessing spread over many IPs. */
+    rateLimitLoginFailuresPerHour: env.RATE_LIMIT_LOGIN_FAILURES_PER_HOUR,
+    /** Email changes a minute per account, failed or not: each answer says whether an address is registered. */
+    rateLimitEmailChangesPerMinute: env.RATE_LIMIT_EMAIL_CHANGES_PER_MINUTE,
     /** The shortest new password accepted (shared/API.md). */
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
   };

@@ -9,7 +9,8 @@ export class User {
   id!: string;
 
   /**
-   * As registered (trimmed); unique case-insensitively through an index on lower(email).
+   * Normalized (`normalizeEmail`: NFKC, full case folding) before it is stored or looked up;
+   * unique through an index on lower(email).
    * Null for a user provisioned from an identity provider whose email is not trusted.
    */
   @Column({ type: 'text', nullable: true })

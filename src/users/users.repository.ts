@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRunner } from '../database/sql-runner.js';
+import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
 
 export interface UserChanges {
   email?: string;
@@ -65,8 +65,21 @@ export class UsersRepository {
     await this.sql.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [id, passwordHash]);
   }
 
+  /**
+   * The cascade locks the user's task rows in another order than a bulk update of them (complete-all):
+   * PostgreSQL then aborts one of the two as a deadlock victim, and `write` runs it again.
+   */
   async delete(id: string): Promise<void> {
-    await this.sql.query(`DELETE FROM users WHERE id = $1`, [id]);
+    await this.sql.write(`DELETE FROM users WHERE id = $1`, [id]);
+  }
+
+  /** Within `tx`: the user's password hash, the row locked FOR SHARE until `tx` ends; undefined: no such user. */
+  async lockPasswordHash(tx: SqlSession, id: string): Promise<string | null | undefined> {
+    const rows = await tx.query<{ password_hash: string | null }>(
+      `SELECT password_hash FROM users WHERE id = $1 FOR SHARE`,
+      [id],
+    );
+    return rows.length === 0 ? undefined : rows[0].password_hash;
   }
 
   async findById(id: string): Promise<UserRow | null> {

@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
+import type { SqlSession } from '../database/sql-runner.js';
 import { type NewUser, type UserChanges, type UserRow, UsersRepository } from './users.repository.js';
 
 @Injectable()
@@ -34,6 +35,15 @@ export class UsersService {
   /** Deletes the account; its tasks and sessions go with it (ON DELETE CASCADE). */
   async remove(id: string): Promise<void> {
     await this.users.delete(id);
+  }
+
+  /**
+   * Within `tx`: whether the user still exists and holds `passwordHash`, their row locked until `tx` ends,
+   * so that a password change or a deletion waits for the work `tx` does (a login's new session).
+   */
+  async holdsPassword(tx: SqlSession, id: string, passwordHash: string | null): Promise<boolean> {
+    const current = await this.users.lockPasswordHash(tx, id);
+    return current !== undefined && current === passwordHash;
   }
 
   findById(id: string): Promise<UserRow | null> {

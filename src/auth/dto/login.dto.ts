@@ -1,10 +1,13 @@
 import { IsString, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../../config/password-policy.js';
-import { Trim } from '../../common/validation/trim.transform.js';
+import { NormalizedEmail } from '../../common/validation/email-address.js';
 
 export class LoginDto {
-  /** @example "ada@example.com" */
-  @Trim()
+  /**
+   * Normalized like every email (NFKC, then full case folding); one with a combining mark or an invisible character is a 400.
+   * @example "ada@example.com"
+   */
+  @NormalizedEmail()
   @IsString()
   @MaxLength(254)
   email!: string;

@@ -8,6 +8,7 @@ import type { VerifiedIdentity } from '../../users/identities.service.js';
 import { TOKEN_EXPIRED, TOKEN_INVALID } from '../access-token-problems.js';
 import { RemoteKeySet } from './remote-key-set.js';
 import { readUnverified, screenToken } from './token-screen.js';
+import { hasHiddenCharacter, normalizeEmail } from '../../common/validation/email-address.js';
 
 export interface ExternalTokenResult {
   identity: VerifiedIdentity;
@@ -92,13 +93,16 @@ function identityFrom(payload: JWTPayload, issuer: TrustedIssuer): VerifiedIdent
   const { email, name } = payload;
   // OIDC says email_verified; Better Auth says emailVerified.
   const verified = payload.email_verified === true || payload.emailVerified === true;
-  const trustedEmail =
-    issuer.trustEmail && verified && typeof email === 'string' && email.length >= 3 && email.length <= MAX_EMAIL_LENGTH;
+  // Normalized like every email here, so an address the provider spells differently still matches (and collides
+  // with) the account that holds it; one that keeps a hidden character is not kept, as it could not be registered.
+  const normalized = issuer.trustEmail && verified && typeof email === 'string' ? normalizeEmail(email) : '';
+  const codePoints = [...normalized].length;
+  const trustedEmail = codePoints >= 3 && codePoints <= MAX_EMAIL_LENGTH && !hasHiddenCharacter(normalized);
   const trimmedName = typeof name === 'string' ? name.trim().slice(0, MAX_NAME_LENGTH) : '';
   return {
     issuer: issuer.issuer,
     subject: payload.sub as string,
-    email: trustedEmail ? email : null,
+    email: trustedEmail ? normalized : null,
     name: trimmedName === '' ? null : trimmedName,
   };
 }
