@@ -285,6 +285,7 @@ describe('Password change rate limits (e2e)', () => {
     const limited = await attempt(user.accessToken, GOOD_PASSWORD).expect(429);
     expect(limited.body.type).toBe('/problems/rate-limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body.detail).toMatch(new RegExp(`try again in ${limited.headers['retry-after']} seconds?$`));
     // Another session of the same account is the same bucket.
     const second = (
       await http().post('/api/auth/login').send({ email: user.email, password: GOOD_PASSWORD }).expect(200)

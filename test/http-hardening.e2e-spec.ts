@@ -89,6 +89,7 @@ describe('HTTP hardening (e2e)', () => {
         .set('Content-Type', 'application/json')
         .send(JSON.stringify({ title: 'x', description: 'y'.repeat(101 * 1024) }));
       expectProblem(response, 413, 'payload-too-large');
+      expect(response.body.detail).toBe('The request body is over the limit of 102400 bytes (100 KiB)');
     });
 
     it('is 415 for a body that is not JSON', async () => {

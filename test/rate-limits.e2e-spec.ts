@@ -22,6 +22,11 @@ describe('Rate limits (e2e)', () => {
     expect(response.body).toMatchObject({ type: '/problems/rate-limited', status: 429 });
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(response.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // The detail says the same wait as the header, for a person reading it.
+    const seconds = Number(response.headers['retry-after']);
+    expect(response.body.detail).toBe(
+      `Too many requests; try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`,
+    );
   }
 
   it('limits login per client IP, with Retry-After', async () => {

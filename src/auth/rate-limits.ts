@@ -17,7 +17,8 @@ const common = {
   windowMs: WINDOW_MS,
   standardHeaders: 'draft-8',
   legacyHeaders: false,
-  handler: (_request: Request, _response: Response, next: NextFunction) => next(new TooManyRequestsException()),
+  handler: (_request: Request, response: Response, next: NextFunction) =>
+    next(new TooManyRequestsException(retryAfterOf(response))),
   // X-Forwarded-For is ignored on purpose unless TRUST_PROXY says otherwise; a spoofing client is no misconfiguration to warn about.
   validate: { xForwardedForHeader: false },
 } as const;
@@ -114,4 +115,16 @@ export function passwordChangeFailuresPerAccount(limit: number, store?: Store): 
 function accountKey(request: Request): string | undefined {
   const email = (request.body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? createHash('sha256').update(normalizeEmail(email)).digest('base64url') : undefined;
+}
+
+/**
+ * The `Retry-After` express-rate-limit has just set (seconds until the window resets), so the
+ * problem's detail says the same number. At least 1: a window that ends this very second still
+ * refuses a retry made at once. A window's worth when the header is missing.
+ */
+function retryAfterOf(response: Response): number {
+  const header = Number(response.getHeader('Retry-After') ?? WINDOW_MS / 1000);
+  const seconds = Number.isInteger(header) ? Math.max(1, header) : WINDOW_MS / 1000;
+  if (!response.headersSent) response.setHeader('Retry-After', String(seconds));
+  return seconds;
 }

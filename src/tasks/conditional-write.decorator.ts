@@ -4,7 +4,15 @@ import { BodyValidationOutranked } from '../common/http/body/body-validation-out
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 
-const IF_MATCH = { name: 'If-Match', required: false, description: 'Write only if the task’s ETag matches (`*`: any)' };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description:
+    'Write only if the task’s `ETag` matches: one or more quoted ETags (`"3"`, `"3", "4"`) or `*` (any version). ' +
+    'Strong comparison (RFC 9110): a weak tag (`W/"3"`) never matches, so it is a 412 like a stale one. ' +
+    'A value of another form (`3`, unquoted) is a 400 `validation-error` on `If-Match`, answered after the 404.',
+  example: '"3"',
+};
 
 export interface ConditionalWriteOptions {
   /** The route reads a body: it can also answer 413 and 415 (a rejected body still answers 404 or 412 first: `TaskPrecondition`). */

@@ -64,7 +64,10 @@ export class TasksController {
   constructor(private readonly tasksService: TasksService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List tasks: filters, sort and keyset cursor (newest first by default)' })
+  @ApiOperation({
+    summary: 'List tasks: filters, sort and keyset cursor (newest first by default)',
+    description: 'A parameter with an empty or whitespace-only value (as an HTML form sends it) counts as not given.',
+  })
   @ApiProblems(400, 401)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
     const { tasks, total, nextCursor } = await this.tasksService.list(caller.id, query);

@@ -4,7 +4,8 @@ import {
   PreconditionFailedException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { IF_MATCH_FORM, type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { TaskFilterQuery } from './dto/task-filter.query.js';
@@ -71,10 +72,13 @@ export class TasksService {
     return task;
   }
 
-  /** 404 when the caller has no such task; 412 when `If-Match` names another version. */
+  /**
+   * 404 when the caller has no such task; then 400 when `If-Match` is not a list of
+   * entity tags, 412 when it names another version.
+   */
   async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
     const { version } = await this.findOwnedOrFail(id, ownerId);
-    if (!ifMatchAllows(parseIfMatch(ifMatchHeader), version)) throw preconditionFailed();
+    if (!ifMatchAllows(conditionOf(ifMatchHeader), version)) throw preconditionFailed();
   }
 
   /** `PUT`: every writable field; the omitted ones return to their defaults. */
@@ -94,7 +98,8 @@ export class TasksService {
 
   /** Flips `completed` atomically. */
   async toggle(id: string, ownerId: string, ifMatch?: string | string[]): Promise<TaskRow> {
-    return (await this.tasks.toggleOwned(id, ownerId, versionsOf(ifMatch))) ?? this.explainMiss(id, ownerId);
+    const versions = await this.versionsOf(id, ownerId, ifMatch);
+    return (await this.tasks.toggleOwned(id, ownerId, versions)) ?? this.explainMiss(id, ownerId);
   }
 
   /** Every matching task takes `completed`; returns how many changed. */
@@ -108,7 +113,8 @@ export class TasksService {
   }
 
   async remove(id: string, ownerId: string, ifMatch?: string | string[]): Promise<void> {
-    if (!(await this.tasks.deleteOwned(id, ownerId, versionsOf(ifMatch)))) await this.explainMiss(id, ownerId);
+    const versions = await this.versionsOf(id, ownerId, ifMatch);
+    if (!(await this.tasks.deleteOwned(id, ownerId, versions))) await this.explainMiss(id, ownerId);
   }
 
   private async write(
@@ -117,7 +123,25 @@ export class TasksService {
     ifMatch: string | string[] | undefined,
     changes: TaskChanges,
   ): Promise<TaskRow> {
-    return (await this.tasks.updateOwned(id, ownerId, changes, versionsOf(ifMatch))) ?? this.explainMiss(id, ownerId);
+    const versions = await this.versionsOf(id, ownerId, ifMatch);
+    return (await this.tasks.updateOwned(id, ownerId, changes, versions)) ?? this.explainMiss(id, ownerId);
+  }
+
+  /**
+   * The versions `If-Match` allows a write on; `undefined` when any will do (no header, or `*`).
+   * A malformed header is a 400, but existence comes first (404): only then is the task looked up.
+   */
+  private async versionsOf(
+    id: string,
+    ownerId: string,
+    ifMatch: string | string[] | undefined,
+  ): Promise<number[] | undefined> {
+    const condition = parseIfMatch(ifMatch);
+    if (condition === null) {
+      await this.findOwnedOrFail(id, ownerId);
+      throw malformedIfMatch();
+    }
+    return condition && !condition.any ? condition.versions : undefined;
   }
 
   /** A conditional write touched nothing: either the task is gone (404) or its version moved on (412). */
@@ -139,10 +163,15 @@ function newTask(dto: CreateTaskDto): NewTask {
   };
 }
 
-/** The versions `If-Match` allows a write on; `undefined` when any will do (no header, or `*`). */
-function versionsOf(ifMatch: string | string[] | undefined): number[] | undefined {
+/** The parsed `If-Match`; a value that is not `*` or a list of entity tags is a 400 (RFC 9110 §13.1.1). */
+function conditionOf(ifMatch: string | string[] | undefined): IfMatch | undefined {
   const condition = parseIfMatch(ifMatch);
-  return condition && !condition.any ? condition.versions : undefined;
+  if (condition === null) throw malformedIfMatch();
+  return condition;
+}
+
+function malformedIfMatch(): ValidationProblemException {
+  return ValidationProblemException.of('If-Match', `must be ${IF_MATCH_FORM}`);
 }
 
 function taskNotFound(): NotFoundException {

@@ -225,6 +225,62 @@ describe('web client in Chromium', () => {
     });
   });
 
+  it('fits a 375 px phone screen without horizontal scrolling: an email as the name, long unbroken text', async () => {
+    await step('phone width', async () => {
+      // A phone of its own (its own storage): an account without a name, so the header shows the email.
+      const phoneContext = await browser.newContext({
+        viewport: { width: 375, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+      });
+      try {
+        const phone = await phoneContext.newPage();
+        const scrollWidth = () => phone.evaluate<number>('document.documentElement.scrollWidth');
+        await phone.goto(web.url);
+        await phone.getByRole('button', { name: 'New here? Create an account' }).click();
+        const signUp = phone.getByRole('form', { name: 'Create an account' });
+        const email = `ada.lovelace.analytical-engine-${Date.now()}@example.com`;
+        await signUp.getByLabel('Email').fill(email);
+        await signUp.getByLabel('Password').fill(PASSWORD);
+        await signUp.getByRole('button', { name: 'Create account' }).click();
+        await visible(phone.getByText(`Signed in as ${email}`));
+
+        // A pasted link as a title and a 50-character tag have no place to break.
+        const link = `https://example.com/${'a-very-long-path-segment'.repeat(4)}`;
+        const tasks: [string, string][] = [
+          ['Write the report', 'work'],
+          [link, 't'.repeat(50)],
+          ['Call the bank', 'home, phone'],
+        ];
+        const form = phone.getByRole('form', { name: 'New task' });
+        for (const [title, tags] of tasks) {
+          await form.getByLabel('Title').fill(title);
+          await form.getByLabel('Tags').fill(tags);
+          await form.getByRole('button', { name: 'Add task' }).click();
+          await visible(
+            phone
+              .getByRole('status')
+              .filter({ hasText: 'Added' })
+              .filter({ hasText: title.slice(0, 30) }),
+          );
+        }
+        await settles(() => items(phone).count(), 3);
+        await settles(async () => (await scrollWidth()) <= 375, true);
+
+        // An edit form in place of an item (a date input, a textarea, two buttons) fits too.
+        await phone.getByRole('button', { name: `Edit: ${link}` }).click();
+        await visible(phone.getByRole('form', { name: `Edit task: ${link}` }));
+        expect(await scrollWidth()).toBeLessThanOrEqual(375);
+        await phone.keyboard.press('Escape');
+        await settles(() => items(phone).count(), 3);
+        await phone.evaluate('document.activeElement && document.activeElement.blur()');
+        await phone.screenshot({ path: join(ARTIFACTS, 'phone-375.png'), fullPage: true });
+      } finally {
+        await phoneContext.close();
+      }
+    });
+  });
+
   it('answers an edit made stale by a second page with the 412, and offers to reload', async () => {
     await step('412 from a second page', async () => {
       const second = await context.newPage();

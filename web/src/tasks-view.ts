@@ -226,11 +226,15 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
         h('span', { class: 'meta' }, meta.join(' · ')),
         task.description ? h('p', { class: 'description' }, task.description) : false,
       ),
-      h('button', { type: 'button', 'aria-label': `Edit: ${task.title}`, onclick: () => edit(item, task) }, 'Edit'),
       h(
-        'button',
-        { type: 'button', class: 'danger', 'aria-label': `Delete: ${task.title}`, onclick: () => void remove(task) },
-        'Delete',
+        'span',
+        { class: 'actions' },
+        h('button', { type: 'button', 'aria-label': `Edit: ${task.title}`, onclick: () => edit(item, task) }, 'Edit'),
+        h(
+          'button',
+          { type: 'button', class: 'danger', 'aria-label': `Delete: ${task.title}`, onclick: () => void remove(task) },
+          'Delete',
+        ),
       ),
     );
     return item;

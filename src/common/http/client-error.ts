@@ -15,7 +15,8 @@ const STATUS_BY_CODE: Record<string, number> = {
 const DETAIL_BY_STATUS: Record<number, string> = {
   400: 'The request could not be parsed as HTTP',
   408: 'The request took too long to arrive',
-  413: 'The request is too large',
+  // Node's only 413: chunk extensions over its fixed 16 KiB (llhttp's limit since CVE-2024-22019).
+  413: 'The chunk extensions of the request are over the limit of 16384 bytes (16 KiB)',
   431: 'The request headers are too large',
 };
 

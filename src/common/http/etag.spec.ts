@@ -20,9 +20,30 @@ describe('etag', () => {
     });
 
     it('never matches weak or foreign tags (strong comparison)', () => {
-      const condition = parseIfMatch('W/"2", "abc", 2');
+      const condition = parseIfMatch('W/"2", "abc", "02", "", "9999999999"');
       expect(condition).toEqual({ any: false, versions: [] });
-      expect(ifMatchAllows(condition, 2)).toBe(false);
+      expect(ifMatchAllows(condition ?? undefined, 2)).toBe(false);
+    });
+
+    it('reads list syntax as RFC 9110 §5.6.1 has it: empty elements, spaces, tabs, commas inside a tag', () => {
+      expect(parseIfMatch(', "1" ,,\t"2",')).toEqual({ any: false, versions: [1, 2] });
+      expect(parseIfMatch('"a,b", "4"')).toEqual({ any: false, versions: [4] });
+      expect(parseIfMatch(['"1"', 'W/"2", "3"'])).toEqual({ any: false, versions: [1, 3] });
+    });
+
+    it.each([
+      ['an unquoted version', '2'],
+      ['an unquoted version among tags', '"1", 2'],
+      ['an unclosed quote', '"2'],
+      ['two tags without a comma', '"1" "2"'],
+      ['a quote inside a tag', '"a"b"'],
+      ['a lower-case weak prefix', 'w/"2"'],
+      ['* in a list', '*, "2"'],
+      ['an empty value', ''],
+      ['only commas', ' , ,'],
+      ['a control character', '"\u0001"'],
+    ])('is null (a 400) for %s', (_name, header) => {
+      expect(parseIfMatch(header)).toBeNull();
     });
   });
 

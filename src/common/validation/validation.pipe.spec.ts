@@ -53,6 +53,29 @@ describe('createValidationPipe', () => {
     await expect(rejection).rejects.toMatchObject({ errors: [{ field: 'order', message: 'may appear once' }] });
   });
 
+  it('takes an empty or whitespace-only parameter as not given (what an HTML form sends)', async () => {
+    const pipe = createValidationPipe();
+    expect(await pipe.transform({ order: '', limit: '' }, asQuery)).toEqual({ order: 'desc', limit: 20 });
+    expect(await pipe.transform({ order: ' \t', limit: '7' }, asQuery)).toEqual({ order: 'desc', limit: 7 });
+    expect(await pipe.transform({ order: 'asc', limit: '\u00a0' }, asQuery)).toEqual({ order: 'asc', limit: 20 });
+  });
+
+  it('still rejects a blank parameter the query does not declare, and a value that is not blank', async () => {
+    const pipe = createValidationPipe();
+    await expect(pipe.transform({ extra: '' }, asQuery)).rejects.toMatchObject({
+      errors: [{ field: 'extra', message: 'is not an accepted field' }],
+    });
+    await expect(pipe.transform({ order: 'up' }, asQuery)).rejects.toThrow(ValidationProblemException);
+    await expect(pipe.transform({ order: ['', ''] }, asQuery)).rejects.toMatchObject({
+      errors: [{ field: 'order', message: 'may appear once' }],
+    });
+  });
+
+  it('leaves blank body fields to the rules', async () => {
+    const pipe = createValidationPipe();
+    await expect(pipe.transform({ order: '' }, asBody)).rejects.toThrow(ValidationProblemException);
+  });
+
   it('validates every body anew', async () => {
     const pipe = createValidationPipe();
     const first = await pipe.transform({ limit: 5 }, asBody);

@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { BoundedMap } from '../bounded-map.js';
 import { PROTOTYPE_KEYS } from '../http/body/body-screen.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
@@ -34,6 +35,7 @@ export function createValidationPipe(): ValidationPipe {
  */
 export class CachingValidationPipe extends ValidationPipe {
   private readonly queries = new Map<unknown, BoundedMap<string, unknown>>();
+  private readonly parameters = new Map<unknown, ReadonlySet<string>>();
 
   constructor(options: ValidationPipeOptions) {
     super(options);
@@ -52,21 +54,44 @@ export class CachingValidationPipe extends ValidationPipe {
         prototypeKeys.map((field) => ({ field, message: 'is not an accepted field' })),
       );
     }
+    const query = this.withoutBlankValues(value as Record<string, unknown>, metatype as new () => object);
     let known = this.queries.get(metatype);
     if (known === undefined) this.queries.set(metatype, (known = new BoundedMap(MAX_QUERIES_PER_CLASS)));
-    const key = JSON.stringify(value);
+    const key = JSON.stringify(query);
     const cached = known.get(key);
     if (cached !== undefined) return cached;
 
     // `?tag=a&tag=b` arrives as an array; every parameter of this API takes one value
     // (checked on a miss only: a remembered query never holds an array).
-    const repeated = Object.keys(value).filter((name) => Array.isArray((value as Record<string, unknown>)[name]));
+    const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
     if (repeated.length > 0) {
       throw new ValidationProblemException(repeated.map((field) => ({ field, message: 'may appear once' })));
     }
 
-    const validated: unknown = Object.freeze(await super.transform(value, metadata));
+    const validated: unknown = Object.freeze(await super.transform(query, metadata));
     known.set(key, validated);
     return validated;
+  }
+
+  /**
+   * An empty or whitespace-only value of a declared parameter means "not given": HTML forms
+   * send every field, `?q=&priority=` included, and a client must not have to prune them.
+   * A blank parameter the DTO does not declare is still unknown (a 400).
+   */
+  private withoutBlankValues(query: Record<string, unknown>, metatype: new () => object): Record<string, unknown> {
+    const declared = this.declaredParameters(metatype);
+    const blank = (name: string) => declared.has(name) && typeof query[name] === 'string' && query[name].trim() === '';
+    if (!Object.keys(query).some(blank)) return query;
+    return Object.fromEntries(Object.entries(query).filter(([name]) => !blank(name)));
+  }
+
+  /** The parameters a query DTO declares: those its validation rules name, inherited ones included. */
+  private declaredParameters(metatype: new () => object): ReadonlySet<string> {
+    let names = this.parameters.get(metatype);
+    if (names === undefined) {
+      const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+      this.parameters.set(metatype, (names = new Set(rules.map((rule) => rule.propertyName))));
+    }
+    return names;
   }
 }

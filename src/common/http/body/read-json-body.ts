@@ -58,17 +58,17 @@ export function jsonBodyReader(limit: string): (request: Request, response: Resp
     if (/100-continue/i.test(request.headers.expect ?? '') && !response.headersSent) response.writeContinue();
     // Over the limit, body-parser reads the rest of the body before it reports: the answer is given
     // here at once instead (the problem filter then closes the connection rather than drain it).
-    if (Number(request.headers['content-length']) > maxBytes) throw tooLarge();
+    if (Number(request.headers['content-length']) > maxBytes) throw tooLarge(maxBytes);
     await new Promise<void>((resolve, reject) => {
       let seen = 0;
       const watch = (chunk: Buffer) => {
         seen += chunk.length;
-        if (seen > maxBytes) reject(tooLarge());
+        if (seen > maxBytes) reject(tooLarge(maxBytes));
       };
       request.on('data', watch);
       parse(request, response, (error?: unknown) => {
         request.off('data', watch);
-        if (error) reject(translate(error));
+        if (error) reject(translate(error, maxBytes));
         else resolve();
       });
     });
@@ -83,7 +83,7 @@ export function jsonBodyReader(limit: string): (request: Request, response: Resp
   };
 }
 
-function translate(error: unknown): Error {
+function translate(error: unknown, maxBytes: number): Error {
   const { type, code } = error as { type?: string; code?: unknown };
   // zlib's own errors (`Z_DATA_ERROR`, brotli's `ERR__ERROR_FORMAT_…`): the body is not in the
   // Content-Encoding it claims. Their message names zlib internals, so it stays in here.
@@ -101,7 +101,7 @@ function translate(error: unknown): Error {
     case 'entity.parse.failed':
       return new MalformedRequestException('The request body is not valid JSON');
     case 'entity.too.large':
-      return tooLarge();
+      return tooLarge(maxBytes);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new UnsupportedMediaTypeException('The request body encoding is not supported');
@@ -113,8 +113,23 @@ function translate(error: unknown): Error {
   }
 }
 
-function tooLarge(): PayloadTooLargeException {
-  return new PayloadTooLargeException('The request body is too large');
+/** Says the limit, so a client can tell a body it can trim from one it must split. */
+function tooLarge(maxBytes: number): PayloadTooLargeException {
+  return new PayloadTooLargeException(
+    `The request body is over the limit of ${maxBytes} bytes (${readableSize(maxBytes)})`,
+  );
+}
+
+/** `102400` → `100 KiB`: the largest 1024-based unit that keeps at least 1, to one decimal where needed. */
+export function readableSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let unit = 0;
+  let value = bytes;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
