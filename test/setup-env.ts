@@ -10,3 +10,5 @@ process.env.CORS_ORIGINS = 'https://app.example.com';
 // rate limits must not trip them (rate-limits.e2e-spec.ts sets low ones).
 process.env.RATE_LIMIT_AUTH_PER_MINUTE = '100000';
 process.env.RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE = '100000';
+process.env.RATE_LIMIT_WRITES_PER_MINUTE = '1000000';
+process.env.RATE_LIMIT_WRITES_BURST = '100000';
