@@ -68,12 +68,31 @@ export function filterConditions(filters: ListFilters, param: (value: unknown, c
   // The rank, not the name: `tasks_user_priority_idx` then counts the matches without visiting rows.
   if (filters.priority) conditions.push(`priority_rank = ${param(PRIORITY_RANK[filters.priority])}`);
   if (filters.tag !== undefined) conditions.push(`tags @> ARRAY[${param(filters.tag, '::text')}]`);
-  if (filters.q !== undefined) {
-    const pattern = param(containsPattern(filters.q));
-    conditions.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
-  }
+  if (filters.q !== undefined) conditions.push(searchCondition(filters.q, param));
   conditions.push(...dueRange(filters, param));
   return conditions;
+}
+
+/** Terms shorter than a trigram: pg_trgm extracts nothing from them to look up. */
+const SHORT_TERM = 3;
+
+/**
+ * A case-insensitive substring match in title or description, whatever the
+ * length of the term. From 3 characters, `ILIKE`, which the trigram index
+ * (`tasks_user_search_idx`) can answer. A shorter term has no trigram to look
+ * up: through that index it would read every entry of the index, every
+ * user's, so it is written in a form the index cannot serve, `strpos` on
+ * lower-cased text (what `ILIKE` compares too), and is found on the owner's
+ * own rows through the owner's B-tree: work bounded by the owner's task
+ * quota, never by other users' tasks.
+ */
+function searchCondition(q: string, param: (value: unknown, cast?: string) => string): string {
+  if ([...q].length >= SHORT_TERM) {
+    const pattern = param(containsPattern(q));
+    return `(title ILIKE ${pattern} OR description ILIKE ${pattern})`;
+  }
+  const term = `lower(${param(q, '::text')})`;
+  return `(strpos(lower(title), ${term}) > 0 OR strpos(lower(description), ${term}) > 0)`;
 }
 
 function onlyStatusFilter(filters: ListFilters): boolean {
