@@ -9,6 +9,7 @@ import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
 import { identityProvidersConfig } from './config/identity-providers.config.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { limitsConfig } from './config/limits.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -21,7 +22,7 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig],
+      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,

@@ -12,3 +12,7 @@ process.env.RATE_LIMIT_AUTH_PER_MINUTE = '100000';
 process.env.RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE = '100000';
 process.env.RATE_LIMIT_LOGIN_FAILURES_PER_HOUR = '100000';
 process.env.RATE_LIMIT_EMAIL_CHANGES_PER_MINUTE = '100000';
+process.env.RATE_LIMIT_WRITES_PER_MINUTE = '1000000';
+process.env.RATE_LIMIT_WRITES_BURST = '100000';
+// The suites that fire many requests of one account at once must not queue behind this cap.
+process.env.DB_MAX_CONCURRENT_PER_USER = '100';

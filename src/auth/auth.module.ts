@@ -1,6 +1,6 @@
 import { Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -28,6 +28,7 @@ import { SessionsService } from './sessions.service.js';
 import { RedisConnections } from './shared-state/redis-connections.js';
 import { Revocations } from './shared-state/revocations.js';
 import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
+import { WriteLimitInterceptor } from './write-limit/write-limit.interceptor.js';
 
 const post = (path: string) => ({ path, method: RequestMethod.POST });
 
@@ -73,6 +74,8 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     // Right after it (global guards run in this order): a body is read only once the caller is authenticated.
     { provide: APP_GUARD, useClass: RequestBodyGuard },
+    // Writes per account: keyed on the caller the guards found.
+    { provide: APP_INTERCEPTOR, useClass: WriteLimitInterceptor },
   ],
 })
 export class AuthModule implements NestModule {

@@ -4,6 +4,7 @@ import { AUTH_ENV } from './auth.config.js';
 import { DATABASE_ENV } from './database.config.js';
 import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
 import { JWT_ENV } from './jwt.config.js';
+import { LIMITS_ENV } from './limits.config.js';
 import { REDIS_ENV } from './redis.config.js';
 import { insecureJwksUri, parseTrustedIssuers } from './trusted-issuers.js';
 
@@ -64,6 +65,7 @@ export const envValidationSchema = Joi.object({
   ...DATABASE_ENV,
   ...JWT_ENV,
   ...AUTH_ENV,
+  ...LIMITS_ENV,
   ...REDIS_ENV,
   ...IDENTITY_PROVIDERS_ENV,
 })

@@ -1,5 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { pino } from 'pino';
 import type { DataSource, DataSourceOptions } from 'typeorm';
@@ -10,6 +11,7 @@ import { createDataSource } from './create-data-source.js';
 import { DatabaseStartup, describeEngine } from './database-startup.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { embeddedFolder } from './embedded-postgres.js';
+import { DatabaseShareInterceptor } from './fair-share/database-share.interceptor.js';
 import { migrateOnce } from './migrate-once.js';
 
 const logger = new Logger('Database');
@@ -69,6 +71,8 @@ type OptionsWithBoot = DataSourceOptions & { [BOOT]: BootSettings };
     }),
   ],
   providers: [
+    // One account's share of the pool (requests served at once), after the guards have named the caller.
+    { provide: APP_INTERCEPTOR, useClass: DatabaseShareInterceptor },
     {
       provide: DatabaseStartup,
       inject: [getDataSourceToken()],

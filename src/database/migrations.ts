@@ -4,6 +4,7 @@ import { GeneratedColumnMetadata1764400000000 } from '../../migrations/176440000
 import { IdempotencyKeys1764500000000 } from '../../migrations/1764500000000-IdempotencyKeys.js';
 import { UserIdentities1764600000000 } from '../../migrations/1764600000000-UserIdentities.js';
 import { DistributeByUser1764700000000 } from '../../migrations/1764700000000-DistributeByUser.js';
+import { IdempotencyKeyCounts1764830000000 } from '../../migrations/1764830000000-IdempotencyKeyCounts.js';
 import { NormalizeEmails1765100000000 } from '../../migrations/1765100000000-NormalizeEmails.js';
 
 /**
@@ -21,5 +22,6 @@ export const MIGRATIONS = [
   IdempotencyKeys1764500000000,
   UserIdentities1764600000000,
   DistributeByUser1764700000000,
+  IdempotencyKeyCounts1764830000000,
   NormalizeEmails1765100000000,
 ];

@@ -14,7 +14,15 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
@@ -22,6 +30,7 @@ import { ChecksBeforeBody } from '../common/http/body/checks-before-body.decorat
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
+import { problemResponse } from '../common/openapi/problem-response.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { uuidPipe } from '../common/validation/uuid.pipe.js';
 import { ClearCompletedEnvelopeDto, CompleteAllEnvelopeDto } from './dto/bulk-result.dto.js';
@@ -81,6 +90,12 @@ export class TasksController {
   @ApiResponseHeaders('ETag')
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiProblems(400, 401, 413, 415, 422)
+  @ApiResponse({
+    status: 409,
+    ...problemResponse(409),
+    description:
+      '`limit-reached`: the account holds MAX_TASKS_PER_USER tasks, or (with an Idempotency-Key) MAX_IDEMPOTENCY_KEYS_PER_USER unexpired keys',
+  })
   async create(
     @CurrentUser() caller: AuthUser,
     @Body() dto: CreateTaskDto,

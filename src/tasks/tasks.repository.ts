@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { limitsConfig } from '../config/limits.config.js';
+import { SqlRunner } from '../database/sql-runner.js';
 import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
 import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
 import type { ListFilters } from './list/task-filters.js';
@@ -29,8 +31,23 @@ export interface NewTask {
 export type TaskChanges = Partial<NewTask>;
 
 /** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
-/** What a keyed insert found: the task it created, the one a first request created, or a key used for another body. */
-export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true };
+/** A quota of the account that a create would exceed. */
+export type Quota = 'tasks' | 'idempotency-keys';
+
+/**
+ * What a keyed insert found: the task it created, the one a first request created, a key used for another
+ * body, or a quota that stopped it.
+ */
+export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true } | { quota: Quota };
+
+/**
+ * Locks the owner's counter row (creating it for a first task) and reads it: every create of the owner
+ * takes this lock first, so a quota checked under it holds whatever runs concurrently (the insert
+ * triggers update the same row before the commit releases it).
+ */
+const LOCK_COUNTERS = `INSERT INTO task_counts AS c (user_id) VALUES ($1)
+  ON CONFLICT (user_id) DO UPDATE SET total = c.total
+  RETURNING total, idempotency_keys`;
 
 const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
 
@@ -52,7 +69,10 @@ export class TasksRepository {
   /** When this instance last purged expired idempotency keys (0: not yet). */
   private purgedAt = 0;
 
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
+  ) {}
 
   /** One page and the total, in one statement (`buildListStatement`). */
   page(plan: ListPlan): Promise<ListRow[]> {
@@ -60,8 +80,16 @@ export class TasksRepository {
     return this.sql.query<ListRow>(statement.text, statement.values);
   }
 
-  insert(ownerId: string, task: NewTask): Promise<TaskRow> {
-    return this.insertWith(this.sql, ownerId, task);
+  /** The new task, or `undefined` when the owner holds MAX_TASKS_PER_USER already. */
+  async insert(ownerId: string, task: NewTask): Promise<TaskRow | undefined> {
+    // The lock and the insert in one statement: one round trip, as before the quota.
+    const rows = await this.sql.query<TaskRow>(
+      `WITH counters AS (${LOCK_COUNTERS})
+       ${INSERT_TASK} SELECT ${TASK_VALUES} FROM counters WHERE counters.total < $8
+       RETURNING ${TASK_COLUMNS}`,
+      [...taskValues(ownerId, task), this.limits.maxTasksPerUser],
+    );
+    return rows[0];
   }
 
   /**
@@ -71,28 +99,45 @@ export class TasksRepository {
    * finds it: one task, whatever the timing. An expired key is taken over.
    */
   async insertOnce(ownerId: string, key: string, fingerprint: string, task: NewTask): Promise<KeyedInsert> {
-    const result = await this.sql.transaction(async (tx): Promise<KeyedInsert> => {
-      await tx.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND ${EXPIRED}`, [ownerId, key]);
-      const claimed = await tx.query(
-        `INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-        [ownerId, key, fingerprint],
-      );
-      if (claimed.length === 0) {
-        const [first] = await tx.query<{ fingerprint: string; response: TaskRow }>(
-          `SELECT fingerprint, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+    const result = await this.sql
+      .transaction(async (tx): Promise<KeyedInsert> => {
+        // First, so that every transaction of this owner waits here, before it holds any key row.
+        const [counters] = await tx.query<{ total: number; idempotency_keys: number }>(LOCK_COUNTERS, [ownerId]);
+        const expired = await tx.query(
+          `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND ${EXPIRED} RETURNING 1`,
           [ownerId, key],
         );
-        return first.fingerprint === fingerprint ? { task: first.response, replayed: true } : { reused: true };
-      }
-      const created = await this.insertWith(tx, ownerId, task);
-      await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE user_id = $1 AND key = $2`, [
-        ownerId,
-        key,
-        created,
-      ]);
-      return { task: created, replayed: false };
-    });
+        const claimed = await tx.query(
+          `INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
+          [ownerId, key, fingerprint],
+        );
+        if (claimed.length === 0) {
+          const [first] = await tx.query<{ fingerprint: string; response: TaskRow }>(
+            `SELECT fingerprint, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+            [ownerId, key],
+          );
+          return first.fingerprint === fingerprint ? { task: first.response, replayed: true } : { reused: true };
+        }
+        // A refused quota throws, so the transaction rolls the claimed key back.
+        if (counters.idempotency_keys - expired.length >= this.limits.maxIdempotencyKeysPerUser) {
+          throw new QuotaReached('idempotency-keys');
+        }
+        if (counters.total >= this.limits.maxTasksPerUser) throw new QuotaReached('tasks');
+        const [created] = await tx.query<TaskRow>(`${INSERT_TASK} VALUES (${TASK_VALUES}) RETURNING ${TASK_COLUMNS}`, [
+          ...taskValues(ownerId, task),
+        ]);
+        await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE user_id = $1 AND key = $2`, [
+          ownerId,
+          key,
+          created,
+        ]);
+        return { task: created, replayed: false };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof QuotaReached) return { quota: error.quota };
+        throw error;
+      });
     await this.purgeExpiredKeys();
     return result;
   }
@@ -108,16 +153,6 @@ export class TasksRepository {
     if (Date.now() - this.purgedAt < PURGE_INTERVAL_MS) return;
     this.purgedAt = Date.now();
     await this.sql.write(`DELETE FROM idempotency_keys WHERE ${EXPIRED}`);
-  }
-
-  private async insertWith(session: SqlSession, ownerId: string, task: NewTask): Promise<TaskRow> {
-    const rows = await session.query<TaskRow>(
-      `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
-       VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
-       RETURNING ${TASK_COLUMNS}`,
-      [ownerId, task.title, task.description, task.completed, task.priority, toDate(task.dueAt), task.tags],
-    );
-    return rows[0];
   }
 
   async findOwned(id: string, ownerId: string): Promise<TaskRow | undefined> {
@@ -217,6 +252,23 @@ export class TasksRepository {
       [id, ownerId, ...params, ...versionParams(versions)],
     );
     return rows[0];
+  }
+}
+
+const INSERT_TASK = `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)`;
+
+/** Typed: in `INSERT … SELECT` the parameters do not take their types from the columns. */
+const TASK_VALUES = `$1::uuid, $2::text, $3::text, $4::boolean, CASE WHEN $4::boolean THEN now() END, $5::text,
+  $6::timestamptz, $7::text[]`;
+
+function taskValues(ownerId: string, task: NewTask): unknown[] {
+  return [ownerId, task.title, task.description, task.completed, task.priority, toDate(task.dueAt), task.tags];
+}
+
+/** Thrown inside a keyed insert's transaction, so that it rolls back. */
+class QuotaReached extends Error {
+  constructor(readonly quota: Quota) {
+    super(`quota reached: ${quota}`);
   }
 }
 

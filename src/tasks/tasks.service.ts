@@ -1,11 +1,15 @@
 import {
+  Inject,
   Injectable,
   NotFoundException,
   PreconditionFailedException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { IF_MATCH_FORM, type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { LimitReachedException } from '../common/problems/limit-reached.exception.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
+import { limitsConfig } from '../config/limits.config.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { TaskFilterQuery } from './dto/task-filter.query.js';
@@ -15,7 +19,8 @@ import { decodeCursor, encodeCursor } from './list/list-cursor.js';
 import { SORTS } from './list/task-sort.js';
 import type { TaskRow } from './task-columns.js';
 import { TaskPriority } from './task-priority.js';
-import { type NewTask, type TaskChanges, TasksRepository } from './tasks.repository.js';
+import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
+import { type NewTask, type Quota, type TaskChanges, TasksRepository } from './tasks.repository.js';
 
 export interface TaskPage {
   tasks: TaskRow[];
@@ -30,7 +35,10 @@ export interface TaskPage {
  */
 @Injectable()
 export class TasksService {
-  constructor(private readonly tasks: TasksRepository) {}
+  constructor(
+    private readonly tasks: TasksRepository,
+    @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
+  ) {}
 
   async list(ownerId: string, query: ListTasksQuery): Promise<TaskPage> {
     const { sort, limit } = query;
@@ -46,8 +54,10 @@ export class TasksService {
     return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
   }
 
-  create(ownerId: string, dto: CreateTaskDto): Promise<TaskRow> {
-    return this.tasks.insert(ownerId, newTask(dto));
+  async create(ownerId: string, dto: CreateTaskDto): Promise<TaskRow> {
+    const task = await this.tasks.insert(ownerId, newTask(dto));
+    if (!task) throw this.quotaReached('tasks');
+    return task;
   }
 
   /**
@@ -63,7 +73,21 @@ export class TasksService {
         'This Idempotency-Key was already used with a different request body; use a new key for a new request',
       );
     }
+    if ('quota' in result) throw this.quotaReached(result.quota);
     return result.task;
+  }
+
+  /** A 409 `limit-reached` that names the quota, its value, and the way out. */
+  private quotaReached(quota: Quota): LimitReachedException {
+    if (quota === 'tasks') {
+      return new LimitReachedException(
+        `This account holds ${this.limits.maxTasksPerUser} tasks, the most allowed; delete some to create more`,
+      );
+    }
+    return new LimitReachedException(
+      `This account holds ${this.limits.maxIdempotencyKeysPerUser} idempotency keys, the most allowed; ` +
+        `a key expires ${IDEMPOTENCY_KEY_TTL_HOURS} hours after its first use (or create without an Idempotency-Key)`,
+    );
   }
 
   async findOwnedOrFail(id: string, ownerId: string): Promise<TaskRow> {

@@ -6,6 +6,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { QueryFailedError } from 'typeorm';
 import { assignRequestId } from '../http/request-id.js';
+import { LimitReachedException } from '../problems/limit-reached.exception.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './problem-details.filter.js';
 
@@ -19,6 +20,11 @@ class FailingController {
   @Get('invalid')
   invalid(): never {
     throw ValidationProblemException.of('title', 'must be a string');
+  }
+
+  @Get('quota')
+  quota(): never {
+    throw new LimitReachedException('This account holds 5 tasks, the most allowed');
   }
 
   @Get('unauthorized')
@@ -81,6 +87,16 @@ describe(ProblemDetailsFilter.name, () => {
       detail: 'Task not found',
       instance: '/not-found',
       requestId: 'req-1',
+    });
+  });
+
+  it('writes a reached quota as 409 limit-reached, not conflict', async () => {
+    const response = await http().get('/quota').expect(409);
+    expect(response.body).toMatchObject({
+      type: 'https://errors.example/limit-reached',
+      title: 'Limit reached',
+      status: 409,
+      detail: 'This account holds 5 tasks, the most allowed',
     });
   });
 

@@ -11,10 +11,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
 import { InvalidTokenException } from '../problems/invalid-token.exception.js';
+import { LimitReachedException } from '../problems/limit-reached.exception.js';
 import { MalformedRequestException } from '../problems/malformed-request.exception.js';
 import type { ProblemDetails } from '../problems/problem-details.js';
 import { isLostRace } from '../problems/sql-state.js';
-import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
+import { LIMIT_REACHED, MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
 import { RouteTable } from '../http/route-table.js';
@@ -78,6 +79,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof MalformedRequestException) {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
+    }
+    if (exception instanceof LimitReachedException) {
+      return { ...this.head(409, LIMIT_REACHED), detail: exception.message, ...base };
     }
     // Express could not decode a path segment (`/api/tasks/%ZZ`): a path value the client got wrong.
     if (exception instanceof HttpException && exception.cause instanceof URIError) {

@@ -65,9 +65,11 @@ describe('finalizeDocument', () => {
   });
 
   it('adds the errors a route of its kind can answer, and no 503 without a database', () => {
-    expect(Object.keys(create.responses)).toEqual(['201', '400', '401', '413', '415', '500', '503']);
+    expect(Object.keys(create.responses)).toEqual(['201', '400', '401', '413', '415', '429', '500', '503']);
     expect(Object.keys(open.responses)).toEqual(['204', '500']);
     expect(create.responses['401'].headers['WWW-Authenticate']).toBeDefined();
+    // Per-account limits: any authenticated route, never a public one.
+    expect(create.responses['429'].headers['Retry-After']).toBeDefined();
   });
 
   it('puts Location on 201, marked headers on success, X-Request-Id everywhere, and no body on 204', () => {

@@ -105,6 +105,8 @@ function finalizeOperation(path: string, operation: OperationObject, options: Fi
   const responses = operation.responses;
   const ensure = (status: number) => (responses[status] ??= problemResponse(status));
   if (!isPublic) ensure(401);
+  // Per-account limits: writes a minute, and requests served at once.
+  if (!isPublic) ensure(429);
   if (hasInput || operation.requestBody) ensure(400);
   if (operation.requestBody) {
     ensure(413);

@@ -18,3 +18,6 @@ export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: strin
 };
 
 export const MALFORMED_REQUEST = { slug: 'malformed-request', title: 'Malformed request' } as const;
+
+/** A 409 of its own: a configured quota is reached (not a clash with another resource). */
+export const LIMIT_REACHED = { slug: 'limit-reached', title: 'Limit reached' } as const;

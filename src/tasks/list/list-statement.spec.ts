@@ -45,6 +45,20 @@ describe(buildListStatement.name, () => {
     expect(values).toEqual([owner, 3, 'work', '%50\\%%']);
   });
 
+  it('counts the matches of a term shorter than a trigram without the trigram index; the page keeps ILIKE', () => {
+    const { text, values } = buildListStatement(plan({ filters: { status: 'all', q: '%É' } }));
+    expect(squash(text)).toContain(
+      '(SELECT count(*) FROM tasks WHERE user_id = $1 AND (strpos(lower(title), lower($3::text)) > 0 OR strpos(lower(description), lower($3::text)) > 0))',
+    );
+    expect(squash(text)).toContain('WHERE user_id = $1 AND (title ILIKE $2 OR description ILIKE $2) ORDER BY');
+    expect(values).toEqual([owner, '%\\%É%', '%É']);
+  });
+
+  it('counts a term of 3 code points as long: an emoji pair is 2, so it stays short', () => {
+    expect(buildListStatement(plan({ filters: { status: 'all', q: 'abc' } })).text).not.toContain('strpos');
+    expect(buildListStatement(plan({ filters: { status: 'all', q: '😀😀' } })).text).toContain('strpos');
+  });
+
   it('binds the due range as instants', () => {
     const { text, values } = buildListStatement(
       plan({

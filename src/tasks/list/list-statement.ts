@@ -32,10 +32,10 @@ export function buildListStatement(plan: ListPlan): Statement {
     return `$${values.length}${cast}`;
   };
 
-  const filters = filterConditions(plan.filters, param);
+  const filters = filterConditions(plan.filters, param, 'page');
   const total = onlyStatusFilter(plan.filters)
     ? countedTotal(plan.filters.status)
-    : `(SELECT count(*) FROM tasks WHERE ${filters.join(' AND ')})`;
+    : `(SELECT count(*) FROM tasks WHERE ${(isShortTerm(plan.filters.q) ? filterConditions(plan.filters, param) : filters).join(' AND ')})`;
 
   const spec = SORTS[plan.sort];
   const key = spec.expression(plan.order);
@@ -60,20 +60,53 @@ export function buildListStatement(plan: ListPlan): Statement {
   return { text, values };
 }
 
-/** `$1` is always the owner: every condition list starts by scoping to them. Shared with the bulk writes. */
-export function filterConditions(filters: ListFilters, param: (value: unknown, cast?: string) => string): string[] {
+/**
+ * `$1` is always the owner: every condition list starts by scoping to them. Shared with the bulk writes.
+ * `page`: the conditions of a walk in sort order that stops at the page's end (see `searchCondition`).
+ */
+export function filterConditions(
+  filters: ListFilters,
+  param: (value: unknown, cast?: string) => string,
+  scan: 'page' | 'all' = 'all',
+): string[] {
   const conditions = ['user_id = $1'];
   if (filters.status === 'pending') conditions.push('NOT completed');
   if (filters.status === 'completed') conditions.push('completed');
   // The rank, not the name: `tasks_user_priority_idx` then counts the matches without visiting rows.
   if (filters.priority) conditions.push(`priority_rank = ${param(PRIORITY_RANK[filters.priority])}`);
   if (filters.tag !== undefined) conditions.push(`tags @> ARRAY[${param(filters.tag, '::text')}]`);
-  if (filters.q !== undefined) {
-    const pattern = param(containsPattern(filters.q));
-    conditions.push(`(title ILIKE ${pattern} OR description ILIKE ${pattern})`);
-  }
+  if (filters.q !== undefined) conditions.push(searchCondition(filters.q, param, scan));
   conditions.push(...dueRange(filters, param));
   return conditions;
+}
+
+/** Terms shorter than a trigram: pg_trgm extracts nothing from them to look up. */
+const SHORT_TERM = 3;
+
+/**
+ * A case-insensitive substring match in title or description, whatever the
+ * length of the term: `ILIKE`, which the trigram index
+ * (`tasks_user_search_idx`) answers from 3 characters on. A shorter term has
+ * no trigram to look up, and the index would read all of its entries, every
+ * user's. Where every one of the owner's rows is read anyway (the count, the
+ * bulk writes) it is therefore written in a form no index serves, `strpos` on
+ * lower-cased text (the comparison `ILIKE` makes), found through the owner's
+ * B-tree. The page keeps `ILIKE`: its column statistics tell a common term
+ * (walk the sort index, stop after a page) from a rare one (read the owner's
+ * rows once, sort the few matches), where `strpos` has no estimate and walks
+ * the index to the end. Either way the work is bounded by the owner's rows.
+ */
+function isShortTerm(q: string | undefined): boolean {
+  return q !== undefined && [...q].length < SHORT_TERM;
+}
+
+function searchCondition(q: string, param: (value: unknown, cast?: string) => string, scan: 'page' | 'all'): string {
+  if (!isShortTerm(q) || scan === 'page') {
+    const pattern = param(containsPattern(q));
+    return `(title ILIKE ${pattern} OR description ILIKE ${pattern})`;
+  }
+  const term = `lower(${param(q, '::text')})`;
+  return `(strpos(lower(title), ${term}) > 0 OR strpos(lower(description), ${term}) > 0)`;
 }
 
 function onlyStatusFilter(filters: ListFilters): boolean {

@@ -1,0 +1,129 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
+import { TestRedis } from '../helpers/redis-server.js';
+import { createTestApp } from '../helpers/test-app.js';
+
+/** A burst of 5, then one write a second. */
+const LOW = { RATE_LIMIT_WRITES_PER_MINUTE: '60', RATE_LIMIT_WRITES_BURST: '5' };
+
+function expectWriteLimited(response: request.Response): void {
+  expect(response.status).toBe(429);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ type: '/problems/rate-limited', status: 429 });
+  const retryAfter = Number(response.headers['retry-after']);
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(2);
+  // The detail says when, in the same words as the header.
+  expect(response.body.detail).toMatch(new RegExp(`try again in ${retryAfter} seconds?$`));
+}
+
+/** One account floods writes; it is held to its bucket, and nobody else notices. */
+describe('Write flood (e2e)', () => {
+  let app: INestApplication<App> | undefined;
+  const http = () => request(app!.getHttpServer());
+  const create = (user: TestUser, title = 'flood') => http().post('/api/tasks').set(bearer(user)).send({ title });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('lets an account write a burst, then answers 429 with Retry-After; a second account is unaffected', async () => {
+    app = await createTestApp(LOW);
+    const [attacker, bystander] = [await registerUser(app), await registerUser(app)];
+    const flood = await Promise.all(Array.from({ length: 20 }, () => create(attacker)));
+    const statuses = flood.map((response) => response.status).sort();
+    expect(statuses.filter((status) => status === 201)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    expectWriteLimited(flood.find((response) => response.status === 429)!);
+
+    // Nothing over the limit was stored.
+    const list = await http().get('/api/tasks').set(bearer(attacker)).expect(200);
+    expect(list.body.meta.total).toBe(5);
+    // Reads are not writes: the flooding account can still read.
+    expect(list.headers['ratelimit']).toBeUndefined();
+
+    const answers = await Promise.all([
+      create(bystander),
+      create(bystander),
+      http().get('/api/tasks').set(bearer(bystander)),
+    ]);
+    expect(answers.map((response) => response.status)).toEqual([201, 201, 200]);
+  });
+
+  it('counts every state-changing route: PATCH, PUT, DELETE, /toggle, bulk and account writes', async () => {
+    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '60', RATE_LIMIT_WRITES_BURST: '2' });
+    const user = await registerUser(app);
+    const task = (await create(user).expect(201)).body.data;
+    await http().patch(`/api/tasks/${task.id}`).set(bearer(user)).send({ title: 'renamed' }).expect(200);
+    const writes = [
+      http().put(`/api/tasks/${task.id}`).set(bearer(user)).send({ title: 'x' }),
+      http().delete(`/api/tasks/${task.id}`).set(bearer(user)),
+      http().post(`/api/tasks/${task.id}/toggle`).set(bearer(user)),
+      http().post('/api/tasks/complete-all').set(bearer(user)).send({}),
+      http().delete('/api/tasks/completed').set(bearer(user)),
+      http().patch('/api/users/me').set(bearer(user)).send({ name: 'New name' }),
+      // Invalid bodies count too: validation runs after the limit.
+      http().post('/api/tasks').set(bearer(user)).send({ title: '' }),
+    ];
+    for (const write of writes) expectWriteLimited(await write);
+    await http().get(`/api/tasks/${task.id}`).set(bearer(user)).expect(200);
+  });
+
+  it('refills at the sustained rate', async () => {
+    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '600', RATE_LIMIT_WRITES_BURST: '1' });
+    const user = await registerUser(app);
+    await create(user).expect(201);
+    expectWriteLimited(await create(user));
+    await new Promise((resolve) => setTimeout(resolve, 150)); // one token every 100 ms
+    await create(user).expect(201);
+  });
+
+  describe('with REDIS_URL', () => {
+    let redis: TestRedis;
+    let second: INestApplication<App> | undefined;
+
+    beforeAll(async () => {
+      redis = await TestRedis.start();
+    });
+
+    afterAll(async () => {
+      await second?.close();
+      await redis.stop();
+    });
+
+    it('shares one bucket per account between instances', async () => {
+      const env = { ...LOW, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `write-flood-${Date.now()}:` };
+      app = await createTestApp(env);
+      second = await createTestApp(env);
+      const user = await registerUser(app);
+      const servers = [app.getHttpServer(), second.getHttpServer()];
+      const flood = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          request(servers[i % 2])
+            .post('/api/tasks')
+            .set(bearer(user))
+            .send({ title: `shared ${i}` }),
+        ),
+      );
+      expect(flood.filter((response) => response.status === 201)).toHaveLength(5);
+      expectWriteLimited(flood.find((response) => response.status === 429)!);
+    });
+
+    it('keeps limiting in this process while Redis is away', async () => {
+      app = await createTestApp({ ...LOW, REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '200' });
+      const user = await registerUser(app);
+      await redis.stop();
+      try {
+        const flood = [];
+        for (let i = 0; i < 7; i++) flood.push(await create(user));
+        expect(flood.map((response) => response.status)).toEqual([201, 201, 201, 201, 201, 429, 429]);
+      } finally {
+        await redis.restart();
+      }
+    });
+  });
+});
