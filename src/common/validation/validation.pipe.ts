@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { BoundedMap } from '../bounded-map.js';
-import { PROTOTYPE_KEYS } from '../http/body/body-screen.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { refuseUnknownFields } from './known-fields.js';
 import { validationExceptionFactory } from './validation-exception.factory.js';
 
 /** Validated query objects remembered per DTO class. */
@@ -41,16 +41,14 @@ export class CachingValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
-    // Only whole query objects validated against a DTO class.
-    if (metadata.type !== 'query' || !this.toValidate(metadata) || typeof value !== 'object' || value === null) {
-      return super.transform(value, metadata);
+    const plainObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    // Unknown fields before any transformation: cheap to refuse, and some class-transformer would skip.
+    if (plainObject && metatype && this.toValidate(metadata) && metadata.type !== 'custom') {
+      refuseUnknownFields(value, metatype as new () => unknown);
     }
-    // class-transformer skips these keys, so whitelisting never sees them: unknown like any other.
-    const prototypeKeys = Object.keys(value).filter((name) => PROTOTYPE_KEYS.has(name));
-    if (prototypeKeys.length > 0) {
-      throw new ValidationProblemException(
-        prototypeKeys.map((field) => ({ field, message: 'is not an accepted field' })),
-      );
+    // Only whole query objects validated against a DTO class.
+    if (metadata.type !== 'query' || !this.toValidate(metadata) || !plainObject) {
+      return super.transform(value, metadata);
     }
     let known = this.queries.get(metatype);
     if (known === undefined) this.queries.set(metatype, (known = new BoundedMap(MAX_QUERIES_PER_CLASS)));
