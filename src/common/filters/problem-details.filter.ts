@@ -18,6 +18,7 @@ import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
 import { RouteTable } from '../http/route-table.js';
+import { requestPathOf } from '../http/request-path.js';
 
 /** Injection token of the prefix of problem `type` URIs (the app namespace's `problemTypeBase`). */
 export const PROBLEM_TYPE_BASE = Symbol('PROBLEM_TYPE_BASE');
@@ -69,7 +70,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, request: Request, response: Response): ProblemDetails {
     const base = {
-      instance: (request.originalUrl ?? request.url ?? '/').split('?')[0],
+      instance: requestPathOf(request.originalUrl ?? request.url),
       requestId: requestIdOf(request),
     };
 
