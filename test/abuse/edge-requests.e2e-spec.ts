@@ -35,13 +35,11 @@ describe('Abuse at the HTTP edge (e2e)', () => {
   let app: INestApplication<App>;
   let port: number;
   let user: TestUser;
-  let taskId: string;
 
   beforeAll(async () => {
     app = await createTestApp();
     port = await portOf(app.getHttpServer() as Server);
     user = await registerUser(app);
-    taskId = (await createTask(app, user)).id as string;
   });
   afterAll(async () => {
     await app.close();
