@@ -52,6 +52,8 @@ export class EmbeddedPostgres {
         await db.close();
         db = await PGlite.create(folder, ENGINE_OPTIONS);
       }
+      // PGlite sets the modes of the files it unpacks (0666 and more) itself, past the umask.
+      keepPrivate(dir);
       // Two connections: the pool's one, plus room for a reconnect while the old socket closes.
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
       await server.start();

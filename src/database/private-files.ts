@@ -10,12 +10,12 @@ const PRIVATE_UMASK = 0o077;
 /**
  * Keeps the embedded engine's files to the service's user: they hold every
  * account's data, and `pg_hba.conf` and `pg_control` decide who connects and
- * whether the engine starts at all. PGlite creates its files with the modes
- * WebAssembly's file layer asks for (0777 and 0666, less the umask): under a
- * umask of 0, as in some containers, anyone on the machine could rewrite them.
- * The umask covers every file the engine creates later (WAL segments, new
- * tables), for the whole process; `folder`'s existing contents, from an
- * earlier start, are set private here. Symbolic links are left alone.
+ * whether the engine starts at all. PGlite's WebAssembly file layer sets the
+ * modes of the files it unpacks itself (0666 and wider, whatever the umask):
+ * anyone on the machine could rewrite them. Call it before the engine starts
+ * (the umask then covers what the engine creates later, WAL segments and new
+ * tables, for the whole process) and again once it has started (the files it
+ * unpacked). Symbolic links are left alone.
  */
 export function keepPrivate(folder: string): void {
   process.umask(PRIVATE_UMASK);
