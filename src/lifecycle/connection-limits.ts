@@ -81,7 +81,11 @@ function refuse(socket: Socket, problemTypeBase: string): void {
     `X-Request-Id: ${reqId}`,
     'Retry-After: 1',
     'Cache-Control: no-store',
+    // The security headers every answer carries, as helmet sets them in the application.
     'X-Content-Type-Options: nosniff',
+    'X-Frame-Options: DENY',
+    "Content-Security-Policy: frame-ancestors 'none'",
+    'Referrer-Policy: no-referrer',
     'Connection: close',
   ];
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
