@@ -12,10 +12,12 @@
 //   idle          connections that send nothing (reconnecting when closed)
 //   short-search  GET /api/tasks?q=a as the attacker
 //   write-flood   POST /api/tasks as the attacker
-// Prints one Markdown table: the user's median and p99 latency, and what the attacker got.
+// Prints one Markdown table: the user's median and p99 latency, what the attacker got, and the
+// server's CPU time (from /proc) per attacker request, the user's requests deducted at the quiet rate.
 // Bounded: SECONDS per class (default 5, at most 60), MAX_REQUESTS user requests per class,
 // loopback only. The attacker runs in a worker thread, so its work is not counted in the user's.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -49,6 +51,7 @@ async function main() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const rows = [];
+  let quietCpuPerRequest;
   try {
     const port = await portOf(child);
     const setup = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -65,9 +68,13 @@ async function main() {
       const worker = new Worker(new URL(import.meta.url), { workerData: { port, attacker, name } });
       const stopped = new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
       await new Promise((resolve) => setTimeout(resolve, 200)); // the attack under way
+      const cpuBefore = cpuMsOf(child.pid);
       const { times, failures } = await measure(port, victim);
+      const cpu = cpuMsOf(child.pid) - cpuBefore;
       worker.postMessage('stop');
-      const attack = await stopped;
+      const { summary: attack, requests } = await stopped;
+      quietCpuPerRequest ??= cpu / Math.max(1, times.length);
+      const attackerCpu = requests > 0 ? ((cpu - quietCpuPerRequest * times.length) / requests).toFixed(2) : '-';
       rows.push([
         name,
         String(times.length),
@@ -75,6 +82,7 @@ async function main() {
         times.length ? percentile(times, 99).toFixed(1) : '-',
         failures || '0',
         attack,
+        attackerCpu,
       ]);
     }
   } finally {
@@ -83,8 +91,10 @@ async function main() {
   console.log(
     `\nWell-behaved user's GET /api/tasks (${TASKS} tasks), ${SECONDS} s per class, attacker on ${CONNECTIONS} connections\n`,
   );
-  console.log('| class | user requests | median ms | p99 ms | user failures | attacker got |');
-  console.log('|---|---:|---:|---:|---|---|');
+  console.log(
+    '| class | user requests | median ms | p99 ms | user failures | attacker got | server CPU ms per attacker request |',
+  );
+  console.log('|---|---:|---:|---:|---|---|---:|');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 }
 
@@ -114,7 +124,7 @@ async function attack({ port, attacker, name }) {
     socket.on('close', () => clearInterval(timer));
   };
   const start = {
-    quiet: () => () => Promise.resolve('-'),
+    quiet: () => () => Promise.resolve({ summary: '-', requests: 0 }),
     'key-bomb': () => httpFlood(port, () => ['POST', '/api/auth/login', { body: keyBomb }]),
     'slow-headers': () => socketFlood(port, slowHead),
     idle: () => socketFlood(port, () => undefined),
@@ -143,7 +153,7 @@ function httpFlood(port, make) {
     running = false;
     await Promise.all(loops);
     agent.destroy();
-    return tally(statuses);
+    return { summary: tally(statuses), requests: [...statuses.values()].reduce((a, b) => a + b, 0) };
   };
 }
 
@@ -168,7 +178,7 @@ function socketFlood(port, behave) {
   return () => {
     running = false;
     for (const socket of sockets) socket.destroy();
-    return Promise.resolve(`${closedByServer} connections closed by the server`);
+    return Promise.resolve({ summary: `${closedByServer} connections closed by the server`, requests: 0 });
   };
 }
 
@@ -213,6 +223,12 @@ function portOf(child) {
     child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the service exited (${code}):\n${seen}`)));
   });
+}
+
+/** User and system CPU time of a process so far, in ms (Linux: clock ticks of 10 ms in /proc). */
+function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function percentile(sorted, p) {
