@@ -42,7 +42,7 @@ export class CachingValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
     const plainObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-    // Unknown fields before any transformation: cheap to refuse, and some class-transformer would skip.
+    // Unknown fields are refused before class-transformer copies them (it would skip some: see known-fields).
     if (plainObject && metatype && this.toValidate(metadata) && metadata.type !== 'custom') {
       refuseUnknownFields(value, metatype as new () => unknown);
     }
