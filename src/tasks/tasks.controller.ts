@@ -91,8 +91,10 @@ export class TasksController {
       key === undefined
         ? await this.tasksService.create(caller.id, dto)
         : await this.tasksService.createOnce(caller.id, dto, key, fingerprintOf(request.body));
-    // The path only: an absolute-form request target names a host the client chose.
-    response.location(`${requestPathOf(request.originalUrl).replace(/\/+$/, '')}/${task.id}`);
+    // The path only: an absolute-form request target names a host the client chose, and a path
+    // starting with `//` would read as one (a protocol-relative reference).
+    const base = requestPathOf(request.originalUrl).replace(/^\/+/, '/').replace(/\/+$/, '');
+    response.location(`${base}/${task.id}`);
     return withEtag(response, task);
   }
 
