@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { answerClientErrors, requireHostHeader } from './common/http/client-error.js';
 import { containRequestErrors } from './common/http/contain-request-errors.js';
+import { refuseUnknownExpectations } from './common/http/expectation.js';
 import { escapeUndecodablePaths } from './common/http/undecodable-path.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { appConfig } from './config/app.config.js';
@@ -76,6 +77,7 @@ export function configureApp(app: INestApplication): INestApplication {
   });
   express.use(securityHeaders);
   express.use(requireHostHeader(server, typeBase));
+  express.use(refuseUnknownExpectations(server, typeBase));
   express.use(escapeUndecodablePaths);
   express.enableCors({
     // Only the configured origins. Any other origin gets no CORS header at all, not even on a

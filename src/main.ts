@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
 import { appConfig } from './config/app.config.js';
+import { httpServerConfig } from './config/http-server.config.js';
 import type { jwtConfig } from './config/jwt.config.js';
 import { prepareDevSecret } from './config/prepare-dev-secret.js';
 import { DatabaseStartup } from './database/database-startup.js';
@@ -50,7 +51,7 @@ async function bootstrap(): Promise<void> {
   // Before the port opens: a signal from then on must find the handler, not the default (killed by the signal).
   process.once('SIGTERM', exitWhileBooting).once('SIGINT', exitWhileBooting);
   // The port opens first (liveness 200, everything else 503) while the database may still be waking up.
-  const boot = await BootServer.listen(early.port, early.problemTypeBase);
+  const boot = await BootServer.listen(early.port, early.problemTypeBase, httpServerConfig());
   const { port } = boot.server.address() as AddressInfo;
   // At debug: a normal start writes one info line, the summary below.
   pino({ level: early.logLevel, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: true })).debug(

@@ -225,9 +225,41 @@ const CASES: [string, HostileRequest][] = [
       auth: valid,
     },
   ],
+  [
+    'a field named like an Object.prototype member is an unknown field naming it (400), not ignored',
+    {
+      method: 'POST',
+      target: { kind: 'route', route: 'createTask' },
+      auth: valid,
+      body: { text: '{"title":"ok","hasOwnProperty":1}', verdict: { kind: 'invalid', fields: ['hasOwnProperty'] } },
+    },
+  ],
+  [
+    'a body of 12,000 unknown keys sent to a public route is a 400, refused before it is parsed',
+    {
+      method: 'POST',
+      target: { kind: 'route', route: 'register' },
+      auth: { kind: 'none' },
+      body: {
+        text: `{${Array.from({ length: 12_000 }, (_, i) => `"${i.toString(36)}":0`).join(',')}}`,
+        verdict: { kind: 'invalid', fields: ['body'] },
+      },
+    },
+  ],
 ];
 
 const RAW_CASES: [string, RawRequest][] = [
+  [
+    'an Expect other than 100-continue gets a 417 problem, not a bare 417',
+    {
+      method: 'GET',
+      target: '/health/live',
+      version: 'HTTP/1.1',
+      lineEnd: '\r\n',
+      headers: ['Host: x', 'Expect: teapot'],
+      body: '',
+    },
+  ],
   [
     'a request without Host gets a 400 problem with a request id, not a bare 400',
     { method: 'GET', target: '/health/live', version: 'HTTP/1.1', lineEnd: '\r\n', headers: [], body: '' },

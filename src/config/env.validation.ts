@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { APP_ENV } from './app.config.js';
 import { AUTH_ENV } from './auth.config.js';
 import { DATABASE_ENV } from './database.config.js';
+import { HTTP_SERVER_ENV } from './http-server.config.js';
 import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
 import { JWT_ENV } from './jwt.config.js';
 import { LIMITS_ENV } from './limits.config.js';
@@ -62,6 +63,7 @@ function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi
  */
 export const envValidationSchema = Joi.object({
   ...APP_ENV,
+  ...HTTP_SERVER_ENV,
   ...DATABASE_ENV,
   ...JWT_ENV,
   ...AUTH_ENV,

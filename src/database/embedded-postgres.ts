@@ -3,6 +3,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataDirLock } from './data-dir-lock.js';
+import { keepPrivate } from './private-files.js';
 
 /**
  * PostgreSQL's default 128 MB of shared buffers live in the engine's
@@ -38,6 +39,7 @@ export class EmbeddedPostgres {
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true }); // PGlite does not create parent folders
+    keepPrivate(dir);
     // PGlite takes no lock of its own: two processes on one folder would corrupt it.
     const lock = DataDirLock.acquire(join(dir, 'pglite.lock'));
     try {
@@ -50,6 +52,8 @@ export class EmbeddedPostgres {
         await db.close();
         db = await PGlite.create(folder, ENGINE_OPTIONS);
       }
+      // PGlite sets the modes of the files it unpacks (0666 and more) itself, past the umask.
+      keepPrivate(dir);
       // Two connections: the pool's one, plus room for a reconnect while the old socket closes.
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
       await server.start();

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import type { HttpServerLimits } from '../config/http-server.config.js';
+import { limitConnections, serverOptions } from './connection-limits.js';
 
 /** What a client should wait before trying again while the service starts. */
 const RETRY_AFTER_SECONDS = 5;
@@ -15,12 +17,17 @@ const RETRY_AFTER_SECONDS = 5;
 export class BootServer {
   readonly server: Server;
 
-  private constructor(private readonly problemTypeBase: string) {
-    this.server = createServer(this.answerWhileBooting);
+  private constructor(
+    private readonly problemTypeBase: string,
+    limits: HttpServerLimits,
+  ) {
+    // The one HTTP server of the process: its time-outs and connection cap are set here, for good.
+    this.server = createServer(serverOptions(limits), this.answerWhileBooting);
+    limitConnections(this.server, limits, problemTypeBase);
   }
 
-  static listen(port: number, problemTypeBase: string): Promise<BootServer> {
-    const boot = new BootServer(problemTypeBase);
+  static listen(port: number, problemTypeBase: string, limits: HttpServerLimits): Promise<BootServer> {
+    const boot = new BootServer(problemTypeBase, limits);
     return new Promise((resolve, reject) => {
       boot.server.once('error', reject);
       boot.server.listen(port, () => {

@@ -52,6 +52,7 @@ import {
 import type { TaskRow } from './task-columns.js';
 import { TaskPrecondition } from './task-precondition.js';
 import { TasksService } from './tasks.service.js';
+import { requestPathOf } from '../common/http/request-path.js';
 
 const IDEMPOTENCY_KEY = {
   name: IDEMPOTENCY_KEY_HEADER,
@@ -108,7 +109,10 @@ export class TasksController {
       key === undefined
         ? await this.tasksService.create(caller.id, dto)
         : await this.tasksService.createOnce(caller.id, dto, key, fingerprintOf(request.body));
-    response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${task.id}`);
+    // The path only: an absolute-form request target names a host the client chose, and a path
+    // starting with `//` would read as one (a protocol-relative reference).
+    const base = requestPathOf(request.originalUrl).replace(/^\/+/, '/').replace(/\/+$/, '');
+    response.location(`${base}/${task.id}`);
     return withEtag(response, task);
   }
 

@@ -18,7 +18,9 @@ import { isLostRace } from '../problems/sql-state.js';
 import { LIMIT_REACHED, MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
+import { closeLingering } from '../http/lingering-close.js';
 import { RouteTable } from '../http/route-table.js';
+import { requestPathOf } from '../http/request-path.js';
 
 /** Injection token of the prefix of problem `type` URIs (the app namespace's `problemTypeBase`). */
 export const PROBLEM_TYPE_BASE = Symbol('PROBLEM_TYPE_BASE');
@@ -63,14 +65,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // A problem is about one request at one moment: never stored, by any cache.
     adapter.setHeader(response, 'Cache-Control', 'no-store');
     // Answered before its body was read (a 401, an unknown path, a 413): rather than
-    // read the rest of a body nobody wants, end the connection after this response.
-    if (!request.complete) adapter.setHeader(response, 'Connection', 'close');
+    // read the rest of a body nobody wants, end the connection after this response,
+    // lingering so the client can read it.
+    if (!request.complete) {
+      adapter.setHeader(response, 'Connection', 'close');
+      closeLingering(request);
+    }
     adapter.reply(response, problem, problem.status);
   }
 
   private toProblem(exception: unknown, request: Request, response: Response): ProblemDetails {
     const base = {
-      instance: (request.originalUrl ?? request.url ?? '/').split('?')[0],
+      instance: requestPathOf(request.originalUrl ?? request.url),
       requestId: requestIdOf(request),
     };
 

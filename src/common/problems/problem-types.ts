@@ -10,6 +10,7 @@ export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: strin
   412: { slug: 'precondition-failed', title: 'Precondition failed' },
   413: { slug: 'payload-too-large', title: 'Payload too large' },
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  417: { slug: 'expectation-failed', title: 'Expectation failed' },
   422: { slug: 'idempotency-key-reused', title: 'Idempotency-Key already used' },
   429: { slug: 'rate-limited', title: 'Too many requests' },
   431: { slug: 'request-header-fields-too-large', title: 'Request header fields too large' },

@@ -1,10 +1,21 @@
 import { BadRequestException } from '@nestjs/common';
 import type { FieldError } from './field-error.js';
 
-/** A 400 `validation-error` problem with its per-field `errors[]`. */
+/**
+ * At most this many entries in `errors[]`: a body of thousands of unknown keys
+ * must not earn an answer ten times its size. The rest are counted in `detail`.
+ */
+export const MAX_LISTED_ERRORS = 20;
+
+/** A 400 `validation-error` problem with its per-field `errors[]` (the first MAX_LISTED_ERRORS). */
 export class ValidationProblemException extends BadRequestException {
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((error) => `${error.field} ${error.message}`).join('; '));
+  readonly errors: FieldError[];
+
+  constructor(errors: FieldError[]) {
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    const more = errors.length - listed.length;
+    super(listed.map((error) => `${error.field} ${error.message}`).join('; ') + (more > 0 ? `; and ${more} more` : ''));
+    this.errors = listed;
   }
 
   static of(field: string, message: string): ValidationProblemException {

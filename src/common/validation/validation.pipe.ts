@@ -1,8 +1,8 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { BoundedMap } from '../bounded-map.js';
-import { PROTOTYPE_KEYS } from '../http/body/body-screen.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { refuseUnknownFields } from './known-fields.js';
 import { validationExceptionFactory } from './validation-exception.factory.js';
 
 /** Validated query objects remembered per DTO class. */
@@ -43,16 +43,14 @@ export class CachingValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
-    // Only whole query objects validated against a DTO class.
-    if (metadata.type !== 'query' || !this.toValidate(metadata) || typeof value !== 'object' || value === null) {
-      return super.transform(value, metadata);
+    const plainObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    // Unknown fields are refused before class-transformer copies them (it would skip some: see known-fields).
+    if (plainObject && metatype && this.toValidate(metadata) && metadata.type !== 'custom') {
+      refuseUnknownFields(value, metatype as new () => unknown);
     }
-    // class-transformer skips these keys, so whitelisting never sees them: unknown like any other.
-    const prototypeKeys = Object.keys(value).filter((name) => PROTOTYPE_KEYS.has(name));
-    if (prototypeKeys.length > 0) {
-      throw new ValidationProblemException(
-        prototypeKeys.map((field) => ({ field, message: 'is not an accepted field' })),
-      );
+    // Only whole query objects validated against a DTO class.
+    if (metadata.type !== 'query' || !this.toValidate(metadata) || !plainObject) {
+      return super.transform(value, metadata);
     }
     const query = this.withoutBlankValues(value as Record<string, unknown>, metatype as new () => object);
     let known = this.queries.get(metatype);

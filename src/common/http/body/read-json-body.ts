@@ -6,6 +6,7 @@ import { MalformedRequestException } from '../../problems/malformed-request.exce
 import { ValidationProblemException } from '../../problems/validation-problem.exception.js';
 import { screenBody } from './body-screen.js';
 import { nestsDeeperThan } from './json-depth.js';
+import { holdsMoreItemsThan } from './json-items.js';
 
 /**
  * How deeply a body may nest objects and arrays. The deepest body of this API
@@ -14,9 +15,18 @@ import { nestsDeeperThan } from './json-depth.js';
  */
 export const MAX_BODY_DEPTH = 32;
 
+/**
+ * How many object members and array elements a body may hold in all. The
+ * largest body of this API is a task: a dozen fields and at most 20 tags
+ * (duplicates included, before they are removed); a thousand is generous,
+ * and caps the work any later step does per member.
+ */
+export const MAX_BODY_ITEMS = 1000;
+
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const TOO_DEEP = 'entity.too.deep';
+const TOO_MANY = 'entity.too.many.items';
 const NOT_UTF8 = 'entity.not.utf8';
 
 /** Whether a request carries a body at all (RFC 9112 §6.3), judged from its headers alone. */
@@ -45,6 +55,7 @@ export function jsonBodyReader(limit: string): (request: Request, response: Resp
       // Decoding would replace invalid bytes with U+FFFD: the client's data would be changed, silently.
       if (!isUtf8(raw)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8 });
       if (nestsDeeperThan(raw, MAX_BODY_DEPTH)) throw Object.assign(new Error('too deep'), { type: TOO_DEEP });
+      if (holdsMoreItemsThan(raw, MAX_BODY_ITEMS)) throw Object.assign(new Error('too many'), { type: TOO_MANY });
     },
   });
   return async (request, response) => {
@@ -98,6 +109,8 @@ function translate(error: unknown, maxBytes: number): Error {
         'body',
         `must not nest objects or arrays deeper than ${MAX_BODY_DEPTH} levels`,
       );
+    case TOO_MANY:
+      return ValidationProblemException.of('body', `must not hold more than ${MAX_BODY_ITEMS} members and elements`);
     case 'entity.parse.failed':
       return new MalformedRequestException('The request body is not valid JSON');
     case 'entity.too.large':

@@ -1,0 +1,39 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** How long, and how many more bytes, a connection answered early keeps reading what the client still sends. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 1024 * 1024;
+const POLL_MS = 50;
+
+const lingering = new WeakSet<Socket>();
+
+/**
+ * A lingering close (RFC 9112 §9.6). A request answered before its body was
+ * read (a `401`, a `413`) ends with `Connection: close`. Node then closes the
+ * connection at once; bytes the client is still sending arrive at a closed
+ * socket, the kernel answers them with a reset, and the client's system may
+ * discard the answer before the client reads it: it sees a reset, never the
+ * `413`. Instead, once the answer is written, only the sending side is closed,
+ * and the rest of the request is read and dropped, up to 1 MiB or 2 s, or
+ * until the client closes: then the connection goes.
+ */
+export function closeLingering(request: IncomingMessage): void {
+  const socket = request.socket as Socket & { destroySoon?: () => void };
+  if (lingering.has(socket)) return;
+  lingering.add(socket);
+  // Node calls this once the `Connection: close` answer is finished.
+  socket.destroySoon = () => {
+    socket.end();
+    request.resume(); // the body nobody wants: read, and dropped
+    const start = socket.bytesRead;
+    // Once the answer has left (destroying earlier would drop it); at LINGER_MS in any case.
+    const stop = () => (socket.writableFinished ? socket.destroy() : socket.once('finish', () => socket.destroy()));
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    const poll = setInterval(() => socket.bytesRead - start > LINGER_BYTES && stop(), POLL_MS);
+    socket.once('end', stop).once('close', () => {
+      clearTimeout(timer);
+      clearInterval(poll);
+    });
+  };
+}
