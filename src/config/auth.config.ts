@@ -39,7 +39,7 @@ export const authConfig = registerAs('auth', () => {
     rateLimitAuthPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
     /** Failed logins a minute per account (the email as sent, trimmed and lower-cased). */
     rateLimitLoginFailuresPerMinute: env.RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE,
-    /** The shortest new password accepted (shared/API.md). */
+    /** The shortest new password accepted (docs/API.md). */
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
   };
 });
