@@ -42,7 +42,7 @@ describe('docs/CONFIGURATION.md', () => {
       const [defaults = '', limits = ''] = rows.get(name) ?? [];
       const fallback = description.flags?.default;
       if (fallback !== undefined) {
-        const shown = fallback === '' ? 'empty' : `\`${String(fallback)}\``;
+        const shown = fallback === '' ? 'empty' : `\`${JSON.stringify(fallback).replace(/^"|"$/g, '')}\``;
         if (!defaults.includes(shown)) wrong.push(`${name}: default ${shown}, page says "${defaults}"`);
       }
       if (description.flags?.only) {
