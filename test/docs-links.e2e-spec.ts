@@ -77,7 +77,10 @@ function readable(path: string): string {
     .join('\n');
 }
 
-/** `file:line: what` for each unreachable reference in the text, and each page of docs/ it names that does not exist. */
+/**
+ * `file:line: what` for each unreachable reference in the text, each page of docs/ it names
+ * that does not exist, and each section it names (`docs/API.md, "Errors"`) that its page lacks.
+ */
 function unreachableReferences(path: string, text: string): string[] {
   return text
     .split('\n')
@@ -88,7 +91,21 @@ function unreachableReferences(path: string, text: string): string[] {
       ...[...line.matchAll(/\bdocs\/[\w.-]+\.md\b/g)]
         .filter(([page]) => !existsSync(join(ROOT, page)))
         .map(([page]) => `${path}:${index + 1}: no such page: ${page}`),
+      ...[...line.matchAll(/\b(README|docs\/[\w.-]+\.md)(?:,| \()\s*"([^"]+)"/g)]
+        .filter(([, page, name]) => !sectionsOf(page === 'README' ? 'README.md' : page).has(name.toLowerCase()))
+        .map(([, page, name]) => `${path}:${index + 1}: no section "${name}" in ${page}`),
     ]);
+}
+
+/** The headings of a page, and the bold words that lead its paragraphs and items (`**Order of checks**`). */
+function sectionsOf(page: string): Set<string> {
+  if (!existsSync(join(ROOT, page))) return new Set();
+  const text = withoutFences(readFileSync(join(ROOT, page), 'utf8'));
+  return new Set(
+    [...text.matchAll(/^#{1,6} (.+)$|^(?:- )?\*\*([^*]+?)\.?\*\*/gm)].map(([, heading, lead]) =>
+      (heading ?? lead).trim().toLowerCase(),
+    ),
+  );
 }
 
 /** Scripts of a package.json, `.` being the repository's. */
@@ -188,6 +205,8 @@ describe('references a cloner cannot open', () => {
       'stays signed in (contract v1.1)',
       'under /work/shared/x',
       'as docs/NOWHERE.md says',
+      '(docs/API.md, "No such section")',
+      '(README, "Hostile bodies")',
     ];
     expect(samples.map((line) => unreachableReferences('x', line).length)).toEqual(samples.map(() => 1));
     expect(unreachableReferences('x', 'the tasks module is shared by both families (RFC 9457)')).toEqual([]);
