@@ -1,5 +1,5 @@
 /**
- * Which part may use which (STYLE.md): `npm run arch` fails on any import that
+ * Which part may use which (docs/CONTRIBUTING.md): `npm run arch` fails on any import that
  * breaks these rules. Type-only imports count too: they couple code just the same.
  *
  *   main / app.module ──► config, database, common, auth, users, tasks, health

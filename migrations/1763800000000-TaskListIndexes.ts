@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Indexes for every list shape (issue 4), each led by `user_id` so a list
+ * Indexes for every list shape (docs/LISTING.md), each led by `user_id` so a list
  * never reads other users' rows, plus per-user counters that make
  * `meta.total` exact without counting the user's rows on every page.
  *

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * External identities (issue 15): a user provisioned from an identity
+ * External identities (docs/IDENTITY-PROVIDERS.md): a user provisioned from an identity
  * provider's token is linked to its `(issuer, subject)` and may have no
  * password and, when the provider's email is not trusted, no email.
  * The unique pair is what makes concurrent first requests create one user

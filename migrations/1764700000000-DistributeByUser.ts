@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Everything a user owns is keyed by the user first (issue 14), so that on a
+ * Everything a user owns is keyed by the user first (docs/SCALING.md), so that on a
  * Citus cluster it can be distributed by `user_id`, co-located, and every
  * per-user statement routes to one shard. The same keys serve a single
  * server: `(user_id, id)` leads with the owner that every statement names.

@@ -1,4 +1,4 @@
-// The repository's own load benchmark (issue 4):
+// The repository's own load benchmark (docs/PERFORMANCE.md):
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/taskwell_bench npm run bench
 //   BENCH_URL=http://127.0.0.1:3000 npm run bench        (a service that is already running)

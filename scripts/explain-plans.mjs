@@ -1,4 +1,4 @@
-// Proves that every list shape is answered from an owner-scoped index (issue 4).
+// Proves that every list shape is answered from an owner-scoped index (docs/LISTING.md).
 //
 //   npm run explain [-- --reseed]    (builds first; EXPLAIN_DATABASE_URL overrides the database)
 //

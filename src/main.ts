@@ -93,7 +93,7 @@ async function bootstrap(): Promise<void> {
 }
 
 // Errors of a request are answered by the problem filter, or by containRequestErrors for its listeners.
-// What arrives here belongs to no request: the process state is unknown, so it exits (README, "Hostile bodies").
+// What arrives here belongs to no request: the process state is unknown, so it exits (docs/SECURITY.md, "Hostile bodies").
 process.on('uncaughtException', exitOnFatal);
 process.on('unhandledRejection', exitOnFatal);
 bootstrap().catch(exitOnFatal);

@@ -8,7 +8,7 @@ import { recordStatements } from './helpers/sql-statements.js';
 import { createTestApp } from './helpers/test-app.js';
 
 /**
- * On a Citus coordinator (issue 14): the tables are distributed by user, and
+ * On a Citus coordinator (docs/SCALING.md): the tables are distributed by user, and
  * every statement the service runs for one user is a single-shard router
  * plan. Elsewhere there is nothing to check; a run that must be on Citus sets
  * TEST_EXPECT_CITUS=1, and the global setup then fails if it is not.

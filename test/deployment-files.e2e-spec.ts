@@ -74,6 +74,37 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('deploy/pgbouncer.ini', () => {
+  /** `key = value` lines by section; `;` starts a comment. */
+  const sections = new Map<string, Map<string, string>>();
+  let section = '';
+  for (const line of read('deploy/pgbouncer.ini').split('\n')) {
+    const header = /^\[(\w+)\]\s*$/.exec(line);
+    const setting = /^(\w+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (header) sections.set((section = header[1]), new Map());
+    else if (setting) sections.get(section)?.set(setting[1], setting[2]);
+  }
+  const pgbouncer = sections.get('pgbouncer')!;
+  const inCompose = (parse(read('docker-compose.yml')) as { services: Record<string, any> }).services.pgbouncer
+    .environment as Record<string, string>;
+
+  it('pools as the compose PgBouncer does: transaction mode, SCRAM, the same client and pool sizes', () => {
+    expect(pgbouncer.get('pool_mode')).toBe(inCompose.POOL_MODE);
+    expect(pgbouncer.get('auth_type')).toBe(inCompose.AUTH_TYPE);
+    expect(pgbouncer.get('max_client_conn')).toBe(inCompose.MAX_CLIENT_CONN);
+    expect(pgbouncer.get('default_pool_size')).toBe(inCompose.DEFAULT_POOL_SIZE);
+  });
+
+  it('serves the compose database under its own name, on the address docs/DEPLOYMENT.md connects to', () => {
+    expect(sections.get('databases')?.get(inCompose.DB_NAME)).toMatch(new RegExp(`dbname=${inCompose.DB_NAME}\\b`));
+    const address = `${pgbouncer.get('listen_addr')}:${pgbouncer.get('listen_port')}/${inCompose.DB_NAME}`;
+    const guide = read('docs/DEPLOYMENT.md');
+    expect(guide).toContain('deploy/pgbouncer.ini');
+    expect(guide).toContain(`@${address} `);
+    expect(guide).toMatch(new RegExp(`@${address} .*DB_POOL_MODE=transaction`));
+  });
+});
+
 describe('.env.example', () => {
   it('documents every variable the service validates', () => {
     const documented = documentedVariables();

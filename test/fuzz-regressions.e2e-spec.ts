@@ -7,7 +7,7 @@ import { FuzzTarget } from './fuzz/target.js';
 import { ensureBuilt } from './helpers/built-service.js';
 
 /**
- * The fuzz suite's shrunk counterexamples (issue 11), replayed as plain examples through the
+ * The fuzz suite's shrunk counterexamples (docs/TESTING.md), replayed as plain examples through the
  * same oracle: each broke a rule of the contract before it was fixed.
  */
 const own = { kind: 'own' } as const;

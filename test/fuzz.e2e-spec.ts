@@ -5,7 +5,7 @@ import { FuzzTarget, type Engine } from './fuzz/target.js';
 import { ensureBuilt } from './helpers/built-service.js';
 
 /**
- * Hostile requests, generated, against the built service on both engines (issue 11). In CI a
+ * Hostile requests, generated, against the built service on both engines (docs/TESTING.md). In CI a
  * fixed budget with a fixed seed: a red build then means the code changed, not the dice; new
  * seeds are explored with `npm run fuzz`, which picks a random one and prints it. FUZZ_COUNT,
  * FUZZ_SEED, FUZZ_ENGINES, FUZZ_CLASS, FUZZ_PATH, FUZZ_SURVEY, FUZZ_FOCUS and FUZZ_PROGRESS

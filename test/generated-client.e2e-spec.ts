@@ -6,7 +6,7 @@ import { bin, ensureBuilt, ROOT, run } from './helpers/built-app.js';
 import { ServiceProcess } from './helpers/service-process.js';
 
 /**
- * Issue 6: a TypeScript client generated from the committed openapi.json is
+ * A TypeScript client generated from the committed openapi.json is
  * good enough to program against. The fixture program is type-checked in
  * strict mode against the generated client, then run against the built
  * service. A second copy is compiled against a client whose success bodies

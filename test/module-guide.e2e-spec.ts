@@ -4,13 +4,13 @@ import { describe, expect, it } from '@jest/globals';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** The README's "Adding a module" section, up to the next heading. */
+/** The "Adding a module" section of docs/CONTRIBUTING.md, up to the next heading of its level or above. */
 function moduleGuide(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('### Adding a module');
+  const guide = readFileSync(join(ROOT, 'docs/CONTRIBUTING.md'), 'utf8');
+  const start = guide.indexOf('\n## Adding a module\n');
   expect(start).toBeGreaterThanOrEqual(0);
-  const rest = readme.slice(start + 1);
-  const next = rest.search(/\n#{1,3} /);
+  const rest = guide.slice(start + 1);
+  const next = rest.search(/\n#{1,2} /);
   return next === -1 ? rest : rest.slice(0, next);
 }
 
@@ -22,7 +22,7 @@ function namedPaths(text: string): string[] {
 /** `users` → `notes`, `user` → `note`: how the worked example names its copies. */
 const renamed = (path: string) => path.replaceAll('users', 'notes').replaceAll('user', 'note');
 
-describe('README: Adding a module', () => {
+describe('docs/CONTRIBUTING.md: Adding a module', () => {
   const guide = moduleGuide();
   const copies = [...guide.matchAll(/`([\w./-]+)` → `([\w./-]+)`/g)].map(([, from, to]) => ({ from, to }));
 

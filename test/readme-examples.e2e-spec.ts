@@ -8,21 +8,25 @@ import { ServiceProcess } from './helpers/service-process.js';
 
 /**
  * The README's commands run as a newcomer pastes them, in order, against the built service:
- * the quick start's curl walkthrough, then the "Generate a client" recipe in a folder of its
- * own. Each block is taken from README.md by the marker comment before it; the only change
+ * the quick start's curl walkthrough, then the "Generating a client" recipe of docs/API.md in a
+ * folder of its own. Each block is taken from its page by the marker comment before it; the only change
  * made to it is the service's address. The shell runs with `set -euo pipefail`, and the
  * walkthrough's curl with --fail-with-body, so an HTTP error or a missing field fails the test.
  */
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const PAGES = ['README.md', 'docs/API.md'].map((page) => ({ page, text: readFileSync(join(ROOT, page), 'utf8') }));
 const README_URL = 'http://localhost:3000';
 
-/** The fenced block right after `<!-- readme-examples: <name> ... -->`. */
+/** The fenced block right after `<!-- readme-examples: <name> ... -->`, in the one page that has it. */
 function block(name: string, language: 'sh' | 'ts'): string {
-  const match = new RegExp(
-    `<!-- readme-examples: ${name}\\b[^>]*-->\\n\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\`\\n`,
-  ).exec(README);
-  if (!match) throw new Error(`README.md has no \`\`\`${language} block marked "readme-examples: ${name}"`);
-  return match[1];
+  const marked = new RegExp(`<!-- readme-examples: ${name}\\b[^>]*-->\\n\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\`\\n`);
+  const found = PAGES.flatMap(({ text }) => marked.exec(text)?.[1] ?? []);
+  if (found.length !== 1) {
+    const pages = PAGES.map(({ page }) => page).join(' and ');
+    throw new Error(
+      `${pages} have ${found.length} \`\`\`${language} blocks marked "readme-examples: ${name}", not one`,
+    );
+  }
+  return found[0];
 }
 
 /** The block, pointed at the service under test instead of localhost:3000. */

@@ -31,7 +31,7 @@ describe('Entities and migrations agree', () => {
     }
   });
 
-  it('so `migration:generate` (the README command, on the built code) finds no changes', async () => {
+  it('so `migration:generate` (the documented command, on the built code) finds no changes', async () => {
     const app = await createTestApp(); // migrates the test database
     await app.close();
     const generate = run(

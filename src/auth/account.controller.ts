@@ -27,7 +27,7 @@ import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 /**
  * `/api/users/me` routes that end sessions or need the password. They live in the auth module,
  * which owns sessions and may use UsersService; the users module may not
- * depend on auth (shared/STYLE.md), and a direct call is simpler than an
+ * depend on auth (docs/CONTRIBUTING.md), and a direct call is simpler than an
  * event with a single listener.
  */
 @ApiTags('users')
@@ -106,7 +106,7 @@ export class AccountController {
   }
 
   /**
-   * Links an identity explicitly (issue 15): accounts are never linked by
+   * Links an identity explicitly (docs/IDENTITY-PROVIDERS.md): accounts are never linked by
    * email. The provider's access token is the proof; it must pass the same
    * verification as one used to call the API.
    */

@@ -30,7 +30,7 @@ export class AccountService {
   /**
    * Needs the current password; then every session of the user ends (every
    * other device logs in again) and the caller gets a new one, so the device
-   * that changed the password stays signed in (contract v1.1). A wrong
+   * that changed the password stays signed in (docs/API.md). A wrong
    * current password is a 400 on that field: a 401 would read as "signed out".
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<TokensDto> {

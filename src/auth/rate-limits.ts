@@ -11,7 +11,7 @@ const HOUR_MS = 3_600_000;
  * Shared options: a one-minute window (in process memory unless a shared store is given), `Retry-After` and
  * the IETF `RateLimit` headers, and the 429 written by the problem-details
  * filter. express-rate-limit rather than @nestjs/throttler, which cannot be
- * loaded under Jest (see shared/STACK.md).
+ * loaded under Jest (it is CommonJS and require()s the ESM-only @nestjs/common).
  */
 const common = {
   windowMs: WINDOW_MS,

@@ -47,7 +47,7 @@ export const authConfig = registerAs('auth', () => {
     rateLimitLoginFailuresPerHour: env.RATE_LIMIT_LOGIN_FAILURES_PER_HOUR,
     /** Email changes a minute per account, failed or not: each answer says whether an address is registered. */
     rateLimitEmailChangesPerMinute: env.RATE_LIMIT_EMAIL_CHANGES_PER_MINUTE,
-    /** The shortest new password accepted (shared/API.md). */
+    /** The shortest new password accepted (docs/API.md). */
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
   };
 });

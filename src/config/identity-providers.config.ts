@@ -31,7 +31,7 @@ interface IdentityProvidersEnv {
   JWKS_MAX_STALE_SECONDS: number;
 }
 
-/** External identity providers (issue 15): their access tokens are accepted beside ours. */
+/** External identity providers (docs/IDENTITY-PROVIDERS.md): their access tokens are accepted beside ours. */
 export const identityProvidersConfig = registerAs('identityProviders', () => {
   const env = readEnv<IdentityProvidersEnv>(IDENTITY_PROVIDERS_ENV);
   return {

@@ -1,5 +1,5 @@
 /**
- * Log paths that may carry a secret (shared/API.md, "Operations": logs never
+ * Log paths that may carry a secret (docs/DEPLOYMENT.md, "Logs": logs never
  * carry a password, a token or an Authorization header). The request line
  * itself logs no headers or bodies; these guard anything else that gets logged.
  * Kept short and without wildcards: pino checks them on every line, and a

@@ -22,7 +22,7 @@ export interface ConditionalWriteOptions {
 }
 
 /**
- * A write to one task that honours `If-Match` (shared/API.md, "Concurrency"):
+ * A write to one task that honours `If-Match` (docs/API.md, "Tasks"):
  * documents the header, the new `ETag` and the 404/412 answers. The order of
  * those checks before the body's is the controller's `@ChecksBeforeBody`
  * (for a body the DTO rejects: `BodyValidationOutranked`).

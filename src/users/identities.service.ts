@@ -16,7 +16,7 @@ export const EMAIL_BELONGS_TO_ANOTHER_ACCOUNT =
 export const IDENTITY_LINKED_ELSEWHERE = 'This identity is already linked to another account';
 
 /**
- * External identities (issue 15). The users module owns them because a user
+ * External identities (docs/IDENTITY-PROVIDERS.md). The users module owns them because a user
  * and its identities are created together, in one transaction, and go
  * together (ON DELETE CASCADE).
  */

@@ -10,7 +10,7 @@ import {
   Unique,
 } from 'typeorm';
 
-/** An external identity provider's `(issuer, subject)` that signs a user in (issue 15). */
+/** An external identity provider's `(issuer, subject)` that signs a user in (docs/IDENTITY-PROVIDERS.md). */
 @Entity('user_identities')
 @Unique('user_identities_issuer_subject_key', ['issuer', 'subject'])
 @Index('user_identities_user_idx', ['userId'])

@@ -19,7 +19,7 @@ const taskFields = (titleRequired: boolean): FieldSpec[] => [
   { name: 'tags', type: 'tags', required: false },
 ];
 
-/** The fields of each request body (shared/API.md), for building wrong ones. */
+/** The fields of each request body (docs/API.md), for building wrong ones. */
 export const FIELDS: Record<BodyShape, FieldSpec[]> = {
   none: [],
   register: [

@@ -33,7 +33,7 @@ const header = (headers: Headers, name: string): string | undefined => {
 };
 
 /**
- * The rules every answer keeps, whatever was sent (shared/API.md, "Errors", "Operations"): never
+ * The rules every answer keeps, whatever was sent (docs/API.md, "Errors", "Operations"): never
  * a 5xx; the security headers; a request id; and every error a problem+json of the type its status
  * maps to.
  */

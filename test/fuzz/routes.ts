@@ -1,5 +1,5 @@
 /**
- * The routes of the contract (shared/API.md) as the fuzz oracle models them: which are public,
+ * The routes of the contract (docs/API.md) as the fuzz oracle models them: which are public,
  * which take a body and which task path parameters they have. The expected answer to a hostile
  * request is derived from this table, never from the service's own code.
  */

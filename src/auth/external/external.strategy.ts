@@ -7,7 +7,7 @@ import { ExternalTokenVerifier } from './external-token-verifier.js';
 
 /**
  * The second kind of access token: one signed by a configured identity
- * provider (issue 15), tried after ours. A token whose `iss` is not a
+ * provider (docs/IDENTITY-PROVIDERS.md), tried after ours. A token whose `iss` is not a
  * configured issuer is not this strategy's (`false`), so with no issuer
  * configured every request is answered exactly as before. A verified
  * token's identity is the caller, provisioned as a local user on first sight.

@@ -12,7 +12,7 @@ import { ValidationProblemException } from '../problems/validation-problem.excep
  *
  * One exception: a caller signed in with an identity provider's token may
  * name itself by that provider's user id (`sub`, often not a UUID: Better
- * Auth's are not), since that is the id its frontend knows (issue 15).
+ * Auth's are not), since that is the id its frontend knows (docs/IDENTITY-PROVIDERS.md).
  * Only its own `sub` is allowed; the routes then use the caller's user id,
  * never the path value.
  */

@@ -1,4 +1,4 @@
-/** Strong entity tags derived from a version number (shared/API.md: `"<version>"`). */
+/** Strong entity tags derived from a version number (docs/API.md: `"<version>"`). */
 export function etagOf(version: number): string {
   return `"${version}"`;
 }

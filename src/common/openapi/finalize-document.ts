@@ -150,7 +150,7 @@ function describePathParameter(parameter: ParameterObject, options: FinalizeOpti
   return {
     ...parameter,
     ...(description && { description }),
-    // Every identifier in our paths is a UUID (shared/API.md), unless said otherwise; a malformed one is a 400.
+    // Every identifier in our paths is a UUID (docs/API.md), unless said otherwise; a malformed one is a 400.
     ...(/(^id|Id)$/.test(parameter.name) && {
       schema: options.pathParameterSchemas?.[parameter.name] ?? { type: 'string', format: 'uuid' },
     }),

@@ -10,7 +10,7 @@ const MAX_QUERIES_PER_CLASS = 1000;
 
 /**
  * Bodies and queries are validated against their DTOs; unknown fields are a
- * 400 (shared/API.md: "Unknown body fields are a 400 on every route").
+ * 400 (docs/API.md: "Unknown body fields are a 400 on every route").
  */
 export function createValidationPipe(): ValidationPipe {
   return new CachingValidationPipe({

@@ -8,7 +8,7 @@ import { Trim } from '../../common/validation/trim.transform.js';
 import { TaskPriority } from '../task-priority.js';
 
 /**
- * The rules of each writable task field (shared/API.md, "Tasks"), shared by
+ * The rules of each writable task field (docs/API.md, "Tasks"), shared by
  * the create, replace and update bodies. `required: false` lets a field be
  * omitted; only the nullable fields accept `null`.
  */

@@ -3,7 +3,7 @@ import type { TaskPriority } from '../task-priority.js';
 export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** The list filters (shared/API.md, "List query parameters"), as the list statement reads them. */
+/** The list filters (docs/API.md, "List query parameters"), as the list statement reads them. */
 export interface ListFilters {
   status: TaskStatus;
   q?: string;

@@ -15,7 +15,7 @@ export interface SortSpec {
 }
 
 /**
- * shared/API.md "Sorting": newest first by default; `dueAt` and `title`
+ * docs/API.md, `sort` and `order`: newest first by default; `dueAt` and `title`
  * ascend by default; tasks without `dueAt` come last in either order, which
  * `COALESCE` to ±infinity achieves while keeping a plain `(key, id)` keyset.
  */

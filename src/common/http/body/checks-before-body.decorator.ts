@@ -5,7 +5,7 @@ export const CHECKS_BEFORE_BODY_KEY = 'checksBeforeBody';
 
 /**
  * A route's own checks that the contract ranks before its body
- * (shared/API.md, "Order of checks": malformed path values, then existence,
+ * (docs/API.md, "Order of checks": malformed path values, then existence,
  * then `If-Match`): resolves when they pass, throws their problem otherwise.
  * It runs only when the body is rejected, so a valid request pays nothing.
  */
