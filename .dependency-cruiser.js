@@ -75,9 +75,10 @@ export default {
       severity: 'error',
       comment:
         'A module reaches the database only through its *.repository.ts, which runs its statements with the ' +
-        "database module's SqlRunner; services, controllers and guards keep the rules and never hold SQL.",
+        "database module's SqlRunner; services, controllers and guards keep the rules and never hold SQL. " +
+        'A service may name the SqlSession type, to hand a transaction to another module’s service.',
       from: { path: `^src/${MODULE}/`, pathNot: '[.]repository[.]ts$' },
-      to: { path: '^src/database/sql-runner[.]ts$' },
+      to: { path: '^src/database/sql-runner[.]ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-typeorm-data-access-in-modules',
