@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
-import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
+import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './platform/problems/problem-details.filter.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';

@@ -12,7 +12,7 @@ import type { jwtConfig } from './config/jwt.config.js';
 import { prepareDevSecret } from './config/prepare-dev-secret.js';
 import { DatabaseStartup } from './database/database-startup.js';
 import { Readiness } from './health/readiness.js';
-import { BootServer } from './lifecycle/boot-server.js';
+import { BootServer } from './platform/boot-server.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
 import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';

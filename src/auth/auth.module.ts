@@ -13,7 +13,7 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { RequestBodyGuard } from '../common/http/body/request-body.guard.js';
+import { RequestBodyGuard } from '../platform/body/request-body.guard.js';
 import { ActiveIdentities } from './external/active-identities.service.js';
 import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 import { ExternalStrategy } from './external/external.strategy.js';

@@ -18,7 +18,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, 
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
-import { ChecksBeforeBody } from '../common/http/body/checks-before-body.decorator.js';
+import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';

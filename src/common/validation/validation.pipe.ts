@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { BoundedMap } from '../bounded-map.js';
-import { PROTOTYPE_KEYS } from '../http/body/body-screen.js';
+import { PROTOTYPE_KEYS } from './prototype-keys.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { validationExceptionFactory } from './validation-exception.factory.js';
 

@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
-import { MalformedRequestException } from '../../problems/malformed-request.exception.js';
-import { ValidationProblemException } from '../../problems/validation-problem.exception.js';
+import { MalformedRequestException } from '../../common/problems/malformed-request.exception.js';
+import { ValidationProblemException } from '../../common/problems/validation-problem.exception.js';
 import { screenBody } from './body-screen.js';
 import { nestsDeeperThan } from './json-depth.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROBLEM_TYPES } from '../problems/problem-types.js';
+import { PROBLEM_TYPES } from '../../common/problems/problem-types.js';
 import { requestIdOf } from './request-id.js';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;

@@ -2,8 +2,8 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { catchError, from, type Observable } from 'rxjs';
-import { ValidationProblemException } from '../../problems/validation-problem.exception.js';
-import { type BeforeBodyCheck, CHECKS_BEFORE_BODY_KEY } from './checks-before-body.decorator.js';
+import { ValidationProblemException } from '../../common/problems/validation-problem.exception.js';
+import { type BeforeBodyCheck, CHECKS_BEFORE_BODY_KEY } from '../../common/decorators/checks-before-body.decorator.js';
 
 /**
  * For routes whose body a DTO validates after the route's `ChecksBeforeBody`

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
-import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
+import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../../common/problems/problem-types.js';
 import { requestIdOf } from './request-id.js';
 
 /** Node's parser errors and the status it gives each (what it answers by itself, minus the body). */

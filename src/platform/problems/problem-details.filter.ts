@@ -9,13 +9,13 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
-import { InvalidTokenException } from '../problems/invalid-token.exception.js';
-import { MalformedRequestException } from '../problems/malformed-request.exception.js';
-import type { ProblemDetails } from '../problems/problem-details.js';
-import { isLostRace } from '../problems/sql-state.js';
-import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
-import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { isDatabaseUnavailable } from '../../common/problems/database-unavailable.js';
+import { InvalidTokenException } from '../../common/problems/invalid-token.exception.js';
+import { MalformedRequestException } from '../../common/problems/malformed-request.exception.js';
+import type { ProblemDetails } from '../../common/problems/problem-details.js';
+import { isLostRace } from '../../common/problems/sql-state.js';
+import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../../common/problems/problem-types.js';
+import { ValidationProblemException } from '../../common/problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
 import { RouteTable } from '../http/route-table.js';
 

@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { QueryFailedError } from 'typeorm';
 import { assignRequestId } from '../http/request-id.js';
-import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { ValidationProblemException } from '../../common/problems/validation-problem.exception.js';
 import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './problem-details.filter.js';
 
 @Controller()

@@ -11,9 +11,9 @@ import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.j
 import { ConfigService } from '@nestjs/config';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { MalformedRequestException } from '../../problems/malformed-request.exception.js';
-import { ValidationProblemException } from '../../problems/validation-problem.exception.js';
-import { type BeforeBodyCheck, CHECKS_BEFORE_BODY_KEY } from './checks-before-body.decorator.js';
+import { MalformedRequestException } from '../../common/problems/malformed-request.exception.js';
+import { ValidationProblemException } from '../../common/problems/validation-problem.exception.js';
+import { type BeforeBodyCheck, CHECKS_BEFORE_BODY_KEY } from '../../common/decorators/checks-before-body.decorator.js';
 import { carriesBody, jsonBodyReader } from './read-json-body.js';
 
 /** Nest's `RouteParamtypes.BODY`: the key prefix of a `@Body()` parameter in the route's argument metadata. */
