@@ -13,7 +13,6 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { RequestBodyGuard } from '../platform/body/request-body.guard.js';
 import { ActiveIdentities } from './external/active-identities.service.js';
 import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 import { ExternalStrategy } from './external/external.strategy.js';
@@ -69,8 +68,6 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     ExternalStrategy,
     // Every route requires a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
-    // Right after it (global guards run in this order): a body is read only once the caller is authenticated.
-    { provide: APP_GUARD, useClass: RequestBodyGuard },
   ],
 })
 export class AuthModule implements NestModule {

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -16,6 +15,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Body } from '../common/decorators/body.decorator.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';

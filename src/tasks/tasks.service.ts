@@ -1,10 +1,6 @@
-import {
-  Injectable,
-  NotFoundException,
-  PreconditionFailedException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import { ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { IdempotencyKeyReusedException } from '../common/problems/idempotency-key-reused.exception.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';
 import type { TaskFilterQuery } from './dto/task-filter.query.js';
@@ -58,7 +54,7 @@ export class TasksService {
   async createOnce(ownerId: string, dto: CreateTaskDto, key: string, fingerprint: string): Promise<TaskRow> {
     const result = await this.tasks.insertOnce(ownerId, key, fingerprint, newTask(dto));
     if ('reused' in result) {
-      throw new UnprocessableEntityException(
+      throw new IdempotencyKeyReusedException(
         'This Idempotency-Key was already used with a different request body; use a new key for a new request',
       );
     }
