@@ -3,7 +3,7 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
@@ -57,7 +57,8 @@ async function bootstrap(): Promise<void> {
     `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
   );
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, boot.adapter(), {
+  const adapter = new ExpressAdapter();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, adapter, {
     bodyParser: false,
     // Nest's start-up lines wait for pino (configureApp flushes them); if the
     // boot fails they are dropped rather than printed in Nest's colour format.
@@ -65,6 +66,7 @@ async function bootstrap(): Promise<void> {
     autoFlushLogs: false,
     abortOnError: false,
   });
+  boot.serve(adapter);
   configureApp(app);
   await app.init();
   const config = app.get(ConfigService);

@@ -42,7 +42,7 @@ function securityHeaderValues(): Record<string, string> {
 export function installPlatform(app: INestApplication, logger: Logger): void {
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const express = app as NestExpressApplication;
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpAdapter().getHttpServer() as Server;
   const problems = new ProblemWriter(config.problemTypeBase);
 
   express.disable('x-powered-by');
