@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
@@ -24,7 +25,7 @@ import { UsersModule } from './users/users.module.js';
       validationSchema: envValidationSchema,
     }),
     LoggingModule,
-    PlatformModule,
+    PlatformModule.forRoot({ imports: [AuthModule], authentication: JwtAuthGuard }),
     DatabaseModule,
     AuthModule,
     UsersModule,

@@ -1,6 +1,5 @@
 import { Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -66,9 +65,10 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     Revocations,
     ExternalTokenVerifier,
     ExternalStrategy,
-    // Every route requires a token unless marked @Public().
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Every route requires a token unless marked @Public(): the platform runs it first, as a global guard.
+    JwtAuthGuard,
   ],
+  exports: [JwtAuthGuard],
 })
 export class AuthModule implements NestModule {
   constructor(

@@ -1,5 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { BodyValidationOutranked } from '../common/interceptors/body-validation-outranked.interceptor.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 
@@ -15,13 +16,14 @@ export interface ConditionalWriteOptions {
 /**
  * A write to one task that honours `If-Match` (shared/API.md, "Concurrency"):
  * documents the header, the new `ETag` and the 404/412 answers. The order of
- * those checks before the body's (rejected when read, or by its DTO) is the
- * controller's `@ChecksBeforeBody`.
+ * those checks before the body's is the controller's `@ChecksBeforeBody`
+ * (for a body the DTO rejects: `BodyValidationOutranked`).
  */
 export function ConditionalWrite({ body, returnsTask }: ConditionalWriteOptions): MethodDecorator {
   return applyDecorators(
     ...(returnsTask ? [ApiResponseHeaders('ETag')] : []),
     ApiHeader(IF_MATCH),
     ApiProblems(400, 401, 404, 412, ...(body ? [413, 415] : [])),
+    ...(body ? [UseInterceptors(BodyValidationOutranked)] : []),
   );
 }
