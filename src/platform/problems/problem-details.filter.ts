@@ -72,10 +72,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   /**
    * Unknown paths outside the global prefix (Nest answers only those under
-   * it): the same 404, or 405 with `Allow`, as under the prefix.
+   * it): the same 404 (in the words of Nest's own), or 405 with `Allow`, as under the prefix.
    */
   notFound(request: Request, response: Response): void {
-    this.answer(new NotFoundException(`Cannot ${request.method} ${instanceOf(request)}`), request, response);
+    this.answer(new NotFoundException(`Cannot ${request.method} ${request.originalUrl}`), request, response);
   }
 
   private toProblem(exception: unknown, request: Request, response: Response): ProblemDetails {
