@@ -2,7 +2,8 @@
  * Which part may use which (docs/CONTRIBUTING.md): `npm run arch` fails on any import that
  * breaks these rules. Type-only imports count too: they couple code just the same.
  *
- *   main / app.module ──► config, database, common, auth, users, tasks, health
+ *   main / app.module ──► config, database, common, platform, auth, users, tasks, health
+ *   platform (the HTTP edge) ──► common, config
  *   auth  ──► users (its module, service and response DTOs), common, config, database
  *   users, tasks, health and every other module ──► common, config, database (the SQL runner)
  *   database ──► config, common (which errors mean the database is unavailable)
@@ -10,7 +11,7 @@
  *   common ──► nothing of ours
  */
 /** A feature module: any folder of src/ but the shared ones (a new module is covered as it lands). */
-const MODULE = '(?!(?:common|config|database)/)([^/]+)';
+const MODULE = '(?!(?:common|config|database|platform)/)([^/]+)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -28,6 +29,24 @@ export default {
       comment: 'src/common is used by every module and uses none of ours.',
       from: { path: '^src/common/' },
       to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'platform-uses-common-and-config',
+      severity: 'error',
+      comment:
+        'src/platform (from the socket to the controller) knows the configuration and common (exceptions, ' +
+        'decorators), never a feature module, the database or the logging set-up: it is handed its logger.',
+      from: { path: '^src/platform/' },
+      to: { path: '^src/', pathNot: '^src/(platform|common|config)/' },
+    },
+    {
+      name: 'features-know-no-platform',
+      severity: 'error',
+      comment:
+        'A feature module is plain Nest: it throws exceptions and uses the decorators of src/common ' +
+        '(Body, ChecksBeforeBody), never the platform that reads bodies and writes problems.',
+      from: { path: '^src/[^/]+/', pathNot: '^src/platform/' },
+      to: { path: '^src/platform/' },
     },
     {
       name: 'database-knows-no-module',

@@ -57,6 +57,26 @@ export default defineConfig(
     files: ['src/**'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // A route that reads a body says so with common/decorators' `Body`: with Nest's own, every field is refused.
+    files: ['src/**'],
+    ignores: ['src/common/decorators/body.decorator.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['Body'],
+              message:
+                'Use Body from src/common/decorators/body.decorator.ts: it marks the route as one that reads a body.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 
   {
     // Plain JavaScript: configuration files, scripts and Jest's global setup, run by Node as they

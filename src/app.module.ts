@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule, type ConfigType } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module.js';
-import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
+import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
@@ -14,6 +13,7 @@ import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { PlatformModule } from './platform/platform.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -26,19 +26,12 @@ import { UsersModule } from './users/users.module.js';
       validationSchema: envValidationSchema,
     }),
     LoggingModule,
+    PlatformModule.forRoot({ imports: [AuthModule], authentication: JwtAuthGuard }),
     DatabaseModule,
     AuthModule,
     UsersModule,
     TasksModule,
     HealthModule,
-  ],
-  providers: [
-    {
-      provide: PROBLEM_TYPE_BASE,
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => config.problemTypeBase,
-    },
-    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
 export class AppModule {}

@@ -3,7 +3,7 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
@@ -13,7 +13,7 @@ import type { jwtConfig } from './config/jwt.config.js';
 import { prepareDevSecret } from './config/prepare-dev-secret.js';
 import { DatabaseStartup } from './database/database-startup.js';
 import { Readiness } from './health/readiness.js';
-import { BootServer } from './lifecycle/boot-server.js';
+import { BootServer } from './platform/boot-server.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
 import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';
@@ -58,7 +58,8 @@ async function bootstrap(): Promise<void> {
     `Starting on http://localhost:${port}: readiness is 503 until the database is ready`,
   );
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, boot.adapter(), {
+  const adapter = new ExpressAdapter();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, adapter, {
     bodyParser: false,
     // Nest's start-up lines wait for pino (configureApp flushes them); if the
     // boot fails they are dropped rather than printed in Nest's colour format.
@@ -66,6 +67,7 @@ async function bootstrap(): Promise<void> {
     autoFlushLogs: false,
     abortOnError: false,
   });
+  boot.serve(adapter);
   configureApp(app);
   await app.init();
   const config = app.get(ConfigService);

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Body } from '../common/decorators/body.decorator.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';

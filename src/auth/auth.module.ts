@@ -1,6 +1,6 @@
 import { Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -13,7 +13,6 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { RequestBodyGuard } from '../common/http/body/request-body.guard.js';
 import { ActiveIdentities } from './external/active-identities.service.js';
 import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 import { ExternalStrategy } from './external/external.strategy.js';
@@ -70,13 +69,12 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     Revocations,
     ExternalTokenVerifier,
     ExternalStrategy,
-    // Every route requires a token unless marked @Public().
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    // Right after it (global guards run in this order): a body is read only once the caller is authenticated.
-    { provide: APP_GUARD, useClass: RequestBodyGuard },
+    // Every route requires a token unless marked @Public(): the platform runs it first, as a global guard.
+    JwtAuthGuard,
     // Writes per account: keyed on the caller the guards found.
     { provide: APP_INTERCEPTOR, useClass: WriteLimitInterceptor },
   ],
+  exports: [JwtAuthGuard],
 })
 export class AuthModule implements NestModule {
   constructor(

@@ -60,7 +60,7 @@ async function shutdown(
   hardStop.unref();
 
   logger.log(`${signal} received: draining requests (grace period ${graceMs} ms)`, 'Shutdown');
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpAdapter().getHttpServer() as Server;
   onDrainStart();
   const started = Date.now();
   if (drainDelayMs > 0) {

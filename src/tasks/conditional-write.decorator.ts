@@ -1,6 +1,6 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { BodyValidationOutranked } from '../common/http/body/body-validation-outranked.interceptor.js';
+import { BodyValidationOutranked } from '../common/interceptors/body-validation-outranked.interceptor.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import type { Request } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
-import type { BeforeBodyCheck } from '../common/http/body/checks-before-body.decorator.js';
+import type { BeforeBodyCheck } from '../common/decorators/checks-before-body.decorator.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { TasksService } from './tasks.service.js';
 

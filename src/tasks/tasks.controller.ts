@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -24,9 +23,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Body } from '../common/decorators/body.decorator.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
-import { ChecksBeforeBody } from '../common/http/body/checks-before-body.decorator.js';
+import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';

@@ -1,12 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  NotFoundException,
-  PreconditionFailedException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { IF_MATCH_FORM, type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { IdempotencyKeyReusedException } from '../common/problems/idempotency-key-reused.exception.js';
 import { LimitReachedException } from '../common/problems/limit-reached.exception.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { limitsConfig } from '../config/limits.config.js';
@@ -69,7 +64,7 @@ export class TasksService {
   async createOnce(ownerId: string, dto: CreateTaskDto, key: string, fingerprint: string): Promise<TaskRow> {
     const result = await this.tasks.insertOnce(ownerId, key, fingerprint, newTask(dto));
     if ('reused' in result) {
-      throw new UnprocessableEntityException(
+      throw new IdempotencyKeyReusedException(
         'This Idempotency-Key was already used with a different request body; use a new key for a new request',
       );
     }

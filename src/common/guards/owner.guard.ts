@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { isUUID } from 'class-validator';
 import type { Request } from 'express';
 import type { AuthUser } from '../auth-user.js';
+import type { BeforeBodyCheck } from '../decorators/checks-before-body.decorator.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 
 /**
@@ -17,19 +18,29 @@ import { ValidationProblemException } from '../problems/validation-problem.excep
  * never the path value.
  */
 @Injectable()
-export class OwnerGuard implements CanActivate {
+export class OwnerGuard implements CanActivate, BeforeBodyCheck {
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request & { user: AuthUser }>();
-    const params = request.params as Record<string, string>;
-    const ownSubject = request.user.identity?.subject;
-    const isOwnSubject = (field: string, value: string) => field === 'userId' && value === ownSubject;
-    const malformed = Object.entries(params).filter(([field, value]) => !isUUID(value) && !isOwnSubject(field, value));
-    if (malformed.length > 0) {
-      throw new ValidationProblemException(malformed.map(([field]) => ({ field, message: 'must be a UUID' })));
-    }
-    if (params.userId !== request.user.id && !isOwnSubject('userId', params.userId)) {
-      throw new ForbiddenException('You may only access your own resources');
-    }
+    assertOwner(context.switchToHttp().getRequest<Request>());
     return true;
+  }
+
+  /** The same verdict before a rejected body is answered (`@ChecksBeforeBody(OwnerGuard, …)`). */
+  check(request: Request): Promise<void> {
+    assertOwner(request);
+    return Promise.resolve();
+  }
+}
+
+function assertOwner(request: Request): void {
+  const { user } = request as Request & { user: AuthUser };
+  const params = request.params as Record<string, string>;
+  const ownSubject = user.identity?.subject;
+  const isOwnSubject = (field: string, value: string) => field === 'userId' && value === ownSubject;
+  const malformed = Object.entries(params).filter(([field, value]) => !isUUID(value) && !isOwnSubject(field, value));
+  if (malformed.length > 0) {
+    throw new ValidationProblemException(malformed.map(([field]) => ({ field, message: 'must be a UUID' })));
+  }
+  if (params.userId !== user.id && !isOwnSubject('userId', params.userId)) {
+    throw new ForbiddenException('You may only access your own resources');
   }
 }

@@ -1,8 +1,10 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { ProblemException } from './problem.exception.js';
+import { LIMIT_REACHED } from './problem-types.js';
 
 /** A 409 `limit-reached` problem: a configured quota of the account is used up; `detail` names it. */
-export class LimitReachedException extends HttpException {
+export class LimitReachedException extends ProblemException {
   constructor(message: string) {
-    super(message, HttpStatus.CONFLICT);
+    super(LIMIT_REACHED, HttpStatus.CONFLICT, message);
   }
 }

@@ -7,6 +7,7 @@ export interface ProblemDetails {
   status: number;
   detail: string;
   instance: string;
-  requestId: string;
+  /** The request's `X-Request-Id`; absent only in the answers of a service still starting. */
+  requestId?: string;
   errors?: FieldError[];
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROBLEM_TYPES } from '../problems/problem-types.js';
+import { genericProblemType } from '../../common/problems/problem-types.js';
+import { instanceOf, type ProblemWriter } from '../problems/problem-writer.js';
 import { requestIdOf } from './request-id.js';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
 interface ContainOptions {
-  /** Prefix of problem `type` URIs, as the problem filter writes them. */
-  typeBase: string;
+  problems: ProblemWriter;
   /** Logs what escaped, with the request's id. */
   onError: (entry: { reqId: string; err: unknown }) => void;
 }
@@ -59,7 +59,7 @@ function answerEscapedError(
   request: IncomingMessage,
   response: ServerResponse | undefined,
   error: unknown,
-  { typeBase, onError }: ContainOptions,
+  { problems, onError }: ContainOptions,
 ): void {
   const reqId = requestIdOf(request);
   onError({ reqId, err: error });
@@ -67,20 +67,13 @@ function answerEscapedError(
     request.socket.destroy();
     return;
   }
-  const type = PROBLEM_TYPES[500];
-  const body = JSON.stringify({
-    type: typeBase + type.slug,
-    title: type.title,
-    status: 500,
-    detail: 'An unexpected error occurred',
-    instance: ((request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '/').split('?')[0],
-    requestId: reqId,
-  });
-  response.statusCode = 500;
-  response.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('Content-Length', Buffer.byteLength(body));
+  const problem = problems.problem(
+    genericProblemType(500),
+    500,
+    'An unexpected error occurred',
+    instanceOf(request),
+    reqId,
+  );
   // The request's stream is in an unknown state: do not reuse the connection.
-  response.setHeader('Connection', 'close');
-  response.end(body);
+  problems.send(response, problem, true);
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Level, Logger } from 'pino';
-import { assignRequestId } from '../common/http/request-id.js';
+import { assignRequestId } from './request-id.js';
 
 /** What Express and the JWT guard leave on a request by the time it finishes. */
 type FinishedRequest = IncomingMessage & {

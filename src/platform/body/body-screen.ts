@@ -1,12 +1,5 @@
-import type { FieldError } from '../../problems/field-error.js';
-
-/**
- * Keys that name an object's prototype machinery. `JSON.parse` keeps
- * `"__proto__"` as an own property, and a later merge or copy of the body
- * could turn it into a prototype change; no DTO of ours has such a field, so
- * they are unknown fields like any other, wherever they appear.
- */
-export const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+import type { FieldError } from '../../common/problems/field-error.js';
+import { PROTOTYPE_KEYS } from '../../common/validation/prototype-keys.js';
 
 /**
  * The first thing in a parsed body no route accepts: a prototype key, or a

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { containRequestErrors } from './contain-request-errors.js';
+import { ProblemWriter } from '../problems/problem-writer.js';
 import { assignRequestId } from './request-id.js';
 
 describe(containRequestErrors.name, () => {
@@ -12,7 +13,7 @@ describe(containRequestErrors.name, () => {
 
   beforeAll(async () => {
     const app = express();
-    containRequestErrors(app, { typeBase: '/problems/', onError: (entry) => logged.push(entry) });
+    containRequestErrors(app, { problems: new ProblemWriter('/problems/'), onError: (entry) => logged.push(entry) });
     app.use((request, response, next) => {
       assignRequestId(request, response);
       next();

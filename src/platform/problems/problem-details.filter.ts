@@ -6,21 +6,20 @@ import {
   HttpStatus,
   Inject,
   Logger,
+  NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../problems/database-unavailable.js';
-import { InvalidTokenException } from '../problems/invalid-token.exception.js';
-import { LimitReachedException } from '../problems/limit-reached.exception.js';
-import { MalformedRequestException } from '../problems/malformed-request.exception.js';
-import type { ProblemDetails } from '../problems/problem-details.js';
-import { isLostRace } from '../problems/sql-state.js';
-import { LIMIT_REACHED, MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
-import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { isDatabaseUnavailable } from '../../common/problems/database-unavailable.js';
+import { InvalidTokenException } from '../../common/problems/invalid-token.exception.js';
+import type { ProblemDetails } from '../../common/problems/problem-details.js';
+import { ProblemException } from '../../common/problems/problem.exception.js';
+import { GENERIC_PROBLEM_TYPES, genericProblemType, type ProblemType } from '../../common/problems/problem-types.js';
+import { isLostRace } from '../../common/problems/sql-state.js';
 import { requestIdOf } from '../http/request-id.js';
-import { closeLingering } from '../http/lingering-close.js';
 import { RouteTable } from '../http/route-table.js';
-import { requestPathOf } from '../http/request-path.js';
+import { closeLingering } from '../http/lingering-close.js';
+import { instanceOf, ProblemWriter } from './problem-writer.js';
 
 /** Injection token of the prefix of problem `type` URIs (the app namespace's `problemTypeBase`). */
 export const PROBLEM_TYPE_BASE = Symbol('PROBLEM_TYPE_BASE');
@@ -30,7 +29,7 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one place that writes error responses: every error, from every layer,
- * leaves as RFC 9457 problem+json (docs/API.md, "Errors").
+ * leaves as RFC 9457 problem+json (shared/API.md, "Errors").
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -38,15 +37,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   /** Built on the first 404, when every route is registered. */
   private routes?: RouteTable;
 
+  private readonly writer: ProblemWriter;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(PROBLEM_TYPE_BASE) private readonly typeBase: string,
-  ) {}
+    @Inject(PROBLEM_TYPE_BASE) typeBase: string,
+  ) {
+    this.writer = new ProblemWriter(typeBase);
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const request = ctx.getRequest<Request>();
-    const response = ctx.getResponse<Response>();
+    this.answer(exception, ctx.getRequest<Request>(), ctx.getResponse<Response>());
+  }
+
+  /** Logs what needs logging, and answers with the exception's problem unless the response has started. */
+  answer(exception: unknown, request: Request, response: Response): void {
     const problem = this.toProblem(exception, request, response);
     // With the request id, like the request's own line. An outage answers
     // many requests with 503: one short warning each, no stack.
@@ -60,39 +66,50 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ reqId, err: exception }, 'Unhandled error');
     }
     if (response.headersSent) return;
-    const adapter = this.adapterHost.httpAdapter;
-    adapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
-    // A problem is about one request at one moment: never stored, by any cache.
-    adapter.setHeader(response, 'Cache-Control', 'no-store');
     // Answered before its body was read (a 401, an unknown path, a 413): rather than
     // read the rest of a body nobody wants, end the connection after this response,
     // lingering so the client can read it.
-    if (!request.complete) {
-      adapter.setHeader(response, 'Connection', 'close');
-      closeLingering(request);
-    }
-    adapter.reply(response, problem, problem.status);
+    if (!request.complete) closeLingering(request);
+    this.writer.send(response, problem, !request.complete);
+  }
+
+  /**
+   * Unknown paths outside the global prefix (Nest answers only those under
+   * it): the same 404 (in the words of Nest's own), or 405 with `Allow`, as under the prefix.
+   */
+  notFound(request: Request, response: Response): void {
+    this.answer(new NotFoundException(`Cannot ${request.method} ${request.originalUrl}`), request, response);
   }
 
   private toProblem(exception: unknown, request: Request, response: Response): ProblemDetails {
-    const base = {
-      instance: requestPathOf(request.originalUrl ?? request.url),
-      requestId: requestIdOf(request),
-    };
+    const instance = instanceOf(request);
+    const requestId = requestIdOf(request);
+    const problem = (status: number, detail: string, type: ProblemType = genericProblemType(status)) =>
+      this.writer.problem(type, status, detail, instance, requestId);
 
-    if (exception instanceof ValidationProblemException) {
-      return { ...this.head(400), detail: exception.message, ...base, errors: exception.errors };
-    }
-    if (exception instanceof MalformedRequestException) {
-      return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };
-    }
-    if (exception instanceof LimitReachedException) {
-      return { ...this.head(409, LIMIT_REACHED), detail: exception.message, ...base };
+    // The exception names its own problem: sent as it is.
+    if (exception instanceof ProblemException) {
+      const status = exception.getStatus();
+      return this.writer.problem(
+        exception.problemType,
+        status,
+        this.detailOf(exception, status),
+        instance,
+        requestId,
+        exception.extensions,
+      );
     }
     // Express could not decode a path segment (`/api/tasks/%ZZ`): a path value the client got wrong.
     if (exception instanceof HttpException && exception.cause instanceof URIError) {
       const errors = [{ field: 'path', message: 'must be valid percent-encoding' }];
-      return { ...this.head(400), detail: 'path must be valid percent-encoding', ...base, errors };
+      return this.writer.problem(
+        genericProblemType(400),
+        400,
+        'path must be valid percent-encoding',
+        instance,
+        requestId,
+        { errors },
+      );
     }
     if (exception instanceof HttpException) {
       const status: HttpStatus = exception.getStatus();
@@ -100,26 +117,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         const allowed = this.methodsAllowedAt(request);
         if (allowed) {
           response.setHeader('Allow', allowed.join(', '));
-          return {
-            ...this.head(405),
-            detail: `${request.method} is not allowed here; use ${allowed.join(', ')}`,
-            ...base,
-          };
+          return problem(405, `${request.method} is not allowed here; use ${allowed.join(', ')}`);
         }
       }
       const detail = this.detailOf(exception, status);
       if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', challenge(exception, detail));
-      return { ...this.head(status), detail, ...base };
+      return problem(status, detail);
     }
     if (isDatabaseUnavailable(exception)) {
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-      return { ...this.head(503), detail: 'The database is unavailable; retry later', ...base };
+      return problem(503, 'The database is unavailable; retry later');
     }
     if (isLostRace(exception)) {
       response.setHeader('Retry-After', '1');
-      return { ...this.head(503), detail: 'Concurrent requests kept the database busy; retry', ...base };
+      return problem(503, 'Concurrent requests kept the database busy; retry');
     }
-    return { ...this.head(500), detail: 'An unexpected error occurred', ...base };
+    return problem(500, 'An unexpected error occurred');
   }
 
   /**
@@ -135,16 +148,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     return allowed.length > 0 && !allowed.includes(method) ? allowed : undefined;
   }
 
-  private head(status: number, type = PROBLEM_TYPES[status] ?? PROBLEM_TYPES[500]) {
-    return { type: this.typeBase + type.slug, title: type.title, status };
-  }
-
   private detailOf(exception: HttpException, status: number): string {
     if (status >= 500) return 'An unexpected error occurred';
     const body = exception.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
     if (Array.isArray(message)) return message.join('; ');
-    return typeof message === 'string' && message ? message : (PROBLEM_TYPES[status]?.title ?? 'Error');
+    return typeof message === 'string' && message ? message : (GENERIC_PROBLEM_TYPES[status]?.title ?? 'Error');
   }
 }
 

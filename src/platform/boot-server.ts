@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { genericProblemType } from '../common/problems/problem-types.js';
 import type { HttpServerLimits } from '../config/http-server.config.js';
 import { limitConnections, serverOptions } from './connection-limits.js';
+import { instanceOf, ProblemWriter } from './problems/problem-writer.js';
 
 /** What a client should wait before trying again while the service starts. */
 const RETRY_AFTER_SECONDS = 5;
@@ -16,11 +18,10 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export class BootServer {
   readonly server: Server;
+  private readonly problems: ProblemWriter;
 
-  private constructor(
-    private readonly problemTypeBase: string,
-    limits: HttpServerLimits,
-  ) {
+  private constructor(problemTypeBase: string, limits: HttpServerLimits) {
+    this.problems = new ProblemWriter(problemTypeBase);
     // The one HTTP server of the process: its time-outs and connection cap are set here, for good.
     this.server = createServer(serverOptions(limits), this.answerWhileBooting);
     limitConnections(this.server, limits, problemTypeBase);
@@ -37,14 +38,14 @@ export class BootServer {
     });
   }
 
-  /** An Express adapter that serves on this server instead of creating its own (call `app.init()`, not `listen()`). */
-  adapter(): ExpressAdapter {
-    const server = this.server;
-    return new (class extends ExpressAdapter {
-      override initHttpServer(): void {
-        this.setHttpServer(server);
-      }
-    })();
+  /**
+   * The application's adapter serves on this server rather than the one it
+   * created in `NestFactory.create` (which never listens): everything that configures "the" server
+   * (`app.getHttpAdapter().getHttpServer()`) configures this one. Call right
+   * after `NestFactory.create`, then `app.init()`, never `listen()`.
+   */
+  serve(adapter: AbstractHttpAdapter): void {
+    adapter.setHttpServer(this.server);
   }
 
   /** From now on, requests go to the application. */
@@ -55,25 +56,15 @@ export class BootServer {
 
   private readonly answerWhileBooting = (request: IncomingMessage, response: ServerResponse): void => {
     request.resume(); // bodies are not read while starting
-    const path = (request.url ?? '/').split('?')[0];
+    const path = instanceOf(request);
     if (path === '/health/live') {
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       response.end(JSON.stringify({ status: 'ok' }));
       return;
     }
-    response.writeHead(503, {
-      'Content-Type': 'application/problem+json; charset=utf-8',
-      'Retry-After': String(RETRY_AFTER_SECONDS),
-      'Cache-Control': 'no-store',
-    });
-    response.end(
-      JSON.stringify({
-        type: `${this.problemTypeBase}service-unavailable`,
-        title: 'Service unavailable',
-        status: 503,
-        detail: 'The service is starting: the database is not ready yet',
-        instance: path,
-      }),
-    );
+    response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    const detail = 'The service is starting: the database is not ready yet';
+    // No request id yet: the access log that assigns it is not running.
+    this.problems.send(response, this.problems.problem(genericProblemType(503), 503, detail, path));
   };
 }

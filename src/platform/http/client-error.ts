@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
-import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
+import { GENERIC_PROBLEM_TYPES, MALFORMED_REQUEST } from '../../common/problems/problem-types.js';
+import type { ProblemWriter } from '../problems/problem-writer.js';
 import { requestIdOf } from './request-id.js';
 
 /** Node's parser errors and the status it gives each (what it answers by itself, minus the body). */
@@ -21,8 +22,7 @@ const DETAIL_BY_STATUS: Record<number, string> = {
 };
 
 interface ClientErrorOptions {
-  /** Prefix of problem `type` URIs, as the problem filter writes them. */
-  typeBase: string;
+  problems: ProblemWriter;
   /** The security headers every response carries (helmet's). */
   headers: Record<string, string>;
   /** Called once per answered error, to log it. */
@@ -74,42 +74,26 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
  * gives the same answer as a problem, with the request id and headers every
  * response of the application carries.
  */
-export function requireHostHeader(server: Server, typeBase: string): RequestHandler {
+export function requireHostHeader(server: Server, problems: ProblemWriter): RequestHandler {
   (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
   return (request, response, next) => {
     if (request.headers.host !== undefined || request.httpVersion !== '1.1') return next();
-    const body = problemBody(400, requestIdOf(request), typeBase, 'The request has no Host header');
-    response.status(400).setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('Connection', 'close');
-    response.end(body);
+    problems.send(
+      response,
+      requestProblem(problems, 400, requestIdOf(request), 'The request has no Host header'),
+      true,
+    );
   };
 }
 
-function problemBody(status: number, reqId: string, typeBase: string, detail?: string): string {
+function requestProblem(problems: ProblemWriter, status: number, reqId: string, detail?: string) {
   // A request that is not HTTP at all is malformed, not invalid.
-  const type = status === 400 ? MALFORMED_REQUEST : (PROBLEM_TYPES[status] ?? MALFORMED_REQUEST);
-  return JSON.stringify({
-    type: typeBase + type.slug,
-    title: type.title,
-    status,
-    detail: detail ?? DETAIL_BY_STATUS[status] ?? DETAIL_BY_STATUS[400],
-    // The request target was never read; the problem is about the request as a whole.
-    instance: '/',
-    requestId: reqId,
-  });
+  const type = status === 400 ? MALFORMED_REQUEST : (GENERIC_PROBLEM_TYPES[status] ?? MALFORMED_REQUEST);
+  const text = detail ?? DETAIL_BY_STATUS[status] ?? DETAIL_BY_STATUS[400];
+  // The request target was never read; the problem is about the request as a whole.
+  return problems.problem(type, status, text, '/', reqId);
 }
 
-function rawProblem(status: number, reqId: string, { typeBase, headers }: ClientErrorOptions, detail?: string): string {
-  const body = problemBody(status, reqId, typeBase, detail);
-  const lines = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-    'Content-Type: application/problem+json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    `X-Request-Id: ${reqId}`,
-    'Cache-Control: no-store',
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    'Connection: close',
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+function rawProblem(status: number, reqId: string, { problems, headers }: ClientErrorOptions, detail?: string): string {
+  return problems.raw(requestProblem(problems, status, reqId, detail), headers);
 }

@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, type INestApplication, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  type INestApplication,
+  NotFoundException,
+  UnauthorizedException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { QueryFailedError } from 'typeorm';
 import { assignRequestId } from '../http/request-id.js';
-import { LimitReachedException } from '../problems/limit-reached.exception.js';
-import { ValidationProblemException } from '../problems/validation-problem.exception.js';
+import { IdempotencyKeyReusedException } from '../../common/problems/idempotency-key-reused.exception.js';
+import { ProblemException } from '../../common/problems/problem.exception.js';
+import { ValidationProblemException } from '../../common/problems/validation-problem.exception.js';
 import { PROBLEM_TYPE_BASE, ProblemDetailsFilter } from './problem-details.filter.js';
 
 @Controller()
@@ -22,9 +31,26 @@ class FailingController {
     throw ValidationProblemException.of('title', 'must be a string');
   }
 
-  @Get('quota')
-  quota(): never {
-    throw new LimitReachedException('This account holds 5 tasks, the most allowed');
+  @Get('unprocessable')
+  unprocessable(): never {
+    throw new UnprocessableEntityException('The amount does not add up');
+  }
+
+  @Get('key-reused')
+  keyReused(): never {
+    throw new IdempotencyKeyReusedException('This Idempotency-Key was already used');
+  }
+
+  @Get('own-problem')
+  ownProblem(): never {
+    throw new ProblemException(
+      { slug: 'out-of-credit', title: 'Out of credit' },
+      HttpStatus.FORBIDDEN,
+      'Top up first',
+      {
+        balance: 30,
+      },
+    );
   }
 
   @Get('unauthorized')
@@ -90,19 +116,36 @@ describe(ProblemDetailsFilter.name, () => {
     });
   });
 
-  it('writes a reached quota as 409 limit-reached, not conflict', async () => {
-    const response = await http().get('/quota').expect(409);
-    expect(response.body).toMatchObject({
-      type: 'https://errors.example/limit-reached',
-      title: 'Limit reached',
-      status: 409,
-      detail: 'This account holds 5 tasks, the most allowed',
-    });
-  });
-
   it('adds errors[] to validation problems', async () => {
     const response = await http().get('/invalid').expect(400);
     expect(response.body.errors).toEqual([{ field: 'title', message: 'must be a string' }]);
+  });
+
+  it('gives a plain HttpException the generic type of its status: a 422 is unprocessable-entity', async () => {
+    const response = await http().get('/unprocessable').expect(422);
+    expect(response.body).toMatchObject({
+      type: 'https://errors.example/unprocessable-entity',
+      title: 'Unprocessable content',
+      detail: 'The amount does not add up',
+    });
+  });
+
+  it('takes the type from the exception class, whatever its status', async () => {
+    const reused = await http().get('/key-reused').expect(422);
+    expect(reused.body).toMatchObject({
+      type: 'https://errors.example/idempotency-key-reused',
+      title: 'Idempotency-Key already used',
+    });
+    const own = await http().get('/own-problem').expect(403);
+    expect(own.body).toEqual({
+      type: 'https://errors.example/out-of-credit',
+      title: 'Out of credit',
+      status: 403,
+      detail: 'Top up first',
+      instance: '/own-problem',
+      requestId: expect.any(String),
+      balance: 30,
+    });
   });
 
   it('adds WWW-Authenticate: Bearer to 401s', async () => {
