@@ -42,7 +42,10 @@ describe('Access tokens of external identity providers (e2e)', () => {
   const me = (token: string) => http().get('/api/users/me').set(auth(token));
 
   beforeAll(async () => {
-    [betterAuth, rsa] = await Promise.all([startBetterAuth({ audience: AUDIENCE }), startJwksIssuer(AUDIENCE)]);
+    // One after the other, each kept as it starts: afterAll then stops whatever started, even when a
+    // later start fails (an issuer left listening kept Jest from exiting).
+    rsa = await startJwksIssuer(AUDIENCE);
+    betterAuth = await startBetterAuth({ audience: AUDIENCE });
     // Another Better Auth instance, with keys of its own, claiming the first one's issuer.
     impostor = await startBetterAuth({ audience: AUDIENCE, issuer: betterAuth.url });
     app = await createTestApp({
