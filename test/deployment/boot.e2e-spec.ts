@@ -6,6 +6,7 @@ import { accepts, freePort } from '../helpers/free-port.mjs';
 import { eventually, getJson, postJson, sleep } from '../helpers/http.js';
 import { scratchDatabase } from '../helpers/scratch-database.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { describeWhen } from '../helpers/describe-when.js';
 
 /** The service's address once its port accepts connections (it opens before the database is ready). */
 async function startingUrl(port: number): Promise<string> {
@@ -91,58 +92,57 @@ describe('Boot with a database that is not there yet (e2e, built service)', () =
   }, 30_000);
 });
 
-(process.env.TEST_DATABASE_URL ? describe : describe.skip)(
-  'Several instances booting at once on an empty database (e2e, built service)',
-  () => {
-    const services: BuiltService[] = [];
-    let database: Awaited<ReturnType<typeof scratchDatabase>>;
+const withServer = describeWhen(Boolean(process.env.TEST_DATABASE_URL), 'TEST_DATABASE_URL (a PostgreSQL server)');
 
-    beforeAll(async () => {
-      ensureBuilt();
-      database = await scratchDatabase('boot3');
-    }, 60_000);
-    afterAll(async () => {
-      await Promise.all(services.map((service) => service.dispose()));
-      await database?.drop();
-    });
+withServer('Several instances booting at once on an empty database (e2e, built service)', () => {
+  const services: BuiltService[] = [];
+  let database: Awaited<ReturnType<typeof scratchDatabase>>;
 
-    it('runs the migrations once, and all three serve', async () => {
-      const started = await Promise.all(
-        [1, 2, 3].map(() =>
-          BuiltService.start(
-            { ...BASE_ENV, DATABASE_URL: database.url, DB_POOL_SIZE: '4', DB_POOL_MODE: 'session' },
-            60_000,
-          ),
+  beforeAll(async () => {
+    ensureBuilt();
+    database = await scratchDatabase('boot3');
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.dispose()));
+    await database?.drop();
+  });
+
+  it('runs the migrations once, and all three serve', async () => {
+    const started = await Promise.all(
+      [1, 2, 3].map(() =>
+        BuiltService.start(
+          { ...BASE_ENV, DATABASE_URL: database.url, DB_POOL_SIZE: '4', DB_POOL_MODE: 'session' },
+          60_000,
         ),
-      );
-      services.push(...started);
+      ),
+    );
+    services.push(...started);
 
-      // The start-up summary names what each applied: one applied them all, the others found none pending.
-      const migrations = services.map(
-        (service) => service.logs().find((line) => line.context === 'Bootstrap')?.migrations,
-      );
-      expect(migrations.filter((text) => String(text).startsWith('applied '))).toHaveLength(1);
-      expect(migrations.filter((text) => text === 'none pending')).toHaveLength(2);
-      for (const service of services) {
-        expect(service.logs().some((line) => line.level === 50 || line.level === 60)).toBe(false);
-        const registered = await postJson(`${service.baseUrl}/api/auth/register`, {
-          email: uniqueEmail(),
-          password: GOOD_PASSWORD,
-        });
-        expect(registered.status).toBe(201);
-      }
+    // The start-up summary names what each applied: one applied them all, the others found none pending.
+    const migrations = services.map(
+      (service) => service.logs().find((line) => line.context === 'Bootstrap')?.migrations,
+    );
+    expect(migrations.filter((text) => String(text).startsWith('applied '))).toHaveLength(1);
+    expect(migrations.filter((text) => text === 'none pending')).toHaveLength(2);
+    for (const service of services) {
+      expect(service.logs().some((line) => line.level === 50 || line.level === 60)).toBe(false);
+      const registered = await postJson(`${service.baseUrl}/api/auth/register`, {
+        email: uniqueEmail(),
+        password: GOOD_PASSWORD,
+      });
+      expect(registered.status).toBe(201);
+    }
 
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ name: string; runs: string }>(
-          'SELECT name, count(*) AS runs FROM migrations GROUP BY name',
-        );
-        expect(rows.length).toBeGreaterThan(0);
-        for (const row of rows) expect(row.runs).toBe('1');
-      } finally {
-        await client.end();
-      }
-    }, 90_000);
-  },
-);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; runs: string }>(
+        'SELECT name, count(*) AS runs FROM migrations GROUP BY name',
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.runs).toBe('1');
+    } finally {
+      await client.end();
+    }
+  }, 90_000);
+});

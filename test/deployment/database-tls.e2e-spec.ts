@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
 import { postJson } from '../helpers/http.js';
 import { TlsCluster } from '../helpers/tls-cluster.js';
+import { describeWhen } from '../helpers/describe-when.js';
 
 /** pg_createcluster writes under /etc/postgresql and /var/lib/postgresql: root only (as CI runs). */
-const canCreateClusters = process.getuid?.() === 0;
+const asRoot = describeWhen(process.getuid?.() === 0, 'root (pg_createcluster, as CI runs)');
 
 /**
  * TLS to PostgreSQL from DATABASE_URL alone, against a throwaway cluster that
  * accepts TLS connections only, with a certificate signed by a CA the test made.
  */
-(canCreateClusters ? describe : describe.skip)('TLS to PostgreSQL (e2e, built service)', () => {
+asRoot('TLS to PostgreSQL (e2e, built service)', () => {
   let cluster: TlsCluster;
 
   beforeAll(async () => {

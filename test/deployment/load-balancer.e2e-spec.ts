@@ -6,6 +6,7 @@ import { freePort } from '../helpers/free-port.mjs';
 import { DROP_AFTER_MS, TestHaproxy } from '../helpers/haproxy.js';
 import { eventually, getJson, postJson, sleep } from '../helpers/http.js';
 import { TestRedis } from '../helpers/redis-server.js';
+import { describeWhen } from '../helpers/describe-when.js';
 
 const LOGIN_FAILURES = 5;
 const REDIS_TIMEOUT_MS = 300;
@@ -16,6 +17,8 @@ interface Account {
   refreshToken: string;
 }
 
+const withServer = describeWhen(Boolean(process.env.TEST_DATABASE_URL), 'TEST_DATABASE_URL (a PostgreSQL server)');
+
 /**
  * Two built instances behind a real HAProxy (round-robin, health-checked on
  * /health/ready), sharing a Redis of the test's own: limits hold as one,
@@ -23,7 +26,7 @@ interface Account {
  * Redis outage neither hangs requests nor needs a restart. Needs a
  * PostgreSQL server (TEST_DATABASE_URL): several processes share it.
  */
-(process.env.TEST_DATABASE_URL ? describe : describe.skip)('Two instances behind a load balancer (e2e)', () => {
+withServer('Two instances behind a load balancer (e2e)', () => {
   const ports: number[] = [];
   const instances: BuiltService[] = [];
   let redis: TestRedis;

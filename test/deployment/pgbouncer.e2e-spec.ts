@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
@@ -7,8 +7,10 @@ import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js
 import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
 import { type PgBouncer, startPgBouncer } from '../helpers/pgbouncer.mjs';
 import { createTestApp } from '../helpers/test-app.js';
+import { describeWhen } from '../helpers/describe-when.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
+const withServer = describeWhen(Boolean(serverUrl), 'TEST_DATABASE_URL (a PostgreSQL server for PgBouncer to pool)');
 const STATEMENT_TIMEOUT_MS = 300;
 
 /**
@@ -16,7 +18,7 @@ const STATEMENT_TIMEOUT_MS = 300;
  * support) in transaction mode, where a session is not the client's between
  * transactions. Needs a PostgreSQL server (TEST_DATABASE_URL).
  */
-(serverUrl ? describe : describe.skip)('Through PgBouncer in transaction mode (e2e)', () => {
+withServer('Through PgBouncer in transaction mode (e2e)', () => {
   let pgbouncer: PgBouncer;
   let pooledUrl: string;
   let app: INestApplication<App>;
