@@ -174,7 +174,7 @@ export default {
         pathNot: [
           '[.]d[.]m?ts$',
           '^migrations/',
-          '^test/([^/]+[.]e2e-spec[.]ts|global-(setup|teardown)[.]mjs|setup-env[.]ts)$',
+          '^test/([^/]+/[^/]+[.]e2e-spec[.]ts|global-(setup|teardown)[.]mjs|setup-env[.]ts)$',
         ],
       },
       to: {},

@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * (eslint-config-prettier, last, turns off every rule it would fight with).
  */
 export default defineConfig(
-  // The client program compiles against a client generated at test time (test/generated-client.e2e-spec.ts).
+  // The client program compiles against a client generated at test time (test/docs/generated-client.e2e-spec.ts).
   // web/ is its own package, type-checked by its build (`tsc --noEmit` in web/package.json).
   { ignores: ['dist/', 'coverage/', 'data/', 'bench-data/', 'test/fixtures/', 'test-artifacts/', 'web/'] },
 

@@ -14,6 +14,9 @@ const shared = {
 export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
+  // A hook that boots the application on the test database and signs a user up can take longer
+  // than Jest's default 5 s on a loaded machine (a whole file then failed in its beforeAll).
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,

@@ -1,5 +1,5 @@
 // npm run fuzz -- [--count N] [--seed S] [--engine postgres|embedded|both] [--class NAME] [--path P] [--survey] [--focus RULE]
-// Runs the fuzz suite (test/fuzz.e2e-spec.ts) with a larger budget. Without --seed a random one is
+// Runs the fuzz suite (test/fuzz/fuzz.e2e-spec.ts) with a larger budget. Without --seed a random one is
 // picked; it is printed first, so a failure can be replayed with the same seed (and fast-check's path).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -27,7 +27,7 @@ console.log(
 const jest = createRequire(import.meta.url).resolve('jest/bin/jest');
 const result = spawnSync(
   process.execPath,
-  [jest, '--runInBand', '--selectProjects', 'e2e', '--runTestsByPath', 'test/fuzz.e2e-spec.ts'],
+  [jest, '--runInBand', '--selectProjects', 'e2e', '--runTestsByPath', 'test/fuzz/fuzz.e2e-spec.ts'],
   {
     stdio: 'inherit',
     env: {

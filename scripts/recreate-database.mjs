@@ -7,6 +7,7 @@ import pg from 'pg';
  * workers), the database is made on every node with the extension, and the
  * coordinator is told about the workers, as Citus asks of a new database; the
  * migrations then distribute the tables. `expectCitus`: fail on a plain server.
+ * Resolves to whether the server is a Citus coordinator.
  */
 export async function recreateDatabase(url, { expectCitus = false } = {}) {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
@@ -18,7 +19,7 @@ export async function recreateDatabase(url, { expectCitus = false } = {}) {
   });
   if (!coordinator) {
     if (expectCitus) throw new Error(`${name}: the server is no Citus coordinator (one with workers)`);
-    return;
+    return false;
   }
   for (const worker of coordinator.workers) {
     await withClient(withDatabase(nodeUrl(url, worker), 'postgres'), (admin) => recreate(admin, name));
@@ -31,6 +32,7 @@ export async function recreateDatabase(url, { expectCitus = false } = {}) {
       await db.query('SELECT citus_add_node($1, $2)', [worker.nodename, worker.nodeport]);
     }
   });
+  return true;
 }
 
 /** The coordinator's own entry and its workers, when `admin` is a Citus coordinator; otherwise undefined. */

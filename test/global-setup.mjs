@@ -21,7 +21,8 @@ import { startPgBouncer } from './helpers/pgbouncer.mjs';
 export default async function globalSetup() {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    await recreateDatabase(url, { expectCitus: process.env.TEST_EXPECT_CITUS === '1' });
+    const onCitus = await recreateDatabase(url, { expectCitus: process.env.TEST_EXPECT_CITUS === '1' });
+    if (onCitus) process.env.E2E_ON_CITUS = '1'; // the Citus-only tests run, the others say why they skip
     process.env.E2E_DATABASE_URL = url;
     process.env.E2E_DB_POOL_SIZE = '10';
     process.env.E2E_DB_POOL_MODE = 'session';

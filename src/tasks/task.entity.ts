@@ -14,7 +14,7 @@ import { TaskPriority } from './task-priority.js';
 
 /**
  * Constraints and indexes are declared here as well as in the migrations, so
- * that `migration:generate` sees no drift (test/schema.e2e-spec.ts); the
+ * that `migration:generate` sees no drift (test/deployment/schema.e2e-spec.ts); the
  * migrations remain the source. TypeORM cannot describe expression indexes
  * (the due-date and title sort keys), and the GIN indexes differ by engine
  * (extensions, migration TaskListIndexes): those are declared by name only,

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -26,17 +25,18 @@ export interface BetterAuthServer {
 
 /**
  * A real Better Auth server (memory adapter, JWT plugin, EdDSA by default) in a
- * child process: Better Auth has its own dependency tree under
- * test/fixtures/better-auth (npm ci --prefix test/fixtures/better-auth).
+ * child process (Better Auth is a devDependency; the app never imports it).
  */
 export async function startBetterAuth(options: BetterAuthOptions): Promise<BetterAuthServer> {
-  if (!existsSync(join(FIXTURE, 'node_modules', 'better-auth'))) {
-    throw new Error('Better Auth is not installed for the tests: run npm ci --prefix test/fixtures/better-auth');
-  }
   const child = spawn(process.execPath, [join(FIXTURE, 'server.mjs'), JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await firstLine(child).then((line) => (JSON.parse(line) as { url: string }).url);
+  const url = await firstLine(child)
+    .then((line) => (JSON.parse(line) as { url: string }).url)
+    .catch((error: unknown) => {
+      child.kill(); // a child left running would keep Jest from exiting
+      throw error;
+    });
   const control = async (path: string, body: unknown = {}) => {
     const response = await fetch(`${url}/control/${path}`, { method: 'POST', body: JSON.stringify(body) });
     const result = (await response.json()) as Record<string, unknown>;

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { DataSource } from 'typeorm';
+import { bearer, registerUser } from '../helpers/fixtures.js';
+import { recordStatements } from '../helpers/sql-statements.js';
+import { createTestApp } from '../helpers/test-app.js';
+import { describeWhen } from '../helpers/describe-when.js';
+
+/**
+ * On a Citus coordinator (docs/SCALING.md): the tables are distributed by user, and
+ * every statement the service runs for one user is a single-shard router
+ * plan. Elsewhere there is nothing to check; a run that must be on Citus sets
+ * TEST_EXPECT_CITUS=1, and the global setup then fails if it is not.
+ */
+const onCitus = describeWhen(
+  process.env.E2E_ON_CITUS === '1',
+  'TEST_DATABASE_URL on a Citus coordinator with workers (as CI runs it)',
+);
+
+onCitus('Citus cluster (e2e)', () => {
+  let app: INestApplication<App>;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    db = app.get(DataSource);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('distributes what a user owns by user_id, co-located with tasks, and copies users to every node', async () => {
+    const rows: { table_name: string; citus_table_type: string; distribution_column: string; colocation_id: number }[] =
+      await db.query(
+        `SELECT table_name::text, citus_table_type, distribution_column, colocation_id FROM citus_tables ORDER BY 1`,
+      );
+    const byName = new Map(rows.map((row) => [row.table_name, row]));
+    expect(byName.get('tasks')).toMatchObject({ citus_table_type: 'distributed', distribution_column: 'user_id' });
+    for (const table of ['task_counts', 'sessions', 'refresh_tokens', 'idempotency_keys']) {
+      expect(byName.get(table)).toMatchObject({
+        citus_table_type: 'distributed',
+        distribution_column: 'user_id',
+        colocation_id: byName.get('tasks')!.colocation_id,
+      });
+    }
+    expect(byName.get('users')).toMatchObject({ citus_table_type: 'reference' });
+    expect(byName.get('user_identities')).toMatchObject({ citus_table_type: 'reference' });
+    // Nothing of the application's is left only on the coordinator, but the migration bookkeeping.
+    const local: { name: string }[] = await db.query(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid)
+        ORDER BY 1`,
+    );
+    expect(local.map((row) => row.name)).toEqual(['migrations', 'typeorm_metadata']);
+  });
+
+  it('plans every statement of a user’s requests as a single-shard router query', async () => {
+    const seen = await recordStatements(app, () => exerciseOneUser(app));
+
+    // The one statement over every user, by design: the purge of expired idempotency keys, once a minute
+    // per instance (this instance's first keyed creation is in this exercise).
+    const perUser = seen.filter(({ text }) => !text.startsWith('DELETE FROM idempotency_keys WHERE created_at <'));
+    expect(perUser.length).toBe(seen.length - 1);
+    // A create without a key locks the owner's counter row and inserts in one statement (the task quota).
+    // Citus runs the CTE as a router subplan on the owner's shard and then routes the insert: two hops,
+    // both to that one shard (docs/SCALING.md, "Task quota"). EXPLAIN cannot show it with parameters.
+    const quotaInserts = perUser.filter(({ text }) => text.startsWith('WITH counters AS (INSERT INTO task_counts'));
+    expect(quotaInserts.length).toBeGreaterThan(0);
+    const routable = perUser.filter((statement) => !quotaInserts.includes(statement));
+    const distinct = [...new Map(routable.map((statement) => [statement.text, statement])).values()];
+    expect(distinct.length).toBeGreaterThan(20);
+    const notRouted: string[] = [];
+    for (const { text, values } of distinct) {
+      const plan: { 'QUERY PLAN': string }[] = await db.query(`EXPLAIN ${text}`, values);
+      const lines = plan.map((row) => row['QUERY PLAN']);
+      const taskCounts = lines.filter((line) => /Task Count: /.test(line));
+      const routed =
+        lines.some((line) => line.includes('Custom Scan (Citus')) &&
+        taskCounts.length === 1 &&
+        taskCounts[0].trim() === 'Task Count: 1' &&
+        !lines.some((line) => /Distributed Subplan|Repartition|Router: false/.test(line));
+      if (!routed) notRouted.push(`${text}\n${lines.join('\n')}`);
+    }
+    expect(notRouted).toEqual([]);
+  }, 60_000);
+});
+
+/** Every task route with every filter and sort, and the session routes, for one user. */
+async function exerciseOneUser(app: INestApplication<App>): Promise<void> {
+  const http = () => request(app.getHttpServer());
+  const user = await registerUser(app);
+  await http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+  const refreshed = await http().post('/api/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
+  await http().post('/api/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401); // replay
+  const tokens = (refreshed.body as { data: { tokens: { refreshToken: string } } }).data.tokens;
+  await http().post('/api/auth/logout').send({ refreshToken: tokens.refreshToken }).expect(204);
+
+  const fresh = await registerUser(app);
+  const headers = bearer(fresh);
+  const ids: string[] = [];
+  for (const [n, body] of [
+    { title: 'alpha', tags: ['work'], priority: 'high', dueAt: '2026-12-01T00:00:00.000Z' },
+    { title: 'beta', description: 'notes', completed: true },
+    { title: 'gamma', tags: ['home'] },
+  ].entries()) {
+    const created = await http().post('/api/tasks').set(headers).send(body).expect(201);
+    ids[n] = (created.body as { data: { id: string } }).data.id;
+  }
+  await http().get(`/api/tasks/${ids[0]}`).set(headers).expect(200);
+  await http().get(`/api/${fresh.id}/tasks/${ids[0]}`).set(headers).expect(200);
+  await http().patch(`/api/tasks/${ids[0]}`).set(headers).send({ title: 'alpha 2', completed: true }).expect(200);
+  await http().patch(`/api/tasks/${ids[0]}`).set(headers).set('If-Match', '"999"').send({ title: 'x' }).expect(412);
+  await http().put(`/api/tasks/${ids[1]}`).set(headers).send({ title: 'beta 2' }).expect(200);
+  await http().patch(`/api/tasks/${ids[1]}/complete`).set(headers).send({ completed: true }).expect(200);
+  await http().patch(`/api/tasks/${ids[1]}/complete`).set(headers).expect(200);
+  await http().post(`/api/tasks/${ids[2]}/toggle`).set(headers).expect(200);
+  const queries = [
+    '',
+    'status=pending',
+    'status=completed',
+    'q=alp',
+    'priority=high',
+    'tag=work',
+    'dueBefore=2027-01-01T00:00:00Z',
+    'dueAfter=2026-01-01T00:00:00Z',
+    'dueAfter=2026-01-01T00:00:00Z&dueBefore=2027-01-01T00:00:00Z',
+    ...['createdAt', 'updatedAt', 'dueAt', 'priority', 'title'].flatMap((sort) => [
+      `sort=${sort}&order=asc`,
+      `sort=${sort}&order=desc`,
+    ]),
+  ];
+  for (const query of queries) {
+    const page = await http().get(`/api/tasks?limit=1&${query}`).set(headers).expect(200);
+    const cursor = (page.body as { meta: { nextCursor: string | null } }).meta.nextCursor;
+    if (cursor) await http().get(`/api/tasks?limit=1&${query}&cursor=${cursor}`).set(headers).expect(200);
+  }
+  const key = `k-${fresh.id}`;
+  await http().post('/api/tasks').set(headers).set('Idempotency-Key', key).send({ title: 'keyed' }).expect(201);
+  await http().post('/api/tasks').set(headers).set('Idempotency-Key', key).send({ title: 'keyed' }).expect(201);
+  await http().delete(`/api/tasks/${ids[2]}`).set(headers).expect(204);
+  await http().delete(`/api/tasks/${ids[1]}`).set(headers).set('If-Match', '"999"').expect(412);
+  await http().get('/api/users/me').set(headers).expect(200);
+  await http().get('/api/auth/session').set(headers).expect(200);
+  await http().post('/api/tasks/complete-all?tag=work').set(headers).send({ completed: true }).expect(200);
+  await http().delete('/api/tasks/completed').set(headers).expect(200);
+}
