@@ -23,7 +23,7 @@ export default defineConfig(
         // configuration files around them get a default project.
         projectService: {
           allowDefaultProject: ['*.js', '*.cjs', 'scripts/*.js', 'scripts/*.mjs', 'test/*.mjs', 'test/helpers/*.mjs'],
-          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 24,
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -44,6 +44,7 @@ wait_ready() {
 start_service() {
   NODE_ENV=production PORT="$SVC_PORT" DATABASE_URL="$PG/$SVC_DB" DB_POOL_SIZE=10 LOG_LEVEL=warn \
     RATE_LIMIT_AUTH_PER_MINUTE=1000000 RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE=1000000 \
+    RATE_LIMIT_WRITES_PER_MINUTE=100000000 RATE_LIMIT_WRITES_BURST=1000000 DB_MAX_CONCURRENT_PER_USER=100 \
     JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" JWT_ACCESS_TTL=3600 \
     node dist/src/main.js > "$LOG_DIR/service.log" 2>&1 &
   PIDS+=("$!"); SVC_PID="$!"

@@ -7,6 +7,7 @@ import { DROP_AFTER_MS, TestHaproxy } from '../helpers/haproxy.js';
 import { eventually, getJson, postJson, sleep } from '../helpers/http.js';
 import { TestRedis } from '../helpers/redis-server.js';
 import { describeWhen } from '../helpers/describe-when.js';
+import { LIFTED_LIMITS } from '../helpers/lifted-limits.js';
 
 const LOGIN_FAILURES = 5;
 const REDIS_TIMEOUT_MS = 300;
@@ -45,7 +46,7 @@ withServer('Two instances behind a load balancer (e2e)', () => {
         REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS),
         // Long enough that only a broadcast can explain another instance refusing a revoked session at once.
         SESSION_CACHE_SECONDS: '30',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+        ...LIFTED_LIMITS,
         RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: String(LOGIN_FAILURES),
         // Longer than the balancer needs to see readiness fail.
         SHUTDOWN_DRAIN_DELAY_MS: String(DROP_AFTER_MS + 500),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { BASE_ENV, BuiltService } from '../helpers/built-service.js';
 import { GOOD_PASSWORD } from '../helpers/fixtures.js';
+import { LIFTED_LIMITS } from '../helpers/lifted-limits.js';
 import { send } from './http-client.js';
 
 export type Engine = 'postgres' | 'embedded';
@@ -54,8 +55,7 @@ export class FuzzTarget {
     const env: Record<string, string> = {
       ...BASE_ENV,
       CORS_ORIGINS: 'https://app.example.com',
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
-      RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE: '1000000',
+      ...LIFTED_LIMITS,
       ...(dataDir
         ? { DATA_DIR: dataDir }
         : { DATABASE_URL: process.env.E2E_DATABASE_URL!, DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE ?? '4' }),
