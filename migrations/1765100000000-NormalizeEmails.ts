@@ -30,6 +30,8 @@ export class NormalizeEmails1765100000000 implements MigrationInterface {
         reason       text NOT NULL CHECK (reason IN ('normalized', 'collision', 'hidden-character')),
         migrated_at  timestamptz(3) NOT NULL DEFAULT now()
       )`);
+    // On a Citus coordinator nothing of ours stays on the coordinator alone: a reference table, like users.
+    if (await isCitusCoordinator(db)) await db.query(`SELECT create_reference_table('email_normalization_log')`);
     const rows = (await db.query(`SELECT id, email FROM users WHERE email IS NOT NULL ORDER BY created_at, id`)) as {
       id: string;
       email: string;
@@ -112,4 +114,11 @@ const HIDDEN = /[\p{Mn}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 function normalizeEmail(raw: string): string {
   const folded = raw.trim().normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().replaceAll('ς', 'σ');
   return folded.normalize('NFKC').trim();
+}
+
+async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
+  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
+  if (installed.length === 0) return false;
+  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
+  return row.coordinator;
 }

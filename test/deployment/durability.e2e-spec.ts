@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
 import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { LIFTED_LIMITS } from '../helpers/lifted-limits.js';
 import { getJson, postJson } from '../helpers/http.js';
 
 const BURST = 400;
@@ -39,7 +40,7 @@ describe.each(engines)('Durability after SIGKILL on the $name (e2e, built servic
   beforeAll(() => ensureBuilt());
 
   it('keeps every task whose creation was acknowledged', async () => {
-    const env: Record<string, string> = { ...BASE_ENV, ...engine.env() };
+    const env: Record<string, string> = { ...BASE_ENV, ...LIFTED_LIMITS, ...engine.env() };
     const first = await BuiltService.start(env, 60_000);
     const registered = await postJson(`${first.baseUrl}/api/auth/register`, {
       email: uniqueEmail(),

@@ -5,7 +5,7 @@ export const CHECKS_BEFORE_BODY_KEY = 'checksBeforeBody';
 
 /**
  * A route's own check that the contract ranks before its body
- * (shared/API.md, "Order of checks": malformed path values, `403`, then
+ * (docs/API.md, "Order of checks": malformed path values, `403`, then
  * existence, then `If-Match`): resolves when it passes, throws its problem
  * otherwise. It runs only when the body is rejected, so a valid request pays
  * nothing.

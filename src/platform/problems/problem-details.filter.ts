@@ -29,7 +29,7 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one place that writes error responses: every error, from every layer,
- * leaves as RFC 9457 problem+json (shared/API.md, "Errors").
+ * leaves as RFC 9457 problem+json (docs/API.md, "Errors").
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
