@@ -61,7 +61,10 @@ function linksOf(file: string): string[] {
  * number, an outside contract by its version.
  */
 const UNREACHABLE: [RegExp, string][] = [
-  [/(^|[\s('"`])\.\.\/(\.\.\/)*shared(?![\w-])|(^|[^\w/.-])shared\/[\w-]+\.md\b|\/work\/\w/, 'a path outside the repository'],
+  [
+    /(^|[\s('"`])\.\.\/(\.\.\/)*shared(?![\w-])|(^|[^\w/.-])shared\/[\w-]+\.md\b|\/work\/\w/,
+    'a path outside the repository',
+  ],
   [/\b(STYLE|STACK)\.md\b/, 'a document outside the repository'],
   [/\bissues? #?\d+\b/i, 'an issue number'],
   [/\bcontract,? \(?v\d+(\.\d+)?\b/i, 'an outside contract by its version'],
