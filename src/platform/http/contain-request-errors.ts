@@ -28,6 +28,11 @@ interface ExpressPrototypes {
  *
  * The guard is `emit` itself, set once on the prototypes Express gives every
  * request and response: nothing is allocated per request, no async hooks.
+ * `app.request` and `app.response` are Express's documented place for that
+ * (its guide, "Overriding the Express API"): Express sets them as the
+ * prototype of each request, so a subclass given to `http.createServer`
+ * would be dropped, and an AsyncLocalStorage context is lost in stream
+ * callbacks.
  */
 export function containRequestErrors(app: ExpressPrototypes, options: ContainOptions): void {
   guardEmit(app.request, (request) => request as IncomingMessage & { res: ServerResponse }, options);
