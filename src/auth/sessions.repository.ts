@@ -25,7 +25,8 @@ export class SessionsRepository {
   /**
    * A new session and its first refresh token, in one transaction that first checks `holds` (inside it, so
    * the rows it locks stay locked until the session exists). Returns the session's id; null when `holds`
-   * said no.
+   * said no. Run again when it loses a race: on Citus the row lock on `users`, a reference table, can
+   * meet a password change or a deletion in a distributed deadlock.
    */
   start(
     userId: string,
@@ -33,15 +34,18 @@ export class SessionsRepository {
     token: StoredRefreshToken,
     holds: (tx: SqlSession) => Promise<boolean>,
   ): Promise<string | null> {
-    return this.sql.transaction(async (tx) => {
-      if (!(await holds(tx))) return null;
-      const [session] = await tx.query<{ id: string }>(
-        `INSERT INTO sessions (user_id, expires_at) VALUES ($1, $2) RETURNING id`,
-        [userId, expiresAt],
-      );
-      await this.insertRefreshToken(tx, session.id, userId, token, expiresAt);
-      return session.id;
-    });
+    return this.sql.transaction(
+      async (tx) => {
+        if (!(await holds(tx))) return null;
+        const [session] = await tx.query<{ id: string }>(
+          `INSERT INTO sessions (user_id, expires_at) VALUES ($1, $2) RETURNING id`,
+          [userId, expiresAt],
+        );
+        await this.insertRefreshToken(tx, session.id, userId, token, expiresAt);
+        return session.id;
+      },
+      { retry: true },
+    );
   }
 
   /**

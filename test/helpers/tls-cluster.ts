@@ -38,6 +38,17 @@ export class TlsCluster {
     const version = readdirSync('/usr/lib/postgresql').sort().at(-1)!;
     // TEST_CLUSTER_PREFIX: a machine shared by several runs gives each its own cluster names.
     const name = `${process.env.TEST_CLUSTER_PREFIX ?? 'taskwelltls'}${process.pid}${Date.now().toString(36)}`;
+    // The server (user postgres) must read what is made here: under the usual umask, whatever an earlier
+    // test of this process set (the embedded engine keeps its files private with a umask of 077).
+    const umask = process.umask(0o022);
+    try {
+      return await TlsCluster.make(version, name);
+    } finally {
+      process.umask(umask);
+    }
+  }
+
+  private static async make(version: string, name: string): Promise<TlsCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'taskwell-tls-'));
     chmodSync(dir, 0o755); // the server (user postgres) reads its certificate here
     const cluster = new TlsCluster(name, version, await freePort(), dir);
