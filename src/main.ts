@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -9,7 +9,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
 import { appConfig } from './config/app.config.js';
 import { httpServerConfig } from './config/http-server.config.js';
-import type { jwtConfig } from './config/jwt.config.js';
+import { jwtConfig } from './config/jwt.config.js';
 import { prepareDevSecret } from './config/prepare-dev-secret.js';
 import { DatabaseStartup } from './database/database-startup.js';
 import { Readiness } from './health/readiness.js';
@@ -47,6 +47,7 @@ async function bootstrap(): Promise<void> {
   const { AppModule } = await import('./app.module.js');
   await ConfigModule.envVariablesLoaded; // `.env` read and the environment validated
   prepareDevSecret();
+  // Read from the validated environment before the container exists: the port opens before Nest starts.
   const early = appConfig();
   // Before the port opens: a signal from then on must find the handler, not the default (killed by the signal).
   process.once('SIGTERM', exitWhileBooting).once('SIGINT', exitWhileBooting);
@@ -70,8 +71,7 @@ async function bootstrap(): Promise<void> {
   boot.serve(adapter);
   configureApp(app);
   await app.init();
-  const config = app.get(ConfigService);
-  const settings = config.getOrThrow<ConfigType<typeof appConfig>>('app');
+  const settings = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const logger = app.get(Logger);
   const pinoLogger = app.get<PinoLogger>(APP_LOGGER);
   process.off('SIGTERM', exitWhileBooting).off('SIGINT', exitWhileBooting);
@@ -89,7 +89,7 @@ async function bootstrap(): Promise<void> {
     port,
     docsEnabled: settings.docsEnabled,
     database: app.get(DatabaseStartup),
-    secretSource: config.getOrThrow<ConfigType<typeof jwtConfig>>('jwt').secretSource,
+    secretSource: app.get<ConfigType<typeof jwtConfig>>(jwtConfig.KEY).secretSource,
   });
   pinoLogger.info({ context: 'Bootstrap', ...fields }, message);
 }

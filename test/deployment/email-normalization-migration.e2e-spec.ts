@@ -1,14 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../src/database/migrations.js';
+import { describeWhen } from '../helpers/describe-when.js';
 import { scratchDatabase } from '../helpers/scratch-database.js';
+
+const withServer = describeWhen(
+  Boolean(process.env.TEST_DATABASE_URL),
+  'TEST_DATABASE_URL (a scratch database on a PostgreSQL server)',
+);
 
 /**
  * The migration that normalizes stored emails, on rows written before it:
  * two that now collide (the older keeps the address), one with a hidden
  * character, one to fold, one already normal; then back down.
  */
-describe('NormalizeEmails migration (e2e)', () => {
+withServer('NormalizeEmails migration (e2e)', () => {
   let scratch: { url: string; drop: () => Promise<void> };
   let db: DataSource;
 
