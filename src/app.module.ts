@@ -12,6 +12,7 @@ import { jwtConfig } from './config/jwt.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ListsModule } from './lists/lists.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -28,6 +29,7 @@ import { UsersModule } from './users/users.module.js';
     DatabaseModule,
     AuthModule,
     UsersModule,
+    ListsModule,
     TasksModule,
     HealthModule,
   ],

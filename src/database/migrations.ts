@@ -4,6 +4,7 @@ import { GeneratedColumnMetadata1764400000000 } from '../../migrations/176440000
 import { IdempotencyKeys1764500000000 } from '../../migrations/1764500000000-IdempotencyKeys.js';
 import { UserIdentities1764600000000 } from '../../migrations/1764600000000-UserIdentities.js';
 import { DistributeByUser1764700000000 } from '../../migrations/1764700000000-DistributeByUser.js';
+import { Lists1764800000000 } from '../../migrations/1764800000000-Lists.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764500000000,
   UserIdentities1764600000000,
   DistributeByUser1764700000000,
+  Lists1764800000000,
 ];

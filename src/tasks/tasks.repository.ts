@@ -112,8 +112,10 @@ export class TasksRepository {
 
   private async insertWith(session: SqlSession, ownerId: string, task: NewTask): Promise<TaskRow> {
     const rows = await session.query<TaskRow>(
-      `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)
-       VALUES ($1, $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
+      `INSERT INTO tasks (user_id, list_id, created_by, updated_by, completed_by,
+                          title, description, completed, completed_at, priority, due_at, tags)
+       VALUES ($1, (SELECT id FROM lists WHERE owner_id = $1 AND is_default), $1, $1, CASE WHEN $4 THEN $1::uuid END,
+               $2, $3, $4, CASE WHEN $4 THEN now() END, $5, $6, $7)
        RETURNING ${TASK_COLUMNS}`,
       [ownerId, task.title, task.description, task.completed, task.priority, toDate(task.dueAt), task.tags],
     );
