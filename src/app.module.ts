@@ -8,6 +8,7 @@ import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
 import { identityProvidersConfig } from './config/identity-providers.config.js';
+import { listsConfig } from './config/lists.config.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -22,7 +23,7 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig],
+      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, listsConfig],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,

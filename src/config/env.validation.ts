@@ -4,6 +4,7 @@ import { AUTH_ENV } from './auth.config.js';
 import { DATABASE_ENV } from './database.config.js';
 import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
 import { JWT_ENV } from './jwt.config.js';
+import { LISTS_ENV } from './lists.config.js';
 import { REDIS_ENV } from './redis.config.js';
 import { insecureJwksUri, parseTrustedIssuers } from './trusted-issuers.js';
 
@@ -66,6 +67,7 @@ export const envValidationSchema = Joi.object({
   ...AUTH_ENV,
   ...REDIS_ENV,
   ...IDENTITY_PROVIDERS_ENV,
+  ...LISTS_ENV,
 })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

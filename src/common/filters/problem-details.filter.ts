@@ -15,6 +15,7 @@ import { MalformedRequestException } from '../problems/malformed-request.excepti
 import type { ProblemDetails } from '../problems/problem-details.js';
 import { isLostRace } from '../problems/sql-state.js';
 import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../problems/problem-types.js';
+import { TypedProblemException } from '../problems/typed-problem.exception.js';
 import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 import { requestIdOf } from '../http/request-id.js';
 import { RouteTable } from '../http/route-table.js';
@@ -75,6 +76,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     if (exception instanceof ValidationProblemException) {
       return { ...this.head(400), detail: exception.message, ...base, errors: exception.errors };
+    }
+    if (exception instanceof TypedProblemException) {
+      const status = exception.getStatus();
+      return {
+        ...this.head(status, exception.problemType),
+        detail: exception.message,
+        ...base,
+        ...exception.extensions,
+      };
     }
     if (exception instanceof MalformedRequestException) {
       return { ...this.head(400, MALFORMED_REQUEST), detail: exception.message, ...base };

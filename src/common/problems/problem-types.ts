@@ -18,3 +18,6 @@ export const PROBLEM_TYPES: Readonly<Record<number, { slug: string; title: strin
 };
 
 export const MALFORMED_REQUEST = { slug: 'malformed-request', title: 'Malformed request' } as const;
+
+export const INSUFFICIENT_ROLE = { slug: 'insufficient-role', title: 'Insufficient role' } as const;
+export const LIMIT_REACHED = { slug: 'limit-reached', title: 'Limit reached' } as const;
