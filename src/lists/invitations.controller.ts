@@ -19,7 +19,6 @@ export class InvitationsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Join a list by an invitation’s token (a member keeps the higher of the two roles)',
-    operationId: 'invitations_accept',
   })
   @ApiProblems(400, 401, 404, 409, 413, 415)
   async accept(@CurrentUser() caller: AuthUser, @Body() dto: AcceptInvitationDto): Promise<ListEnvelopeDto> {

@@ -64,7 +64,7 @@ export class ListsController {
   constructor(private readonly listsService: ListsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The caller’s lists, oldest first, keyset-paginated', operationId: 'lists_list' })
+  @ApiOperation({ summary: 'The caller’s lists, oldest first, keyset-paginated' })
   @ApiProblems(400, 401)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListListsQuery): Promise<ListPageEnvelopeDto> {
     const { lists, total, nextCursor } = await this.listsService.page(caller.id, query.limit, query.cursor);
@@ -72,7 +72,7 @@ export class ListsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a list; the caller owns it', operationId: 'lists_create' })
+  @ApiOperation({ summary: 'Create a list; the caller owns it' })
   @ApiResponseHeaders('ETag')
   @ApiProblems(400, 401, 409, 413, 415)
   async create(
@@ -87,7 +87,7 @@ export class ListsController {
   }
 
   @Get(':listId')
-  @ApiOperation({ summary: 'Get a list (members)', operationId: 'lists_get' })
+  @ApiOperation({ summary: 'Get a list (members)' })
   @ApiResponseHeaders('ETag')
   @ApiProblems(400, 401, 404)
   async get(
@@ -100,7 +100,7 @@ export class ListsController {
 
   @Patch(':listId')
   @NeedsListRole('admin')
-  @ApiOperation({ summary: 'Rename or recolour a list (admin+)', operationId: 'lists_update' })
+  @ApiOperation({ summary: 'Rename or recolour a list (admin+)' })
   @ApiHeader(IF_MATCH)
   @ApiResponseHeaders('ETag')
   @ApiProblems(400, 401, 403, 404, 412, 413, 415)
@@ -120,7 +120,7 @@ export class ListsController {
   @Delete(':listId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @NeedsListRole('owner')
-  @ApiOperation({ summary: 'Delete a list with its tasks and invitations (owner)', operationId: 'lists_delete' })
+  @ApiOperation({ summary: 'Delete a list with its tasks and invitations (owner)' })
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 401, 403, 404, 409, 412)
@@ -135,7 +135,7 @@ export class ListsController {
   @Post(':listId/transfer')
   @HttpCode(HttpStatus.OK)
   @NeedsListRole('owner')
-  @ApiOperation({ summary: 'Make another member the owner; the caller stays as admin', operationId: 'lists_transfer' })
+  @ApiOperation({ summary: 'Make another member the owner; the caller stays as admin' })
   @ApiProblems(400, 401, 403, 404, 409, 413, 415)
   async transfer(
     @CurrentUser() caller: AuthUser,
@@ -147,7 +147,7 @@ export class ListsController {
   }
 
   @Get(':listId/members')
-  @ApiOperation({ summary: 'The members of a list, earliest first', operationId: 'lists_members' })
+  @ApiOperation({ summary: 'The members of a list, earliest first' })
   @ApiProblems(400, 401, 404)
   async members(
     @CurrentUser() caller: AuthUser,
@@ -160,7 +160,6 @@ export class ListsController {
   @NeedsListRole('admin')
   @ApiOperation({
     summary: 'Change a member’s role (admin+; only the owner grants or revokes admin)',
-    operationId: 'lists_setMemberRole',
   })
   @ApiProblems(400, 401, 403, 404, 409, 413, 415)
   async setRole(
@@ -177,7 +176,6 @@ export class ListsController {
   @NeedsListRole('admin')
   @ApiOperation({
     summary: 'Remove a member of a lower role (admin+), or leave (anyone but the owner)',
-    operationId: 'lists_removeMember',
   })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(400, 401, 403, 404, 409)
@@ -193,7 +191,6 @@ export class ListsController {
   @NeedsListRole('admin')
   @ApiOperation({
     summary: 'Invite by link (admin+; an admin invitation needs the owner); the token is shown this once',
-    operationId: 'lists_createInvitation',
   })
   @ApiProblems(400, 401, 403, 404, 409, 413, 415)
   async createInvitation(
@@ -211,7 +208,6 @@ export class ListsController {
   @Get(':listId/invitations')
   @ApiOperation({
     summary: 'The list’s invitations not revoked, newest first (admin+)',
-    operationId: 'lists_invitations',
   })
   @ApiProblems(400, 401, 403, 404)
   async invitations(
@@ -222,7 +218,7 @@ export class ListsController {
   }
 
   @Get(':listId/invitations/:invitationId')
-  @ApiOperation({ summary: 'An invitation, without its token (admin+)', operationId: 'lists_invitation' })
+  @ApiOperation({ summary: 'An invitation, without its token (admin+)' })
   @ApiProblems(400, 401, 403, 404)
   async invitation(
     @CurrentUser() caller: AuthUser,
@@ -234,7 +230,7 @@ export class ListsController {
 
   @Delete(':listId/invitations/:invitationId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Revoke an invitation (admin+)', operationId: 'lists_revokeInvitation' })
+  @ApiOperation({ summary: 'Revoke an invitation (admin+)' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 401, 403, 404)
   async revokeInvitation(
