@@ -16,8 +16,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   the row lock orders the writers of one list, so a change feed can later
  *   read the list's changes in commit order.
  * - An invitation stores the SHA-256 of its token, never the token.
- * - `created_by`, `updated_by` and `completed_by` name users without a
- *   foreign key: they keep the id after the account is deleted.
+ * - `user_id` (the creator), `created_by`, `updated_by` and `completed_by`
+ *   name users without a foreign key: they keep the id after the account is
+ *   deleted, and the task stays in its list.
+ * - Deleting an account (`users_hand_off_lists`) hands each shared list the
+ *   user owned to its earliest-joined admin, else editor; the others go, with
+ *   their tasks. Tasks assigned to the user become unassigned (a new version).
  *
  * On Citus these tables stay local for now: docs/SCALING.md has the plan
  * (distribution by list id).
@@ -128,9 +132,44 @@ export class Lists1764800000000 implements MigrationInterface {
       END $$`);
     await db.query(`CREATE TRIGGER users_default_list AFTER INSERT ON users
       FOR EACH ROW EXECUTE FUNCTION users_default_list()`);
+
+    // A task outlives its creator when it is in a list that remains; it goes with its list otherwise.
+    await db.query(`ALTER TABLE tasks DROP CONSTRAINT tasks_user_id_fkey`);
+    await db.query(`
+      CREATE FUNCTION users_hand_off_lists() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        owned record;
+        heir uuid;
+      BEGIN
+        FOR owned IN SELECT id FROM lists WHERE owner_id = OLD.id AND NOT is_default ORDER BY id FOR UPDATE LOOP
+          SELECT user_id INTO heir FROM list_members
+           WHERE list_id = owned.id AND role IN ('admin', 'editor')
+           ORDER BY role = 'editor', joined_at, user_id
+           LIMIT 1;
+          IF heir IS NOT NULL THEN
+            UPDATE list_members SET role = 'owner' WHERE list_id = owned.id AND user_id = heir;
+            UPDATE lists SET owner_id = heir WHERE id = owned.id;
+          END IF;
+        END LOOP;
+        -- Every list they stay a member of until now loses a member: a change its members see.
+        UPDATE lists SET version = version + 1, change_seq = change_seq + 1, updated_at = now()
+         WHERE id IN (SELECT list_id FROM list_members WHERE user_id = OLD.id) AND owner_id <> OLD.id;
+        UPDATE tasks SET assignee_id = NULL, version = version + 1, updated_at = now()
+         WHERE assignee_id = OLD.id;
+        -- The lists left without an heir (the default list among them) go by the owner_id cascade.
+        RETURN OLD;
+      END $$`);
+    await db.query(`CREATE TRIGGER users_hand_off_lists BEFORE DELETE ON users
+      FOR EACH ROW EXECUTE FUNCTION users_hand_off_lists()`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TRIGGER users_hand_off_lists ON users`);
+    await db.query(`DROP FUNCTION users_hand_off_lists()`);
+    // Tasks whose creator's account is gone had no owner before this migration.
+    await db.query(`DELETE FROM tasks t WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)`);
+    await db.query(`ALTER TABLE tasks ADD CONSTRAINT tasks_user_id_fkey
+      FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE`);
     await db.query(`DROP TRIGGER users_default_list ON users`);
     await db.query(`DROP FUNCTION users_default_list()`);
     // A task keeps its creator (user_id); tasks of lists created after this migration go back to that user.

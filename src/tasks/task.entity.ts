@@ -42,15 +42,11 @@ export class Task {
 
   /**
    * The owner. Every query filters on it (isolation does not rest on the guards alone). It leads the
-   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser).
+   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser). No foreign
+   * key: a task in a shared list outlives its creator's account (migration Lists).
    */
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
-
-  // By entity name, not class: the tasks module does not import the users module.
-  @ManyToOne('User', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'tasks_user_id_fkey' })
-  private readonly owner?: never;
 
   /** The list the task belongs to; deleting the list deletes its tasks. */
   @Column({ name: 'list_id', type: 'uuid' })

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
+import { DataSource } from 'typeorm';
 import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
 import { createTestApp } from '../helpers/test-app.js';
 
@@ -438,6 +439,74 @@ describe('Lists (e2e)', () => {
       await call(owner, 'get', `/api/lists/${mine.id}/invitations/${id}`).expect(404);
       await call(owner, 'delete', `/api/lists/${mine.id}/invitations/${id}`).expect(404);
       await call(owner, 'get', `/api/lists/${mine.id}/invitations/nope`).expect(400);
+    });
+  });
+
+  describe('account deletion', () => {
+    const taskIn = async (listId: string, creator: TestUser, assignee: TestUser | null) => {
+      const [task] = await app.get(DataSource).query<{ id: string }[]>(
+        `INSERT INTO tasks (user_id, list_id, created_by, assignee_id, title) VALUES ($1, $2, $1, $3, 'shared')
+         RETURNING id`,
+        [creator.id, listId, assignee?.id ?? null],
+      );
+      return task.id;
+    };
+    const taskRow = async (id: string) =>
+      (
+        await app
+          .get(DataSource)
+          .query<{ assignee_id: string | null; version: number; list_id: string }[]>(
+            `SELECT assignee_id, version, list_id FROM tasks WHERE id = $1`,
+            [id],
+          )
+      )[0];
+
+    it('hands a shared list to its earliest-joined admin; the leaver’s tasks stay, unassigned', async () => {
+      const leaving = await registerUser(app);
+      const [first, second, anEditor] = await Promise.all([1, 2, 3].map(() => registerUser(app)));
+      const list = await createList(leaving);
+      await join(anEditor, list.id, 'editor', leaving);
+      await join(first, list.id, 'admin', leaving);
+      await join(second, list.id, 'admin', leaving);
+      const created = await taskIn(list.id, leaving, null);
+      const assigned = await taskIn(list.id, first, leaving);
+      const before = (await call(first, 'get', `/api/lists/${list.id}`)).body.data.version;
+
+      await call(leaving, 'delete', '/api/users/me').expect(204);
+
+      const after = (await call(first, 'get', `/api/lists/${list.id}`).expect(200)).body.data;
+      expect(after).toMatchObject({ ownerId: first.id, role: 'owner', memberCount: 3 });
+      expect(after.version).toBeGreaterThan(before);
+      expect(await taskRow(created)).toMatchObject({ list_id: list.id });
+      expect(await taskRow(assigned)).toMatchObject({ assignee_id: null, version: 2 });
+      expect((await call(second, 'get', `/api/lists/${list.id}`)).body.data.role).toBe('admin');
+    });
+
+    it('hands it to the earliest editor when there is no admin, and deletes it when there is neither', async () => {
+      const leaving = await registerUser(app);
+      const [anEditor, aViewer] = await Promise.all([1, 2].map(() => registerUser(app)));
+      const toEditor = await createList(leaving);
+      await join(aViewer, toEditor.id, 'viewer', leaving);
+      await join(anEditor, toEditor.id, 'editor', leaving);
+      const viewersOnly = await createList(leaving);
+      await join(aViewer, viewersOnly.id, 'viewer', leaving);
+      const gone = await taskIn(viewersOnly.id, aViewer, null);
+
+      await call(leaving, 'delete', '/api/users/me').expect(204);
+
+      expect((await call(anEditor, 'get', `/api/lists/${toEditor.id}`).expect(200)).body.data.role).toBe('owner');
+      await call(aViewer, 'get', `/api/lists/${viewersOnly.id}`).expect(404);
+      expect(await taskRow(gone)).toBeUndefined();
+    });
+
+    it('a member who deletes their account leaves the lists they joined', async () => {
+      const list = await createList(owner);
+      const leaving = await registerUser(app);
+      await join(leaving, list.id, 'editor');
+      const before = (await call(owner, 'get', `/api/lists/${list.id}`)).body.data;
+      await call(leaving, 'delete', '/api/users/me').expect(204);
+      const after = (await call(owner, 'get', `/api/lists/${list.id}`)).body.data;
+      expect(after).toMatchObject({ memberCount: before.memberCount - 1, version: before.version + 1 });
     });
   });
 
