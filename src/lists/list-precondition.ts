@@ -31,7 +31,7 @@ export class ListPrecondition implements BeforeBodyCheck {
 
   async check(request: Request, context: ExecutionContext): Promise<void> {
     const params = request.params as Record<string, string | undefined>;
-    for (const name of ['listId', 'userId', 'invitationId']) {
+    for (const name of ['listId', 'memberId', 'invitationId']) {
       const value = params[name];
       if (value !== undefined && !isUUID(value)) throw ValidationProblemException.of(name, 'must be a UUID');
     }
@@ -39,7 +39,7 @@ export class ListPrecondition implements BeforeBodyCheck {
     const { user } = request as Request & { user: AuthUser };
     const required = this.reflector.get<ListRole | undefined>(LIST_ROLE_KEY, context.getHandler()) ?? 'viewer';
     // Leaving a list needs no role; removing someone else needs admin+.
-    const self = params.userId === user.id && request.method === 'DELETE';
+    const self = params.memberId === user.id && request.method === 'DELETE';
     await this.listsService.assertChangeable(
       params.listId,
       user.id,

@@ -156,7 +156,7 @@ export class ListsController {
     return { data: await this.listsService.members(listId, caller.id) };
   }
 
-  @Patch(':listId/members/:userId')
+  @Patch(':listId/members/:memberId')
   @NeedsListRole('admin')
   @ApiOperation({
     summary: 'Change a member’s role (admin+; only the owner grants or revokes admin)',
@@ -165,13 +165,13 @@ export class ListsController {
   async setRole(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
-    @Param('userId', uuidParam('userId')) userId: string,
+    @Param('memberId', uuidParam('memberId')) memberId: string,
     @Body() dto: UpdateMemberDto,
   ): Promise<MemberEnvelopeDto> {
-    return { data: await this.listsService.setRole(listId, caller.id, userId, dto.role) };
+    return { data: await this.listsService.setRole(listId, caller.id, memberId, dto.role) };
   }
 
-  @Delete(':listId/members/:userId')
+  @Delete(':listId/members/:memberId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @NeedsListRole('admin')
   @ApiOperation({
@@ -182,9 +182,9 @@ export class ListsController {
   async removeMember(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
-    @Param('userId', uuidParam('userId')) userId: string,
+    @Param('memberId', uuidParam('memberId')) memberId: string,
   ): Promise<void> {
-    await this.listsService.removeMember(listId, caller.id, userId);
+    await this.listsService.removeMember(listId, caller.id, memberId);
   }
 
   @Post(':listId/invitations')

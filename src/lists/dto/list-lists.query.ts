@@ -7,7 +7,13 @@ const toInt = ({ value }: { value: unknown }) =>
 
 /** `GET /api/lists`: the caller's lists, oldest first (the default list leads), keyset-paginated. */
 export class ListListsQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+    description: 'Page size: at most this many lists in `data`.',
+  })
   @Transform(toInt)
   @Max(100)
   @Min(1)
