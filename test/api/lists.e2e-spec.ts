@@ -553,4 +553,23 @@ describe('List quotas (e2e)', () => {
     const full = await post(await registerUser(app), '/api/invitations/accept', { token }).expect(409);
     expect(full.body.type).toBe('/problems/limit-reached');
   });
+
+  it('holds under concurrent creations: one more list, not five', async () => {
+    const user = await registerUser(app);
+    const statuses = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (i) => (await post(user, '/api/lists', { name: `race ${i}` })).status),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409, 409]);
+  });
+
+  it('counts the new owner’s lists on a transfer', async () => {
+    const from = await registerUser(app);
+    const to = await registerUser(app);
+    const list = (await post(from, '/api/lists', { name: 'given' }).expect(201)).body.data;
+    const { token } = (await post(from, `/api/lists/${list.id}/invitations`, { role: 'editor' })).body.data;
+    await post(to, '/api/invitations/accept', { token }).expect(200);
+    await post(to, '/api/lists', { name: 'own' }).expect(201);
+    const refused = await post(from, `/api/lists/${list.id}/transfer`, { userId: to.id }).expect(409);
+    expect(refused.body.type).toBe('/problems/limit-reached');
+  });
 });
