@@ -279,7 +279,20 @@ export class ListsRepository {
     return rows.length > 0;
   }
 
-  /** The invitation with this token hash, locked so that concurrent acceptances count its uses exactly. */
+  /** The list an invitation token belongs to, without a lock (the list is locked first: see `lockInvitation`). */
+  async listOfInvitation(tx: SqlSession, tokenHash: string): Promise<string | undefined> {
+    const rows = await tx.query<{ listId: string }>(
+      `SELECT list_id AS "listId" FROM list_invitations WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0]?.listId;
+  }
+
+  /**
+   * The invitation with this token hash, locked so that concurrent acceptances count its uses exactly.
+   * Taken after the list's lock, in the order every change to a list takes them (list, then its
+   * invitations), so an acceptance and a removal of the inviter cannot deadlock.
+   */
   async lockInvitation(tx: SqlSession, tokenHash: string): Promise<LockedInvitation | undefined> {
     const rows = await tx.query<LockedInvitation>(
       `SELECT id, list_id AS "listId", role, (${ACTIVE}) AS usable

@@ -220,10 +220,12 @@ export class ListsService {
   accept(userId: string, token: string): Promise<ListRow> {
     if (!TOKEN_SHAPE.test(token)) return Promise.reject(invitationNotFound());
     return this.lists.transaction(async (tx) => {
-      const invitation = await this.lists.lockInvitation(tx, hashToken(token));
-      if (!invitation?.usable) throw invitationNotFound();
-      const list = await this.lists.lockForMember(tx, invitation.listId, userId);
-      if (!list) throw invitationNotFound();
+      const tokenHash = hashToken(token);
+      const listId = await this.lists.listOfInvitation(tx, tokenHash);
+      if (!listId) throw invitationNotFound();
+      const list = await this.lists.lockForMember(tx, listId, userId);
+      const invitation = await this.lists.lockInvitation(tx, tokenHash);
+      if (!list || !invitation?.usable) throw invitationNotFound();
       if (list.role === null) {
         if ((await this.lists.countMembers(tx, list.id)) >= this.quotas.maxMembers) {
           throw limitReached(`The list has ${this.quotas.maxMembers} members, the most allowed`);

@@ -521,6 +521,21 @@ describe('Lists (e2e)', () => {
       expect(statuses.sort()).toEqual([200, 404, 404, 404]);
       expect((await call(owner, 'get', `/api/lists/${list.id}`)).body.data.memberCount).toBe(2);
     });
+
+    it('an acceptance racing the removal of the admin who invited never fails: joined, or 404', async () => {
+      const list = await createList(owner);
+      for (let round = 0; round < 8; round += 1) {
+        const [inviter, guest] = await Promise.all([registerUser(app), registerUser(app)]);
+        await join(inviter, list.id, 'admin');
+        const { token } = await invite(inviter, list.id, 'viewer');
+        const [accepted, removed] = await Promise.all([
+          call(guest, 'post', '/api/invitations/accept', { token }),
+          call(owner, 'delete', `/api/lists/${list.id}/members/${inviter.id}`),
+        ]);
+        expect(removed.status).toBe(204);
+        expect([200, 404]).toContain(accepted.status);
+      }
+    });
   });
 });
 
