@@ -41,6 +41,7 @@ import {
 import { TransferListDto } from './dto/transfer-list.dto.js';
 import { UpdateListDto } from './dto/update-list.dto.js';
 import { UpdateMemberDto } from './dto/update-member.dto.js';
+import { ApiInsufficientRole } from './api-insufficient-role.decorator.js';
 import { ListPrecondition, NeedsListRole, uuidParam } from './list-precondition.js';
 import type { InvitationRow, ListRow } from './lists.repository.js';
 import { ListsService } from './lists.service.js';
@@ -103,7 +104,8 @@ export class ListsController {
   @ApiOperation({ summary: 'Rename or recolour a list (admin+)' })
   @ApiHeader(IF_MATCH)
   @ApiResponseHeaders('ETag')
-  @ApiProblems(400, 401, 403, 404, 412, 413, 415)
+  @ApiProblems(400, 401, 404, 412, 413, 415)
+  @ApiInsufficientRole()
   async update(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -123,7 +125,8 @@ export class ListsController {
   @ApiOperation({ summary: 'Delete a list with its tasks and invitations (owner)' })
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 403, 404, 409, 412)
+  @ApiProblems(400, 401, 404, 409, 412)
+  @ApiInsufficientRole()
   async remove(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -136,7 +139,8 @@ export class ListsController {
   @HttpCode(HttpStatus.OK)
   @NeedsListRole('owner')
   @ApiOperation({ summary: 'Make another member the owner; the caller stays as admin' })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 415)
+  @ApiProblems(400, 401, 404, 409, 413, 415)
+  @ApiInsufficientRole()
   async transfer(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -161,7 +165,8 @@ export class ListsController {
   @ApiOperation({
     summary: 'Change a member’s role (admin+; only the owner grants or revokes admin)',
   })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 415)
+  @ApiProblems(400, 401, 404, 409, 413, 415)
+  @ApiInsufficientRole()
   async setRole(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -178,7 +183,8 @@ export class ListsController {
     summary: 'Remove a member of a lower role (admin+), or leave (anyone but the owner)',
   })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 404, 409)
+  @ApiInsufficientRole()
   async removeMember(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -192,7 +198,8 @@ export class ListsController {
   @ApiOperation({
     summary: 'Invite by link (admin+; an admin invitation needs the owner); the token is shown this once',
   })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 415)
+  @ApiProblems(400, 401, 404, 409, 413, 415)
+  @ApiInsufficientRole()
   async createInvitation(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -209,7 +216,8 @@ export class ListsController {
   @ApiOperation({
     summary: 'The list’s invitations not revoked, newest first (admin+)',
   })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 404)
+  @ApiInsufficientRole()
   async invitations(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -219,7 +227,8 @@ export class ListsController {
 
   @Get(':listId/invitations/:invitationId')
   @ApiOperation({ summary: 'An invitation, without its token (admin+)' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 404)
+  @ApiInsufficientRole()
   async invitation(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
@@ -232,7 +241,8 @@ export class ListsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an invitation (admin+)' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 404)
+  @ApiInsufficientRole()
   async revokeInvitation(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
