@@ -7,11 +7,13 @@ import { authConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
 import { identityProvidersConfig } from './config/identity-providers.config.js';
+import { listsConfig } from './config/lists.config.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { limitsConfig } from './config/limits.config.js';
 import { redisConfig } from './config/redis.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ListsModule } from './lists/lists.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { PlatformModule } from './platform/platform.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -22,7 +24,7 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig],
+      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig, listsConfig],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,
@@ -30,6 +32,7 @@ import { UsersModule } from './users/users.module.js';
     DatabaseModule,
     AuthModule,
     UsersModule,
+    ListsModule,
     TasksModule,
     HealthModule,
   ],

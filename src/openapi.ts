@@ -20,6 +20,7 @@ const TAGS: Record<string, string> = {
   auth: 'Accounts, logins and tokens',
   users: 'The caller’s account',
   tasks: 'The caller’s tasks, at `/api/tasks` and at `/api/{userId}/tasks`',
+  lists: 'Shared lists: members, roles and invitations',
   health: 'Probes for load balancers and orchestrators',
 };
 
@@ -28,6 +29,9 @@ const WITHOUT_DATABASE = new Set(['health_live']);
 
 const PATH_PARAMETERS = {
   id: 'The task’s id',
+  listId: 'The list’s id (a list the caller is not a member of is a 404)',
+  memberId: 'The member’s user id',
+  invitationId: 'The invitation’s id',
   userId:
     'The caller’s own user id (a UUID), or, with an identity provider’s access token, that token’s `sub` ' +
     '(anyone else’s is a 403; a value that is neither a UUID nor the caller’s `sub` is a 400)',

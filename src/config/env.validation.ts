@@ -6,6 +6,7 @@ import { HTTP_SERVER_ENV } from './http-server.config.js';
 import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
 import { JWT_ENV } from './jwt.config.js';
 import { LIMITS_ENV } from './limits.config.js';
+import { LISTS_ENV } from './lists.config.js';
 import { REDIS_ENV } from './redis.config.js';
 import { insecureJwksUri, parseTrustedIssuers } from './trusted-issuers.js';
 
@@ -70,6 +71,7 @@ export const envValidationSchema = Joi.object({
   ...LIMITS_ENV,
   ...REDIS_ENV,
   ...IDENTITY_PROVIDERS_ENV,
+  ...LISTS_ENV,
 })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

@@ -6,6 +6,7 @@ import { UserIdentities1764600000000 } from '../../migrations/1764600000000-User
 import { DistributeByUser1764700000000 } from '../../migrations/1764700000000-DistributeByUser.js';
 import { IdempotencyKeyCounts1764830000000 } from '../../migrations/1764830000000-IdempotencyKeyCounts.js';
 import { NormalizeEmails1765100000000 } from '../../migrations/1765100000000-NormalizeEmails.js';
+import { SharedLists1765200000000 } from '../../migrations/1765200000000-SharedLists.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   DistributeByUser1764700000000,
   IdempotencyKeyCounts1764830000000,
   NormalizeEmails1765100000000,
+  SharedLists1765200000000,
 ];

@@ -5,7 +5,18 @@ export const TASK_COLUMNS = `id, user_id AS "userId", title, description, comple
   priority, due_at AS "dueAt", tags, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A task as the task statements return it: timestamps already in the API's ISO 8601 form (`TASK_ROW_TYPES`). */
-export type TaskRow = Omit<Task, 'completedAt' | 'dueAt' | 'createdAt' | 'updatedAt'> & {
+export type TaskRow = Omit<
+  Task,
+  | 'completedAt'
+  | 'dueAt'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'listId'
+  | 'assigneeId'
+  | 'createdBy'
+  | 'updatedBy'
+  | 'completedBy'
+> & {
   completedAt: string | null;
   dueAt: string | null;
   createdAt: string;

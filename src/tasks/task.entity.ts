@@ -34,21 +34,45 @@ import { TaskPriority } from './task-priority.js';
 @Index('tasks_user_title_idx', { synchronize: false })
 @Index('tasks_user_tags_idx', { synchronize: false })
 @Index('tasks_user_search_idx', { synchronize: false })
+@Index('tasks_list_created_id_idx', ['listId', 'createdAt', 'id'])
+@Index('tasks_assignee_idx', ['assigneeId'])
 export class Task {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   /**
    * The owner. Every query filters on it (isolation does not rest on the guards alone). It leads the
-   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser).
+   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser). No foreign
+   * key: a task in a shared list outlives its creator's account (migration Lists).
    */
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
-  // By entity name, not class: the tasks module does not import the users module.
-  @ManyToOne('User', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'tasks_user_id_fkey' })
-  private readonly owner?: never;
+  /** The list the task belongs to; deleting the list deletes its tasks. */
+  @Column({ name: 'list_id', type: 'uuid' })
+  listId!: string;
+
+  @ManyToOne('List', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'list_id', foreignKeyConstraintName: 'tasks_list_id_fkey' })
+  private readonly list?: never;
+
+  /** A member of the task's list, or null; unassigned when that account is deleted. */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
+  @ManyToOne('User', { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'tasks_assignee_id_fkey' })
+  private readonly assignee?: never;
+
+  // Who created, last changed and completed the task: plain ids, kept after the account is deleted.
+  @Column({ name: 'created_by', type: 'uuid' })
+  createdBy!: string;
+
+  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
+  updatedBy!: string | null;
+
+  @Column({ name: 'completed_by', type: 'uuid', nullable: true })
+  completedBy!: string | null;
 
   @Column({ type: 'varchar', length: 200 })
   title!: string;

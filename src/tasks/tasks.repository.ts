@@ -17,6 +17,10 @@ const BUMP = 'version = version + 1, updated_at = now()';
  */
 const completedAtFor = (completed: string) => `completed_at = task_completed_at(${completed}, completed_at, now())`;
 
+/** `completed_by` likewise: kept while it stays completed, the writer when it becomes so, cleared otherwise. */
+const completedByFor = (completed: string, by: string) =>
+  `completed_by = CASE WHEN ${completed} THEN COALESCE(completed_by, ${by}::uuid) END`;
+
 /** The values of a new task, defaults already applied. */
 export interface NewTask {
   title: string;
@@ -179,6 +183,7 @@ export class TasksRepository {
     if (changes.completed !== undefined) {
       set('completed', changes.completed);
       sets.push(completedAtFor(`$${params.length + 2}::boolean`));
+      sets.push(completedByFor(`$${params.length + 2}::boolean`, '$2'));
     }
     sets.push(BUMP);
     return this.updateWhere(id, ownerId, sets.join(', '), params, versions);
@@ -189,7 +194,7 @@ export class TasksRepository {
     return this.updateWhere(
       id,
       ownerId,
-      `completed = NOT completed, ${completedAtFor('NOT completed')}, ${BUMP}`,
+      `completed = NOT completed, ${completedAtFor('NOT completed')}, ${completedByFor('NOT completed', '$2')}, ${BUMP}`,
       [],
       versions,
     );
@@ -219,7 +224,8 @@ export class TasksRepository {
     conditions.push(`completed <> ${target}`);
     const rows = await this.sql.write<{ count: number }>(
       `WITH changed AS (
-         UPDATE tasks SET completed = ${target}, ${completedAtFor(target)}, ${BUMP}
+         UPDATE tasks SET completed = ${target}, ${completedAtFor(target)}, ${completedByFor(target, '$1')},
+                          updated_by = $1, ${BUMP}
           WHERE ${conditions.join(' AND ')}
           RETURNING 1)
        SELECT count(*)::int AS count FROM changed`,
@@ -246,7 +252,7 @@ export class TasksRepository {
     versions: number[] | undefined,
   ): Promise<TaskRow | undefined> {
     const rows = await this.sql.write<TaskRow>(
-      `UPDATE tasks SET ${assignments}
+      `UPDATE tasks SET ${assignments}, updated_by = $2
         WHERE id = $1 AND user_id = $2 ${versionClause(versions, params.length + 3)}
         RETURNING ${TASK_COLUMNS}`,
       [id, ownerId, ...params, ...versionParams(versions)],

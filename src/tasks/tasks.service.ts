@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { IF_MATCH_FORM, type IfMatch, ifMatchAllows, parseIfMatch } from '../common/http/etag.js';
+import { type IfMatch, ifMatchAllows, ifMatchCondition, parseIfMatch } from '../common/http/etag.js';
 import { IdempotencyKeyReusedException } from '../common/problems/idempotency-key-reused.exception.js';
 import { LimitReachedException } from '../common/problems/limit-reached.exception.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
@@ -97,7 +97,7 @@ export class TasksService {
    */
   async assertWritable(id: string, ownerId: string, ifMatchHeader: string | string[] | undefined): Promise<void> {
     const { version } = await this.findOwnedOrFail(id, ownerId);
-    if (!ifMatchAllows(conditionOf(ifMatchHeader), version)) throw preconditionFailed();
+    if (!ifMatchAllows(ifMatchCondition(ifMatchHeader), version)) throw preconditionFailed();
   }
 
   /** `PUT`: every writable field; the omitted ones return to their defaults. */
@@ -158,7 +158,7 @@ export class TasksService {
     const condition = parseIfMatch(ifMatch);
     if (condition === null) {
       await this.findOwnedOrFail(id, ownerId);
-      throw malformedIfMatch();
+      return ifMatchCondition(ifMatch) as never;
     }
     return condition && !condition.any ? condition.versions : undefined;
   }
@@ -180,17 +180,6 @@ function newTask(dto: CreateTaskDto): NewTask {
     dueAt: dto.dueAt ?? null,
     tags: dto.tags ?? [],
   };
-}
-
-/** The parsed `If-Match`; a value that is not `*` or a list of entity tags is a 400 (RFC 9110 §13.1.1). */
-function conditionOf(ifMatch: string | string[] | undefined): IfMatch | undefined {
-  const condition = parseIfMatch(ifMatch);
-  if (condition === null) throw malformedIfMatch();
-  return condition;
-}
-
-function malformedIfMatch(): ValidationProblemException {
-  return ValidationProblemException.of('If-Match', `must be ${IF_MATCH_FORM}`);
 }
 
 function taskNotFound(): NotFoundException {

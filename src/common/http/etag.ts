@@ -1,3 +1,4 @@
+import { ValidationProblemException } from '../problems/validation-problem.exception.js';
 /** Strong entity tags derived from a version number (docs/API.md: `"<version>"`). */
 export function etagOf(version: number): string {
   return `"${version}"`;
@@ -47,4 +48,11 @@ export function parseIfMatch(header: string | string[] | undefined): IfMatch | n
 
 export function ifMatchAllows(condition: IfMatch | undefined, version: number): boolean {
   return !condition || condition.any || condition.versions.includes(version);
+}
+
+/** The parsed `If-Match`; a value that is not `*` or a list of entity tags is a 400 (RFC 9110 §13.1.1). */
+export function ifMatchCondition(ifMatch: string | string[] | undefined): IfMatch | undefined {
+  const condition = parseIfMatch(ifMatch);
+  if (condition === null) throw ValidationProblemException.of('If-Match', `must be ${IF_MATCH_FORM}`);
+  return condition;
 }

@@ -52,3 +52,5 @@ export const PROBLEM_TYPES: Readonly<Record<number, ProblemType>> = {
   ...GENERIC_PROBLEM_TYPES,
   422: IDEMPOTENCY_KEY_REUSED,
 };
+
+export const INSUFFICIENT_ROLE: ProblemType = { slug: 'insufficient-role', title: 'Insufficient role' };

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SqlModule } from '../database/sql.module.js';
+import { InvitationsController } from './invitations.controller.js';
+import { List } from './list.entity.js';
+import { ListInvitation } from './list-invitation.entity.js';
+import { ListMember } from './list-member.entity.js';
+import { ListPrecondition } from './list-precondition.js';
+import { ListsController } from './lists.controller.js';
+import { ListsRepository } from './lists.repository.js';
+import { ListsService } from './lists.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([List, ListMember, ListInvitation]), SqlModule],
+  controllers: [ListsController, InvitationsController],
+  providers: [ListsService, ListsRepository, ListPrecondition],
+  exports: [ListsService],
+})
+export class ListsModule {}
