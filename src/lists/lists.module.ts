@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SqlModule } from '../database/sql.module.js';
+import { ListAccess } from './list-access.js';
 import { InvitationsController } from './invitations.controller.js';
 import { List } from './list.entity.js';
 import { ListInvitation } from './list-invitation.entity.js';
@@ -13,7 +14,7 @@ import { ListsService } from './lists.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([List, ListMember, ListInvitation]), SqlModule],
   controllers: [ListsController, InvitationsController],
-  providers: [ListsService, ListsRepository, ListPrecondition],
-  exports: [ListsService],
+  providers: [ListsService, ListsRepository, ListPrecondition, ListAccess],
+  exports: [ListsService, ListAccess],
 })
 export class ListsModule {}
