@@ -101,6 +101,11 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
+  /** The email and name of each of these users (those that exist). */
+  findProfiles(ids: string[]): Promise<{ id: string; email: string | null; name: string | null }[]> {
+    return this.sql.query(`SELECT id, email, name FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   /** Case-insensitive, answered by the unique index on lower(email). */
   async findByEmail(email: string): Promise<UserRow | null> {
     const rows = await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1)`, [

@@ -61,6 +61,13 @@ export class UsersService {
     return user;
   }
 
+  /** The email and name of each of these users, by id (another module shows them beside its own rows). */
+  async profiles(ids: string[]): Promise<Map<string, { email: string | null; name: string | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.findProfiles(ids);
+    return new Map(rows.map((row) => [row.id, { email: row.email, name: row.name }]));
+  }
+
   /** Case-insensitive, answered by the unique index on lower(email). */
   findByEmail(email: string): Promise<UserRow | null> {
     return this.users.findByEmail(email);
