@@ -71,7 +71,15 @@ export default {
         'module or the app root. The caller arrives through @CurrentUser; a reaction to another module ' +
         'goes through an event.',
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config|database)/'] },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/$1/',
+          '^src/(common|config|database)/',
+          // Any module may run work inside an account's transaction (AccountHooks).
+          '^src/users/(users[.]module|account-hooks)[.]ts$',
+        ],
+      },
     },
     {
       name: 'auth-uses-users-through-its-service',

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SqlModule } from '../database/sql.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { DefaultListHook } from './default-list.hook.js';
 import { ListAccess } from './list-access.js';
 import { InvitationsController } from './invitations.controller.js';
 import { List } from './list.entity.js';
@@ -12,9 +14,9 @@ import { ListsRepository } from './lists.repository.js';
 import { ListsService } from './lists.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([List, ListMember, ListInvitation]), SqlModule],
+  imports: [TypeOrmModule.forFeature([List, ListMember, ListInvitation]), SqlModule, UsersModule],
   controllers: [ListsController, InvitationsController],
-  providers: [ListsService, ListsRepository, ListPrecondition, ListAccess],
+  providers: [DefaultListHook, ListsService, ListsRepository, ListPrecondition, ListAccess],
   exports: [ListsService, ListAccess],
 })
 export class ListsModule {}

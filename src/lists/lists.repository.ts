@@ -154,6 +154,16 @@ export class ListsRepository {
     return list.id;
   }
 
+  /** The account's default list ("Inbox"), its owner membership and its task counters. */
+  async insertDefault(tx: SqlSession, ownerId: string): Promise<void> {
+    const [list] = await tx.query<{ id: string }>(
+      `INSERT INTO lists (owner_id, name, is_default) VALUES ($1, 'Inbox', true) RETURNING id`,
+      [ownerId],
+    );
+    await tx.query(`INSERT INTO list_members (list_id, user_id, role) VALUES ($1, $2, 'owner')`, [list.id, ownerId]);
+    await tx.query(`INSERT INTO list_counters (list_id) VALUES ($1)`, [list.id]);
+  }
+
   /**
    * A change members can see: a new `version`, and the next number of the list's change sequence,
    * taken under the list's row lock (the order a change feed will read).

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountHooks } from './account-hooks.js';
 import { SqlRunner } from '../database/sql-runner.js';
 
 /** Who an external token says the caller is, once verified. */
@@ -30,7 +31,10 @@ export interface IdentityRecord {
  */
 @Injectable()
 export class IdentitiesRepository {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly hooks: AccountHooks,
+  ) {}
 
   async find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
     const rows = await this.sql.query<LinkedIdentity>(
@@ -52,6 +56,7 @@ export class IdentitiesRepository {
           `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
           [user.id, identity.issuer, identity.subject],
         );
+        await this.hooks.runCreated(tx, user.id);
         return { identityId: linked.id, userId: user.id };
       },
       { retry: true },

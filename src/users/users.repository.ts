@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { AccountHooks } from './account-hooks.js';
 
 export interface UserChanges {
   email?: string;
@@ -33,14 +34,24 @@ const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", created_
  */
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly hooks: AccountHooks,
+  ) {}
 
-  async insert(user: NewUser): Promise<UserRow> {
-    const rows = await this.sql.write<UserRow>(
-      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-      [user.email, user.name, user.passwordHash],
+  /** The account and what other modules make with it (`AccountHooks.onCreated`), in one transaction. */
+  insert(user: NewUser): Promise<UserRow> {
+    return this.sql.transaction(
+      async (tx) => {
+        const [created] = await tx.query<UserRow>(
+          `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+          [user.email, user.name, user.passwordHash],
+        );
+        await this.hooks.runCreated(tx, created.id);
+        return created;
+      },
+      { retry: true },
     );
-    return rows[0];
   }
 
   /** Sets the given fields and bumps updated_at; undefined when there is no such user. */
@@ -66,11 +77,18 @@ export class UsersRepository {
   }
 
   /**
-   * The cascade locks the user's task rows in another order than a bulk update of them (complete-all):
-   * PostgreSQL then aborts one of the two as a deadlock victim, and `write` runs it again.
+   * Other modules' `AccountHooks.onDeleting` work, then the row, in one transaction. The cascade locks
+   * rows in another order than a bulk update of them (complete-all): PostgreSQL then aborts one of the
+   * two as a deadlock victim, and the transaction runs again.
    */
   async delete(id: string): Promise<void> {
-    await this.sql.write(`DELETE FROM users WHERE id = $1`, [id]);
+    await this.sql.transaction(
+      async (tx) => {
+        await this.hooks.runDeleting(tx, id);
+        await tx.query(`DELETE FROM users WHERE id = $1`, [id]);
+      },
+      { retry: true },
+    );
   }
 
   /** Within `tx`: the user's password hash, the row locked FOR SHARE until `tx` ends; undefined: no such user. */
