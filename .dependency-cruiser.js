@@ -78,6 +78,8 @@ export default {
           '^src/(common|config|database)/',
           // Any module may run work inside an account's transaction (AccountHooks).
           '^src/users/(users[.]module|account-hooks)[.]ts$',
+          // Any module that works inside lists asks the lists module who may do what (ListAccess, roles).
+          '^src/lists/(lists[.]module|list-access|list-role)[.]ts$',
         ],
       },
     },
