@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -17,6 +16,7 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
+import { Body } from '../common/decorators/body.decorator.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
 import { etagOf } from '../common/http/etag.js';
