@@ -43,8 +43,8 @@ export interface KeyedRequest {
   body: unknown;
 }
 
-/** Writes that miss because the task moved or changed under them are tried again this often. */
-const WRITE_ATTEMPTS = 3;
+/** Writes that miss because the task moved under them (a move is a delete and an insert) are tried this often. */
+const WRITE_ATTEMPTS = 8;
 
 /** Default lists remembered per instance: a user's default list never changes, so it never goes stale. */
 const DEFAULT_LISTS_CACHED = 10_000;
@@ -240,8 +240,8 @@ export class TasksService {
 
   /**
    * A conditional write touched nothing: the task is not visible (404), only readable (403), at another
-   * version (412), or the assignee is no member of its list (400). Otherwise it moved or changed between
-   * the statements: the caller tries again, a few times.
+   * version (412), or the assignee is no member of its list (400). Otherwise it moved between the
+   * statements: the caller tries again, a few times, and then answers as for any lost race (503).
    */
   private async explainMiss(
     scope: TaskScope,
@@ -252,7 +252,7 @@ export class TasksService {
   ): Promise<void> {
     await this.assertWritable(scope, id, ifMatch);
     if (assigneeId !== undefined) throw unassignable();
-    if (attempt >= WRITE_ATTEMPTS) throw preconditionFailed();
+    if (attempt >= WRITE_ATTEMPTS) throw new LostRace();
   }
 
   /**
@@ -360,6 +360,18 @@ function newTask(dto: CreateTaskDto): NewTask {
     tags: dto.tags ?? [],
     assigneeId: dto.assigneeId ?? null,
   };
+}
+
+/**
+ * The task moved under every attempt: a lost race like a serialization failure, and answered as one
+ * (503 with Retry-After, `problem-details.filter`), since a retry will most likely succeed.
+ */
+class LostRace extends Error {
+  readonly code = '40001';
+
+  constructor() {
+    super('The task kept moving between lists under this write');
+  }
 }
 
 function taskNotFound(): NotFoundException {
