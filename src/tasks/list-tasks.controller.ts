@@ -11,7 +11,7 @@ import { TasksController } from './tasks.controller.js';
  * a role too low a 403 `insufficient-role`, both before the task's own checks
  * and the body's.
  */
-@ApiProblems(403, 404)
+@ApiProblems(404)
 @UseGuards(ListMembershipGuard)
 @ChecksBeforeBody(ListMembershipGuard, TaskPrecondition)
 @Controller('lists/:listId/tasks')

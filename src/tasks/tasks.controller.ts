@@ -41,7 +41,7 @@ import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskFilterQuery } from './dto/task-filter.query.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
-import { ConditionalWrite } from './conditional-write.decorator.js';
+import { ApiInsufficientRole, ConditionalWrite } from './conditional-write.decorator.js';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_TTL_HOURS, parseIdempotencyKey } from './idempotency-key.js';
 import type { TaskRow } from './task-columns.js';
 import { TaskPrecondition } from './task-precondition.js';
@@ -68,12 +68,6 @@ const IDEMPOTENCY_KEY = {
  */
 @ApiTags('tasks')
 @ApiBearerAuth()
-@ApiResponse({
-  status: 403,
-  ...problemResponse(403),
-  description:
-    '`insufficient-role` (with `requiredRole`): the caller may only read this list (a `viewer`), and the route writes',
-})
 @ChecksBeforeBody(TaskPrecondition)
 @Controller('tasks')
 export class TasksController {
@@ -99,6 +93,7 @@ export class TasksController {
       'In the list the body’s `listId` names, else the caller’s default list (under `/api/lists/{listId}/tasks`: that list). `editor` needed.',
   })
   @ApiResponseHeaders('ETag')
+  @ApiInsufficientRole()
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiProblems(400, 401, 404, 413, 415, 422)
   @ApiResponse({
@@ -135,6 +130,7 @@ export class TasksController {
     description:
       'Acts on one list: the body’s `listId`, else the caller’s default list (under `/api/lists/{listId}/tasks`: that list). `editor` needed.',
   })
+  @ApiInsufficientRole()
   @ApiProblems(400, 401, 404, 413, 415)
   async completeAll(
     @Scope() scope: TaskScope,
@@ -152,6 +148,7 @@ export class TasksController {
     description:
       'Acts on one list: the `listId` query parameter, else the caller’s default list (under `/api/lists/{listId}/tasks`: that list). `editor` needed.',
   })
+  @ApiInsufficientRole()
   @ApiProblems(400, 401, 404)
   async clearCompleted(
     @Scope() scope: TaskScope,
