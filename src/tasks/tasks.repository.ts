@@ -380,8 +380,14 @@ export class TasksRepository {
     return rows[0].count;
   }
 
-  /** Within an account's deletion: the tasks assigned to it become unassigned, each a new version. */
+  /**
+   * Within an account's deletion: the tasks assigned to it become unassigned, each a new version. On
+   * Citus this update reaches every shard, and a transaction that wrote to shards in parallel may not
+   * then write to a reference table (the account's `users` row): the transaction goes sequential first
+   * (a placeholder setting, without effect, on a server without Citus).
+   */
   async unassignAll(tx: SqlSession, userId: string): Promise<void> {
+    await tx.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
     await tx.query(`UPDATE tasks SET assignee_id = NULL, ${BUMP} WHERE assignee_id = $1`, [userId]);
   }
 
