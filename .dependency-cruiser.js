@@ -74,11 +74,13 @@ export default {
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
       to: {
         path: '^src/',
-        // The account's life cycle (the users module's AccountHooks), and users' names beside a module's rows.
+        // The account's life cycle (the users module's AccountHooks), users' names beside a module's rows, and
+        // who may do what inside lists (the lists module's ListAccess and roles).
         pathNot: [
           '^src/$1/',
           '^src/(common|config|database)/',
           '^src/users/(users[.]module|users[.]service|account-hooks)[.]ts$',
+          '^src/lists/(lists[.]module|list-access|list-role)[.]ts$',
         ],
       },
     },

@@ -14,7 +14,7 @@ export class UsersService {
   /** Creates a user; `409` when the email is taken (case-insensitively). */
   async create(user: NewUser): Promise<UserRow> {
     try {
-      return await this.users.insert(user, (tx, id) => this.hooks.runCreated(tx, id));
+      return await this.users.insert(user);
     } catch (error) {
       throw emailTakenOr(error);
     }
@@ -38,7 +38,7 @@ export class UsersService {
 
   /** Deletes the account after the other modules' hooks (lists handed on); sessions go with it (ON DELETE CASCADE). */
   async remove(id: string): Promise<void> {
-    await this.users.delete(id, (tx, userId) => this.hooks.runDeleting(tx, userId));
+    await this.users.delete(id);
     this.hooks.runDeleted(id);
   }
 

@@ -744,7 +744,7 @@ describe('Lists (e2e)', () => {
           )
       )[0];
 
-    it('hands a shared list to its earliest-joined admin; the leaver’s tasks stay', async () => {
+    it('hands a shared list to its earliest-joined admin; the leaver’s tasks stay, unassigned', async () => {
       const leaving = await registerUser(app);
       const [first, second, anEditor] = await Promise.all([1, 2, 3].map(() => registerUser(app)));
       const list = await createList(leaving);
@@ -761,8 +761,8 @@ describe('Lists (e2e)', () => {
       expect(after).toMatchObject({ ownerId: first.id, role: 'owner', memberCount: 3 });
       expect(after.version).toBeGreaterThan(before);
       expect(await taskRow(created)).toMatchObject({ list_id: list.id });
-      // Unassigning the leaver is the tasks module's deletion hook (its own tests); the task stays.
-      expect(await taskRow(assigned)).toMatchObject({ list_id: list.id });
+      // The tasks module's deletion hook unassigns the leaver, with a new version; the task stays.
+      expect(await taskRow(assigned)).toMatchObject({ list_id: list.id, assignee_id: null, version: 2 });
       expect((await call(second, 'get', `/api/lists/${list.id}`)).body.data.role).toBe('admin');
     });
 
