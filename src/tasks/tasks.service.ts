@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { type IfMatch, ifMatchAllows, ifMatchCondition, parseIfMatch } from '../common/http/etag.js';
+import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
 import { IdempotencyKeyReusedException } from '../common/problems/idempotency-key-reused.exception.js';
 import { InsufficientRoleException } from '../common/problems/insufficient-role.exception.js';
 import { LimitReachedException } from '../common/problems/limit-reached.exception.js';
@@ -280,7 +281,10 @@ export class TasksService {
   private async defaultListOf(userId: string): Promise<string> {
     const cached = this.defaultLists.get(userId);
     if (cached !== undefined) return cached;
-    const listId = await this.access.defaultListOf(userId);
+    // Every account has its default list until the account goes: none means it went since the token was checked.
+    const listId = await this.access.defaultListOf(userId).catch((error: unknown) => {
+      throw error instanceof NotFoundException ? new InvalidTokenException('This account no longer exists') : error;
+    });
     if (this.defaultLists.size >= DEFAULT_LISTS_CACHED) this.defaultLists.clear();
     this.defaultLists.set(userId, listId);
     return listId;

@@ -36,7 +36,10 @@ export class UsersService {
     await this.users.setPasswordHash(id, passwordHash);
   }
 
-  /** Deletes the account after the other modules' hooks (lists handed on); sessions go with it (ON DELETE CASCADE). */
+  /**
+   * Deletes the account, after the other modules' `AccountHooks.onDeleting` work in the same transaction;
+   * its sessions and what it owns go with it (ON DELETE CASCADE).
+   */
   async remove(id: string): Promise<void> {
     await this.users.delete(id);
     this.hooks.runDeleted(id);

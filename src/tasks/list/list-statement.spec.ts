@@ -20,7 +20,7 @@ describe(buildListStatement.name, () => {
   it('scopes to the lists and the membership, orders by key then id, and sums the total from the counters', () => {
     const { text, values } = buildListStatement(plan());
     expect(squash(text)).toContain(
-      'WHERE t.list_id = $1::uuid AND EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = t.list_id AND m.user_id = $2::uuid AND m.role = ANY($3::text[])) ORDER BY created_at DESC, id DESC LIMIT 21',
+      'WHERE t.list_id = $1::uuid AND EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = $1::uuid AND m.user_id = $2::uuid AND m.role = ANY($3::text[])) ORDER BY created_at DESC, id DESC LIMIT 21',
     );
     expect(squash(text)).toContain(
       '(SELECT COALESCE(sum(tasks), 0)::int FROM list_counters c WHERE c.list_id = $4::uuid',
@@ -36,7 +36,9 @@ describe(buildListStatement.name, () => {
     expect(squash(text)).toContain(
       'SELECT COALESCE(sum(tasks - completed), 0)::int FROM list_counters c WHERE c.list_id = ANY($',
     );
-    expect(squash(text)).toContain('WHERE t.list_id = ANY($1::uuid[]) AND EXISTS');
+    expect(squash(text)).toContain(
+      'WHERE t.list_id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = t.list_id AND',
+    );
     expect(squash(text)).toContain('AND NOT completed ORDER BY');
   });
 

@@ -26,13 +26,15 @@ export function accessConditions(
   param: (value: unknown, cast?: string) => string,
   alias = 't',
 ): string[] {
-  const lists =
-    access.lists.length === 1
-      ? `${alias}.list_id = ${param(access.lists[0], '::uuid')}`
-      : `${alias}.list_id = ANY(${param(access.lists, '::uuid[]')})`;
-  return [
-    lists,
-    `EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = ${alias}.list_id AND m.user_id = ${param(access.callerId, '::uuid')}
-       AND m.role = ANY(${param(access.roles, '::text[]')}))`,
-  ];
+  if (access.lists.length === 1) {
+    // One list: the membership check names it too, so PostgreSQL runs it once (a one-time filter), not per row.
+    const list = param(access.lists[0], '::uuid');
+    return [`${alias}.list_id = ${list}`, memberOf(list, access, param)];
+  }
+  return [`${alias}.list_id = ANY(${param(access.lists, '::uuid[]')})`, memberOf(`${alias}.list_id`, access, param)];
+}
+
+function memberOf(list: string, access: TaskAccess, param: (value: unknown, cast?: string) => string): string {
+  return `EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = ${list} AND m.user_id = ${param(access.callerId, '::uuid')}
+       AND m.role = ANY(${param(access.roles, '::text[]')}))`;
 }
