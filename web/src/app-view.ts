@@ -191,7 +191,7 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
     if (problem.status === 403) {
       // The role may have been lowered since the page was drawn: draw it again with the role as it is.
       announceNext(
-        `${problem.detail.replace(/\.$/, '')}. You are ${list.role === 'admin' ? 'an' : 'a'} ${list.role} in “${list.name}”, or were until now: ask its owner or an admin if you need to do this.`,
+        `${problem.detail.replace(/\.$/, '')}. Your role in “${list.name}” may have changed: here is the list as it is now. Ask its owner or an admin if you need to do this.`,
         true,
       );
       return navigate(listHash(list.id));
