@@ -10,6 +10,7 @@ import {
   type Member,
   renameList,
   type TaskList,
+  withArticle,
 } from './lists-api.js';
 import { membersPanel } from './members-panel.js';
 import { clearProblem, type Problem, showProblem, toProblem } from './problem.js';
@@ -78,7 +79,8 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
   async function load(): Promise<void> {
     const { data, error, response } = await authed(() => listLists());
     if (!data) return shout(toProblem(error, response).detail);
-    const lists = data.data;
+    // The Inbox first, then the API's order (oldest first): a list joined later may be older than the Inbox.
+    const lists = [...data.data].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
     const selected = lists.find((list) => list.id === listId) ?? lists.find((list) => list.isDefault) ?? lists[0];
     if (listId && selected?.id !== listId) {
       // An old link, or a list that has gone since: say so rather than show another list silently.
@@ -140,7 +142,7 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
     const heading = h('h2', { id: 'list-heading', tabindex: -1 }, list.name);
     const roleNote = list.isDefault
       ? 'Your own list'
-      : `${list.memberCount} ${list.memberCount === 1 ? 'member' : 'members'} · you are ${list.role === 'admin' ? 'an' : 'a'} ${list.role}`;
+      : `${list.memberCount} ${list.memberCount === 1 ? 'member' : 'members'} · you are ${withArticle(list.role)}`;
     const toolbar = h('div', { class: 'toolbar' });
     const title = h('div', { class: 'list-title' }, heading, h('p', { class: 'meta' }, roleNote), toolbar);
     const tasks = h('div', { class: 'list-tasks' });
@@ -163,9 +165,11 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
             list,
             members,
             me,
-            say,
             fail: (problem) => explain(list, problem),
-            changed: reopen,
+            changed: (message) => {
+              announceNext(message);
+              reopen();
+            },
             left: () => {
               announceNext(`You left “${list.name}”.`);
               navigate('#/');
@@ -200,7 +204,8 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
   }
 
   function gone(list: TaskList, problem?: Problem): void {
-    if (problem && problem.status !== 404) return shout(problem.detail);
+    // The Inbox cannot go: a 404 there is not a lost list, and going "back" to it would only loop.
+    if ((problem && problem.status !== 404) || list.isDefault) return shout(problem?.detail ?? 'Not found.');
     announceNext(`“${list.name}” is no longer available to you: it was deleted, or you were removed from it.`, true);
     navigate('#/');
   }

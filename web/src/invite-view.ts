@@ -1,6 +1,6 @@
 import { announceNext } from './app-view.js';
 import { h } from './dom.js';
-import { acceptInvitation } from './lists-api.js';
+import { acceptInvitation, withArticle } from './lists-api.js';
 import { toProblem } from './problem.js';
 import { forgetInvite, listHash, navigate } from './router.js';
 import { authed } from './session.js';
@@ -26,8 +26,7 @@ export function renderInvite(root: HTMLElement, token: string): void {
       const { data, error, response } = await authed(() => acceptInvitation(token));
       if (data) {
         forgetInvite();
-        const role = data.data.role;
-        announceNext(`You joined “${data.data.name}” as ${role === 'admin' ? 'an' : 'a'} ${role}.`);
+        announceNext(`You joined “${data.data.name}” as ${withArticle(data.data.role)}.`);
         return navigate(listHash(data.data.id));
       }
       const { status, detail } = toProblem(error, response);

@@ -233,3 +233,6 @@ export const clearCompleted = (listId: string) =>
 
 /** How a member is called on screen: their name, else their email. */
 export const memberName = (member: Pick<Member, 'name' | 'email'>) => member.name ?? member.email ?? 'A member';
+
+/** "a viewer", "an editor". */
+export const withArticle = (role: string) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;

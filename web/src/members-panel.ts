@@ -8,6 +8,7 @@ import {
   memberName,
   removeMember,
   type TaskList,
+  withArticle,
 } from './lists-api.js';
 import { type Problem, toProblem } from './problem.js';
 import { authed } from './session.js';
@@ -20,10 +21,9 @@ export interface MembersContext {
   list: TaskList;
   members: Member[];
   me: string;
-  say(message: string): void;
   fail(problem: Problem): void;
-  /** Members or roles changed: the page loads the list again. */
-  changed(): void;
+  /** Members or roles changed: the page loads the list again and says `message`. */
+  changed(message: string): void;
   /** The caller left the list. */
   left(): void;
 }
@@ -80,8 +80,7 @@ export function membersPanel(context: MembersContext): HTMLElement {
   async function setRole(member: Member, role: ListRole): Promise<void> {
     const { data, error, response } = await authed(() => changeRole(list.id, member.userId, role));
     if (!data) return context.fail(toProblem(error, response));
-    context.say(`${memberName(member)} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`);
-    context.changed();
+    context.changed(`${memberName(member)} is now ${withArticle(role)}.`);
   }
 
   async function remove(member: Member): Promise<void> {
@@ -89,8 +88,7 @@ export function membersPanel(context: MembersContext): HTMLElement {
     if (!(await confirmDialog(`Remove ${name} from “${list.name}”? They lose access at once.`, 'Remove'))) return;
     const { error, response } = await authed(() => removeMember(list.id, member.userId));
     if (response?.status !== 204) return context.fail(toProblem(error, response));
-    context.say(`Removed ${name} from “${list.name}”.`);
-    context.changed();
+    context.changed(`Removed ${name} from “${list.name}”.`);
   }
 
   async function leave(): Promise<void> {

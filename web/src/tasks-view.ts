@@ -64,14 +64,19 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
   const markAll = h('button', { type: 'button', onclick: () => void markAllTasks() });
   const clearCompleted = h('button', { type: 'button', onclick: () => void clearCompletedTasks() }, 'Clear completed');
 
+  /** After a 404 from a task route: whether the list itself is gone (deleted, or the caller removed). */
+  async function listIsGone(): Promise<boolean> {
+    const { response } = await authed(() => getList(listId));
+    return response?.status === 404;
+  }
+
   /**
    * A problem from a task route. A 404 is either the task (deleted elsewhere) or the list (deleted,
    * or the caller removed): the list itself says which.
    */
   async function fail(problem: Problem): Promise<void> {
     if (problem.status !== 404) return context.fail(problem);
-    const { response } = await authed(() => getList(listId));
-    if (response?.status === 404) return context.lost();
+    if (await listIsGone()) return context.lost();
     say('That task was deleted elsewhere.');
     await load(false);
   }
@@ -194,7 +199,7 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
       const { data, error, response } = await authed(() => listTasks(listId, query));
       if (!data) {
         const problem = toProblem(error, response);
-        if (problem.status === 404) return context.lost();
+        if (problem.status === 404 && (await listIsGone())) return context.lost();
         return showProblem(filterForm, problem);
       }
       clearProblem(filterForm);
