@@ -31,7 +31,7 @@ export function announceNext(text: string, alert = false): void {
  * list, its members, sharing and its tasks. Every change that moves
  * elsewhere goes through the router, so the URL always names the list shown.
  */
-export function renderApp(root: HTMLElement, listId: string | undefined, onSignedOut: () => void): void {
+export function renderApp(root: HTMLElement, listId: string | undefined, onSignedOut: () => void, moved = false): void {
   const session = readSession();
   const me = session?.user.id ?? '';
   const status = h('p', { class: 'status', role: 'status' });
@@ -178,8 +178,9 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
       ),
       tasks,
     );
-    // A list the user went to takes the focus, so a screen reader starts at its name.
-    if (listId === list.id) heading.focus();
+    // After a move (a list chosen, created, left or lost), the list's name takes the focus, so a
+    // screen reader starts there rather than at the top of a page it has already read.
+    if (moved) heading.focus();
     renderTasks(tasks, {
       list,
       members,

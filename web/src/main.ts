@@ -9,7 +9,8 @@ const root = document.getElementById('app') as HTMLElement;
 
 let signedIn = false;
 
-function show(notice?: string): void {
+/** `moved`: shown after a navigation in the app, so the focus goes to what is new. */
+function show(notice?: string, moved = false): void {
   signedIn = readSession() !== undefined;
   const route = currentRoute();
   // An invitation survives signing in or creating an account (and a reload meanwhile) in this tab.
@@ -28,10 +29,15 @@ function show(notice?: string): void {
     renderInvite(root, invite);
   } else {
     // Signing out drops an invitation nobody acted on: the next person at this tab did not get it.
-    renderApp(root, route.page === 'lists' ? route.listId : undefined, () => {
-      forgetInvite();
-      show();
-    });
+    renderApp(
+      root,
+      route.page === 'lists' ? route.listId : undefined,
+      () => {
+        forgetInvite();
+        show();
+      },
+      moved,
+    );
   }
 }
 
@@ -41,5 +47,5 @@ onSessionEnded(() => show('Your session has ended. Please sign in again.'));
 onSessionChange(() => {
   if ((readSession() !== undefined) !== signedIn) show();
 });
-onRoute(() => show());
+onRoute(() => show(undefined, true));
 show();
