@@ -74,13 +74,19 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
     (pending.alert ? shout : say)(pending.text);
     pending = undefined;
   }
-  void load();
+  load().catch((failure: unknown) => shout(toProblem(failure).detail));
 
   async function load(): Promise<void> {
-    const { data, error, response } = await authed(() => listLists());
-    if (!data) return shout(toProblem(error, response).detail);
+    const all: TaskList[] = [];
+    let cursor: string | undefined;
+    do {
+      const { data, error, response } = await authed(() => listLists(cursor));
+      if (!data) return shout(toProblem(error, response).detail);
+      all.push(...data.data);
+      cursor = data.meta.nextCursor ?? undefined;
+    } while (cursor);
     // The Inbox first, then the API's order (oldest first): a list joined later may be older than the Inbox.
-    const lists = [...data.data].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+    const lists = all.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
     const selected = lists.find((list) => list.id === listId) ?? lists.find((list) => list.isDefault) ?? lists[0];
     if (listId && selected?.id !== listId) {
       // An old link, or a list that has gone since: say so rather than show another list silently.

@@ -81,8 +81,12 @@ type Created<T> = { 201: { data: T } };
 type Empty = { 204: void };
 
 // ---- lists ---------------------------------------------------------------------------------------
-export const listLists = () =>
-  client.get<{ 200: Page<TaskList> }, ProblemDetailsDto>({ security, url: '/api/lists', query: { limit: 100 } });
+export const listLists = (cursor?: string) =>
+  client.get<{ 200: Page<TaskList> }, ProblemDetailsDto>({
+    security,
+    url: '/api/lists',
+    query: { limit: 100, cursor },
+  });
 
 export const createList = (name: string) =>
   client.post<Created<TaskList>, ProblemDetailsDto>({
