@@ -1,4 +1,7 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { BoundedMap } from '../common/bounded-map.js';
+import { listsConfig } from '../config/lists.config.js';
 import { InsufficientRoleException } from '../common/problems/insufficient-role.exception.js';
 import { atLeast, type ListRole } from './list-role.js';
 import { ListsRepository } from './lists.repository.js';
@@ -15,10 +18,19 @@ export type { Memberships } from './membership-cache.js';
  */
 @Injectable()
 export class ListAccess {
+  /**
+   * Each user's default list: it is made with the account and never deleted, moved or transferred,
+   * so once read it holds for as long as the account does (and user ids are never reused).
+   */
+  private readonly defaults: BoundedMap<string, string>;
+
   constructor(
     private readonly lists: ListsRepository,
     private readonly cache: MembershipCache,
-  ) {}
+    @Inject(listsConfig.KEY) config: ConfigType<typeof listsConfig>,
+  ) {
+    this.defaults = new BoundedMap(config.membershipCacheSize);
+  }
 
   /** Every list the user belongs to, with their role. */
   async memberships(userId: string): Promise<Memberships> {
@@ -32,8 +44,11 @@ export class ListAccess {
 
   /** The user's default list (their Inbox). */
   async defaultListOf(userId: string): Promise<string> {
+    const known = this.defaults.get(userId);
+    if (known !== undefined) return known;
     const id = await this.lists.defaultListOf(userId);
     if (id === undefined) throw new NotFoundException('List not found');
+    this.defaults.set(userId, id);
     return id;
   }
 

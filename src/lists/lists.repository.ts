@@ -77,8 +77,13 @@ const ACTIVE = `revoked_at IS NULL AND expires_at > now() AND uses < max_uses`;
 export class ListsRepository {
   constructor(private readonly sql: SqlRunner) {}
 
+  /**
+   * Run again from the start when it lost a race: `lists` and `list_members` are reference tables on
+   * Citus, whose writes can deadlock across their copies, and an account's deletion takes several
+   * lists' locks at once. `work` must be safe to run again (it is rolled back in between).
+   */
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
+    return this.sql.transaction(work, { retry: true });
   }
 
   /** The caller's lists after `after` (oldest first, ties on id), each with the total. */
@@ -215,18 +220,15 @@ export class ListsRepository {
    * version (its member count changed). Returns those lists.
    */
   async leaveAll(tx: SqlSession, userId: string): Promise<string[]> {
-    const rows = await tx.query<{ listId: string }>(
-      `DELETE FROM list_members WHERE user_id = $1 AND role <> 'owner' RETURNING list_id AS "listId"`,
+    // The lists first, then the memberships: the order every change to a list takes its locks.
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE lists SET version = version + 1, change_seq = change_seq + 1, updated_at = now()
+        WHERE id IN (SELECT list_id FROM list_members WHERE user_id = $1 AND role <> 'owner')
+        RETURNING id`,
       [userId],
     );
-    const listIds = rows.map((row) => row.listId);
-    if (listIds.length > 0) {
-      await tx.query(
-        `UPDATE lists SET version = version + 1, change_seq = change_seq + 1, updated_at = now() WHERE id = ANY($1::uuid[])`,
-        [listIds],
-      );
-    }
-    return listIds;
+    await tx.query(`DELETE FROM list_members WHERE user_id = $1 AND role <> 'owner'`, [userId]);
+    return rows.map((row) => row.id);
   }
 
   /**

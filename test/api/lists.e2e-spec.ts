@@ -8,6 +8,7 @@ import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
 import { createTestApp } from '../helpers/test-app.js';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
+type ListRoleName = 'owner' | 'admin' | 'editor' | 'viewer';
 
 describe('Lists (e2e)', () => {
   let app: INestApplication<App>;
@@ -22,6 +23,9 @@ describe('Lists (e2e)', () => {
     if (user) req = req.set(bearer(user));
     return body === undefined ? req : req.send(body as object);
   };
+
+  const createListWith = async (body: object) =>
+    (await call(owner, 'post', '/api/lists', body).expect(201)).body.data as Record<string, any>;
 
   const createList = async (user: TestUser, name = 'Shared') =>
     (await call(user, 'post', '/api/lists', { name }).expect(201)).body.data as Record<string, any>;
@@ -442,6 +446,232 @@ describe('Lists (e2e)', () => {
     });
   });
 
+  describe('roles matrix', () => {
+    type Who = 'owner' | 'admin' | 'editor' | 'viewer' | 'stranger' | 'exMember' | 'removedAdmin';
+    const WHO: Who[] = ['owner', 'admin', 'editor', 'viewer', 'stranger', 'exMember', 'removedAdmin'];
+    let list: Record<string, any>;
+    let users: Record<Who, TestUser>;
+    let invitationId: string;
+
+    beforeAll(async () => {
+      list = await team();
+      const [exMember, removedAdmin] = await Promise.all([registerUser(app), registerUser(app)]);
+      await join(exMember, list.id, 'editor');
+      await call(exMember, 'delete', `/api/lists/${list.id}/members/${exMember.id}`).expect(204);
+      await join(removedAdmin, list.id, 'admin');
+      await call(owner, 'delete', `/api/lists/${list.id}/members/${removedAdmin.id}`).expect(204);
+      users = { owner, admin, editor, viewer, stranger, exMember, removedAdmin };
+      invitationId = (await invite(owner, list.id, 'viewer')).id;
+    });
+
+    /** Each route with the lowest role that may use it, and what that role gets (a harmless request). */
+    const routes: [string, ListRoleName, (as: TestUser) => request.Test, number][] = [
+      ['GET list', 'viewer', (as) => call(as, 'get', `/api/lists/${list.id}`), 200],
+      ['PATCH list', 'admin', (as) => call(as, 'patch', `/api/lists/${list.id}`, { name: 'Team' }), 200],
+      // A stale If-Match: the role check passes first, then 412 (nothing is deleted).
+      ['DELETE list', 'owner', (as) => call(as, 'delete', `/api/lists/${list.id}`).set('If-Match', '"0"'), 412],
+      ['GET members', 'viewer', (as) => call(as, 'get', `/api/lists/${list.id}/members`), 200],
+      [
+        'PATCH member',
+        'admin',
+        (as) => call(as, 'patch', `/api/lists/${list.id}/members/${viewer.id}`, { role: 'viewer' }),
+        200,
+      ],
+      // No such member: past the role check, 404.
+      ['DELETE member', 'admin', (as) => call(as, 'delete', `/api/lists/${list.id}/members/${randomUUID()}`), 404],
+      // The owner hands the list to themself: nothing changes.
+      ['POST transfer', 'owner', (as) => call(as, 'post', `/api/lists/${list.id}/transfer`, { userId: as.id }), 200],
+      [
+        'POST invitation',
+        'admin',
+        (as) => call(as, 'post', `/api/lists/${list.id}/invitations`, { role: 'viewer' }),
+        201,
+      ],
+      ['GET invitations', 'admin', (as) => call(as, 'get', `/api/lists/${list.id}/invitations`), 200],
+      ['GET invitation', 'admin', (as) => call(as, 'get', `/api/lists/${list.id}/invitations/${invitationId}`), 200],
+      // No such invitation: past the role check, 404.
+      [
+        'DELETE invitation',
+        'admin',
+        (as) => call(as, 'delete', `/api/lists/${list.id}/invitations/${randomUUID()}`),
+        404,
+      ],
+    ];
+    const RANK: Record<ListRoleName, number> = { owner: 4, admin: 3, editor: 2, viewer: 1 };
+
+    it.each(routes)('%s needs %s', async (_, required, send, success) => {
+      for (const who of WHO) {
+        const response = await send(users[who]);
+        const role = who in RANK ? (who as ListRoleName) : undefined;
+        const expected = role === undefined ? 404 : RANK[role] >= RANK[required] ? success : 403;
+        expect({ who, status: response.status }).toEqual({ who, status: expected });
+        if (expected === 403) expectInsufficientRole(response.body, required);
+      }
+    });
+  });
+
+  describe('order of checks on every list route with a body', () => {
+    const bodyRoutes: [string, 'patch' | 'post', (listId: string, userId: string) => string, object][] = [
+      ['PATCH list', 'patch', (listId) => `/api/lists/${listId}`, { name: 5 }],
+      ['PATCH member', 'patch', (listId, userId) => `/api/lists/${listId}/members/${userId}`, { role: 'boss' }],
+      ['POST transfer', 'post', (listId) => `/api/lists/${listId}/transfer`, { userId: 42 }],
+      ['POST invitation', 'post', (listId) => `/api/lists/${listId}/invitations`, { role: 'owner' }],
+    ];
+
+    it.each(bodyRoutes)(
+      '%s: 401, 400 path, 404 not a member, 403 role, then the body',
+      async (_, method, path, bad) => {
+        const list = await team();
+        await call(undefined, method, path('nope', 'nope'), bad).expect(401);
+        const malformed = await call(stranger, method, path('nope', viewer.id), bad).expect(400);
+        expect(malformed.body.errors.map((error: { field: string }) => error.field)).toEqual(['listId']);
+        await call(stranger, method, path(list.id, viewer.id), bad).expect(404);
+        expectInsufficientRole(
+          (await call(viewer, method, path(list.id, viewer.id), bad).expect(403)).body,
+          expect.any(String) as never,
+        );
+        const body = await call(owner, method, path(list.id, viewer.id), bad).expect(400);
+        expect(body.body.type).toBe('/problems/validation-error');
+        // Not JSON at all: the same order.
+        await request(app.getHttpServer())
+          [method](path(list.id, viewer.id))
+          .set(bearer(stranger))
+          .set('Content-Type', 'application/json')
+          .send('{"name":')
+          .expect(404);
+      },
+    );
+
+    it('a malformed member id is a 400 on userId after the list id; unknown fields are 400', async () => {
+      const list = await team();
+      const malformed = await call(owner, 'patch', `/api/lists/${list.id}/members/nope`, { role: 'viewer' }).expect(
+        400,
+      );
+      expect(malformed.body.errors[0].field).toBe('userId');
+      await call(owner, 'delete', `/api/lists/${list.id}/members/nope`).expect(400);
+      const unknown = await call(owner, 'patch', `/api/lists/${list.id}`, { name: 'x', version: 9 }).expect(400);
+      expect(unknown.body.errors[0].field).toBe('version');
+      await call(owner, 'delete', `/api/lists/${list.id}`, { force: true }).expect(400);
+      await call(stranger, 'delete', `/api/lists/${list.id}`, { force: true }).expect(404);
+    });
+
+    it('an If-Match that is not a list of quoted tags is a 400 after the role check; a weak tag is 412', async () => {
+      const list = await team();
+      await call(editor, 'patch', `/api/lists/${list.id}`, { name: 'x' }).set('If-Match', '2').expect(403);
+      const bad = await call(owner, 'patch', `/api/lists/${list.id}`, { name: 'x' }).set('If-Match', '2').expect(400);
+      expect(bad.body.errors[0].field).toBe('If-Match');
+      await call(owner, 'patch', `/api/lists/${list.id}`, { name: 'x' }).set('If-Match', 'W/"1"').expect(412);
+      await call(owner, 'patch', `/api/lists/${list.id}`, { name: 'x' }).set('If-Match', '*').expect(200);
+    });
+  });
+
+  describe('hostile input', () => {
+    it.each([
+      [{ name: 5 }],
+      [{ name: ['a'] }],
+      [{ name: { toString: 'x' } }],
+      [{ name: null }],
+      [{ name: 'x'.repeat(10_000) }],
+      [{ name: '😀'.repeat(101) }],
+      [{ name: 'ok', color: 123 }],
+      [{ name: 'ok', color: '#fff' }],
+      [{ name: 'ok', color: '#gggggg' }],
+      [{ name: 'ok', color: 'red' }],
+      [{ name: 'ok', color: '#3b82f6 ' }],
+      [{ name: 'ok', color: 'rgb(1,2,3)' }],
+      [{ name: 'ok', color: '#3b82f6\n' }],
+      [{ name: 'ok', version: 3 }],
+    ])('POST /api/lists %j is a 400', async (body) => {
+      const response = await call(owner, 'post', '/api/lists', body).expect(400);
+      expect(response.body.type).toBe('/problems/validation-error');
+    });
+
+    it.each([
+      ['a NUL character', 'a\u0000b'],
+      ['a lone surrogate', 'a\ud800b'],
+      ['right-to-left override', '\u202egnp.exe'],
+      ['zero-width characters', 'a\u200b\u200d'],
+      ['combining marks', 'e\u0301'.repeat(50)],
+    ])('a name with %s is stored or refused, never a 500', async (_, name) => {
+      const response = await call(owner, 'post', '/api/lists', { name });
+      expect([201, 400]).toContain(response.status);
+      if (response.status === 201) {
+        const stored = (await call(owner, 'get', `/api/lists/${response.body.data.id}`).expect(200)).body.data.name;
+        expect(typeof stored).toBe('string');
+      }
+    });
+
+    it('a "__proto__" field is an unknown field (400), never a way to set isDefault', async () => {
+      const response = await request(app.getHttpServer())
+        .post('/api/lists')
+        .set(bearer(owner))
+        .set('Content-Type', 'application/json')
+        .send('{"name":"ok","__proto__":{"isDefault":true}}');
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['__proto__']);
+    });
+
+    it('a colour is stored in lower case, and null or absent means none', async () => {
+      expect((await createListWith({ name: 'c', color: '#ABCDEF' })).color).toBe('#abcdef');
+      expect((await createListWith({ name: 'c', color: null })).color).toBeNull();
+      expect((await createListWith({ name: 'c' })).color).toBeNull();
+    });
+
+    it.each([
+      [{ role: 5 }],
+      [{ role: 'Viewer' }],
+      [{ role: 'viewer', expiresInHours: '5' }],
+      [{ role: 'viewer', expiresInHours: 1e10 }],
+      [{ role: 'viewer', maxUses: -1 }],
+      [{ role: 'viewer', maxUses: 1001 }],
+      [{ role: 'viewer', maxUses: '2' }],
+      [{ role: ['viewer'] }],
+    ])('POST invitations %j is a 400', async (body) => {
+      const list = await createList(owner);
+      await call(owner, 'post', `/api/lists/${list.id}/invitations`, body).expect(400);
+    });
+
+    it.each([[{ token: null }], [{ token: ['x'] }], [{ token: {} }], [{}], [{ token: 'x', role: 'owner' }]])(
+      'accept %j is a 400',
+      async (body) => {
+        await call(stranger, 'post', '/api/invitations/accept', body).expect(400);
+      },
+    );
+
+    it.each(['limit=-1', 'limit=1.5', 'limit=1e3', `cursor=${'a'.repeat(2000)}`, 'limit=2&limit=3'])(
+      'GET /api/lists?%s is a 400',
+      async (query) => {
+        await call(owner, 'get', `/api/lists?${query}`).expect(400);
+      },
+    );
+
+    it('another user’s ids: their list, their member, their invitation are 404 or 400, never theirs to touch', async () => {
+      const mine = await createList(owner);
+      const theirs = await team();
+      const outsider = await registerUser(app);
+      const outsiders = await createList(outsider);
+      const { id: theirInvitation } = await invite(outsider, outsiders.id, 'viewer');
+      // A member of another list is no member of mine.
+      await call(owner, 'patch', `/api/lists/${mine.id}/members/${viewer.id}`, { role: 'editor' }).expect(404);
+      await call(owner, 'delete', `/api/lists/${mine.id}/members/${viewer.id}`).expect(404);
+      const transfer = await call(owner, 'post', `/api/lists/${mine.id}/transfer`, { userId: outsider.id }).expect(400);
+      expect(transfer.body.errors[0].field).toBe('userId');
+      await call(owner, 'get', `/api/lists/${mine.id}/invitations/${theirInvitation}`).expect(404);
+      await call(owner, 'get', `/api/lists/${outsiders.id}/invitations/${theirInvitation}`).expect(404);
+      await call(outsider, 'delete', `/api/lists/${theirs.id}/members/${viewer.id}`).expect(404);
+      await call(outsider, 'get', `/api/lists/${theirs.id}/members`).expect(404);
+      expect((await call(viewer, 'get', `/api/lists/${theirs.id}`)).body.data.memberCount).toBe(4);
+    });
+
+    it('a cursor made for another user reveals nothing of theirs', async () => {
+      const other = await registerUser(app);
+      for (const name of ['p', 'q', 'r']) await createList(other, name);
+      const page = (await call(other, 'get', '/api/lists?limit=1').expect(200)).body.meta.nextCursor as string;
+      const mine = (await call(stranger, 'get', `/api/lists?cursor=${page}`).expect(200)).body.data;
+      for (const list of mine) expect(list.ownerId === other.id).toBe(false);
+    });
+  });
+
   describe('account deletion', () => {
     const taskIn = async (listId: string, creator: TestUser, assignee: TestUser | null) => {
       const [task] = await app.get(DataSource).query<{ id: string }[]>(
@@ -523,6 +753,18 @@ describe('Lists (e2e)', () => {
       expect((await call(owner, 'get', `/api/lists/${list.id}`)).body.data.memberCount).toBe(2);
     });
 
+    it('concurrent acceptances of an invitation with maxUses 3 admit exactly three', async () => {
+      const list = await createList(owner);
+      const { token, id } = await invite(owner, list.id, 'editor', { maxUses: 3 });
+      const users = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => registerUser(app)));
+      const statuses = await Promise.all(
+        users.map(async (user) => (await call(user, 'post', '/api/invitations/accept', { token })).status),
+      );
+      expect(statuses.sort()).toEqual([200, 200, 200, 404, 404, 404, 404]);
+      expect((await call(owner, 'get', `/api/lists/${list.id}`)).body.data).toMatchObject({ memberCount: 4 });
+      expect((await call(owner, 'get', `/api/lists/${list.id}/invitations/${id}`)).body.data.uses).toBe(3);
+    });
+
     it('an acceptance racing the removal of the admin who invited never fails: joined, or 404', async () => {
       const list = await createList(owner);
       for (let round = 0; round < 8; round += 1) {
@@ -576,6 +818,18 @@ describe('List quotas (e2e)', () => {
       [1, 2, 3, 4, 5].map(async (i) => (await post(user, '/api/lists', { name: `race ${i}` })).status),
     );
     expect(statuses.sort()).toEqual([201, 409, 409, 409, 409]);
+  });
+
+  it('holds the member quota under concurrent acceptances: one joins a list of one, not four', async () => {
+    const host = await registerUser(app);
+    const list = (await post(host, '/api/lists', { name: 'crowded' }).expect(201)).body.data;
+    const { token } = (await post(host, `/api/lists/${list.id}/invitations`, { role: 'viewer', maxUses: 10 })).body
+      .data;
+    const guests = await Promise.all([1, 2, 3, 4].map(() => registerUser(app)));
+    const statuses = await Promise.all(
+      guests.map(async (guest) => (await post(guest, '/api/invitations/accept', { token })).status),
+    );
+    expect(statuses.sort()).toEqual([200, 409, 409, 409]);
   });
 
   it('counts the new owner’s lists on a transfer', async () => {

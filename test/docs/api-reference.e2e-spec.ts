@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIMIT_REACHED, MALFORMED_REQUEST, PROBLEM_TYPES } from '../../src/common/problems/problem-types.js';
+import {
+  INSUFFICIENT_ROLE,
+  LIMIT_REACHED,
+  MALFORMED_REQUEST,
+  PROBLEM_TYPES,
+} from '../../src/common/problems/problem-types.js';
 
 /**
  * docs/API.md is the reference a reader of the repository has; openapi.json is generated
@@ -96,6 +101,7 @@ describe('docs/API.md against openapi.json', () => {
     const defined = [
       ...Object.entries(PROBLEM_TYPES).map(([status, { slug }]) => `${status} ${slug}`),
       `400 ${MALFORMED_REQUEST.slug}`,
+      `403 ${INSUFFICIENT_ROLE.slug}`,
       `409 ${LIMIT_REACHED.slug}`,
     ];
     expect(sorted(documented)).toEqual(sorted(defined));
