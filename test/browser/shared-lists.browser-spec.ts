@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { type Harness, hidden, PASSWORD, settles, startHarness, visible } from './browser-harness.js';
+import { join } from 'node:path';
+import { ARTIFACTS, type Harness, hidden, PASSWORD, settles, startHarness, visible } from './browser-harness.js';
 
 /**
  * Shared lists in the web client (issue 22), with two people in two browser
@@ -134,6 +135,7 @@ describe('shared lists in Chromium', () => {
       const members = ada.getByRole('region', { name: /^Members/ });
       await visible(members.getByText('Bob'));
       expect(await members.getByLabel('Role of Bob').inputValue()).toBe('editor');
+      await ada.screenshot({ path: join(ARTIFACTS, 'shared-owner.png'), fullPage: true });
     });
   });
 
@@ -154,6 +156,7 @@ describe('shared lists in Chromium', () => {
       expect(await bob.getByRole('checkbox', { name: 'Completed: Buy cheese' }).isDisabled()).toBe(true);
       await settles(() => titles(bob), ['Buy cheese', 'Buy bread']);
       await fitsPhone();
+      await bob.screenshot({ path: join(ARTIFACTS, 'shared-viewer-375.png'), fullPage: true });
     });
   });
 
