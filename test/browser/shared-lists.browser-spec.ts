@@ -182,6 +182,38 @@ describe('shared lists in Chromium', () => {
     });
   });
 
+  it('Bob comes back through a viewer link, then leaves the list himself', async () => {
+    await step('leave', async () => {
+      await ada.getByRole('button', { name: 'Share' }).click();
+      const dialog = ada.getByRole('dialog', { name: 'Share “Weekend groceries”' });
+      await dialog.getByLabel('Role').selectOption('viewer');
+      await dialog.getByRole('button', { name: 'Create link' }).click();
+      const linkInput = dialog.getByLabel('Invitation link');
+      await settles(async () => /#\/invite\/.+/.test(await linkInput.inputValue()), true);
+      const viewerLink = await linkInput.inputValue();
+      await ada.keyboard.press('Escape');
+      await hidden(dialog);
+
+      await bob.goto(viewerLink);
+      await bob.getByRole('button', { name: 'Join list' }).click();
+      await settles(() => bob.getByRole('status').textContent(), 'You joined “Weekend groceries” as a viewer.');
+      await visible(bob.getByText('You can view this list.'));
+      await bob.getByRole('button', { name: 'Leave list' }).click();
+      await bob
+        .getByRole('dialog', { name: /^Leave “Weekend groceries”/ })
+        .getByRole('button', { name: 'Leave' })
+        .click();
+      await settles(() => bob.getByRole('status').textContent(), 'You left “Weekend groceries”.');
+      await settles(() => sidebar(bob).getByRole('link').allTextContents(), ['Inbox']);
+      await fitsPhone();
+
+      // The owner has no way out but a transfer or a deletion: no "Leave list" for her.
+      await ada.reload();
+      await settles(() => heading(ada).textContent(), 'Weekend groceries');
+      expect(await ada.getByRole('button', { name: 'Leave list' }).count()).toBe(0);
+    });
+  });
+
   it('Ada deletes the list after confirming; the Inbox is shown again', async () => {
     await step('delete', async () => {
       await ada.getByRole('button', { name: 'Delete list' }).click();
