@@ -219,6 +219,21 @@ describe('web client in Chromium', () => {
         await settles(() => items(phone).count(), 3);
         await phone.evaluate('document.activeElement && document.activeElement.blur()');
         await phone.screenshot({ path: join(ARTIFACTS, 'phone-375.png'), fullPage: true });
+
+        // A list with a long name, its share dialog holding a link with no place to break, fits too.
+        const newList = phone.getByRole('form', { name: 'New list' });
+        const listName = `Projects of the analytical engine ${'x'.repeat(60)}`;
+        await newList.getByLabel('List name').fill(listName);
+        await newList.getByRole('button', { name: 'Create list' }).click();
+        await settles(() => phone.locator('#list-heading').textContent(), listName);
+        expect(await scrollWidth()).toBeLessThanOrEqual(375);
+        await phone.getByRole('button', { name: 'Share' }).click();
+        const share = phone.getByRole('dialog', { name: `Share “${listName}”` });
+        await share.getByRole('button', { name: 'Create link' }).click();
+        await settles(async () => (await share.getByLabel('Invitation link').inputValue()).includes('#/invite/'), true);
+        expect(await scrollWidth()).toBeLessThanOrEqual(375);
+        await phone.screenshot({ path: join(ARTIFACTS, 'phone-375-share.png') });
+        await share.getByRole('button', { name: 'Close' }).click();
       } finally {
         await phoneContext.close();
       }
