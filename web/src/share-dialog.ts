@@ -20,7 +20,7 @@ export function openShareDialog(list: TaskList): void {
   const result = h(
     'div',
     { class: 'share-result', hidden: true },
-    field('Invitation link', link, 'Whoever opens it first can join, within 7 days. It is shown only now.'),
+    field('Invitation link', link, 'One person can join with it, within 7 days. It is shown only now.'),
     copy,
     copied,
   );
