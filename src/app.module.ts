@@ -24,7 +24,16 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig, listsConfig],
+      load: [
+        appConfig,
+        databaseConfig,
+        jwtConfig,
+        authConfig,
+        redisConfig,
+        identityProvidersConfig,
+        limitsConfig,
+        listsConfig,
+      ],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,

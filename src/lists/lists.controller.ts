@@ -94,7 +94,7 @@ export class ListsController {
   }
 
   @Get(':listId')
-  @ApiOperation({ summary: 'Get a list (members)' })
+  @ApiOperation({ summary: 'Get a list (member)' })
   @ApiResponseHeaders('ETag')
   @ApiProblems(400, 401, 404)
   async get(

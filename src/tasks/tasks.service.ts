@@ -1,9 +1,8 @@
 import { Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { type IfMatch, ifMatchAllows, ifMatchCondition, parseIfMatch } from '../common/http/etag.js';
+import { ifMatchAllows, ifMatchCondition, parseIfMatch } from '../common/http/etag.js';
 import { IdempotencyKeyReusedException } from '../common/problems/idempotency-key-reused.exception.js';
 import { LimitReachedException } from '../common/problems/limit-reached.exception.js';
-import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { limitsConfig } from '../config/limits.config.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQuery } from './dto/list-tasks.query.js';

@@ -436,6 +436,33 @@ describe('Lists (e2e)', () => {
       await call(stranger, 'post', '/api/invitations/accept', { token }).expect(404);
     });
 
+    it('an expired invitation is 404 to accept, and still listed (its expiresAt says why)', async () => {
+      const list = await createList(owner);
+      const { token, id } = await invite(owner, list.id, 'viewer');
+      await app
+        .get(DataSource)
+        .query(`UPDATE list_invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+      await call(stranger, 'post', '/api/invitations/accept', { token }).expect(404);
+      const listed = (await call(owner, 'get', `/api/lists/${list.id}/invitations`).expect(200)).body.data;
+      expect(listed.map((invitation: { id: string }) => invitation.id)).toEqual([id]);
+    });
+
+    it('an admin who leaves loses the invitations they made; joining and leaving raise the version', async () => {
+      const list = await createList(owner);
+      const leaver = await registerUser(app);
+      const v1 = (await call(owner, 'get', `/api/lists/${list.id}`)).body.data.version;
+      await join(leaver, list.id, 'admin');
+      const v2 = (await call(owner, 'get', `/api/lists/${list.id}`)).body.data;
+      expect(v2).toMatchObject({ version: v1 + 1, memberCount: 2 });
+      const { token } = await invite(leaver, list.id, 'viewer');
+      await call(leaver, 'delete', `/api/lists/${list.id}/members/${leaver.id}`).expect(204);
+      expect((await call(owner, 'get', `/api/lists/${list.id}`)).body.data).toMatchObject({
+        version: v2.version + 1,
+        memberCount: 1,
+      });
+      await call(stranger, 'post', '/api/invitations/accept', { token }).expect(404);
+    });
+
     it('another list’s invitation is 404 under this list', async () => {
       const mine = await createList(owner);
       const theirs = await createList(stranger);
