@@ -6,7 +6,7 @@
  *   platform (the HTTP edge) ──► common, config
  *   auth  ──► users (its module, service and response DTOs), common, config, database
  *   users, tasks, health and every other module ──► common, config, database (the SQL runner),
- *     and the users module's AccountHooks (the account's life cycle)
+ *     and the users module's AccountHooks (the account's life cycle) and UsersService
  *   database ──► config, common (which errors mean the database is unavailable)
  *   a module's SQL ──► only in its *.repository.ts, through the database module's SqlRunner
  *   common ──► nothing of ours
@@ -74,8 +74,14 @@ export default {
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
       to: {
         path: '^src/',
-        // The account's life cycle: a module joins it through the users module's hooks (AccountHooks).
-        pathNot: ['^src/$1/', '^src/(common|config|database)/', '^src/users/(users[.]module|account-hooks)[.]ts$'],
+        // The account's life cycle (the users module's AccountHooks), users' names beside a module's rows, and
+        // who may do what inside lists (the lists module's ListAccess and roles).
+        pathNot: [
+          '^src/$1/',
+          '^src/(common|config|database)/',
+          '^src/users/(users[.]module|users[.]service|account-hooks)[.]ts$',
+          '^src/lists/(lists[.]module|list-access|list-role)[.]ts$',
+        ],
       },
     },
     {

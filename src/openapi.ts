@@ -19,7 +19,8 @@ const BEARER_DESCRIPTION =
 const TAGS: Record<string, string> = {
   auth: 'Accounts, logins and tokens',
   users: 'The caller’s account',
-  tasks: 'The caller’s tasks, at `/api/tasks` and at `/api/{userId}/tasks`',
+  tasks:
+    'Tasks of the caller’s lists: every list at `/api/tasks` and `/api/{userId}/tasks`, one list at `/api/lists/{listId}/tasks`',
   lists: 'Shared lists: members, roles and invitations',
   health: 'Probes for load balancers and orchestrators',
 };

@@ -5,7 +5,7 @@ import { envVariables, readEnv } from './read-env.js';
 export const LIMITS_ENV = envVariables({
   RATE_LIMIT_WRITES_PER_MINUTE: Joi.number().integer().min(1).default(600),
   RATE_LIMIT_WRITES_BURST: Joi.number().integer().min(1).default(100),
-  MAX_TASKS_PER_USER: Joi.number().integer().min(1).default(100_000),
+  MAX_TASKS_PER_LIST: Joi.number().integer().min(1).default(10_000),
   MAX_IDEMPOTENCY_KEYS_PER_USER: Joi.number().integer().min(1).default(10_000),
   DB_MAX_CONCURRENT_PER_USER: Joi.number().integer().min(1).max(100),
   DB_QUEUE_WAIT_MS: Joi.number().integer().min(0).max(60_000).default(2000),
@@ -14,7 +14,7 @@ export const LIMITS_ENV = envVariables({
 interface LimitsEnv {
   RATE_LIMIT_WRITES_PER_MINUTE: number;
   RATE_LIMIT_WRITES_BURST: number;
-  MAX_TASKS_PER_USER: number;
+  MAX_TASKS_PER_LIST: number;
   MAX_IDEMPOTENCY_KEYS_PER_USER: number;
   DB_MAX_CONCURRENT_PER_USER?: number;
   DB_QUEUE_WAIT_MS: number;
@@ -28,8 +28,8 @@ export const limitsConfig = registerAs('limits', () => {
     writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
     /** Writes an idle account may send at once (the bucket's size). */
     writesBurst: env.RATE_LIMIT_WRITES_BURST,
-    /** Tasks one account may hold (`409 limit-reached` beyond). */
-    maxTasksPerUser: env.MAX_TASKS_PER_USER,
+    /** Tasks one list may hold (`409 limit-reached` beyond). */
+    maxTasksPerList: env.MAX_TASKS_PER_LIST,
     /** Unexpired idempotency keys one account may hold (`409 limit-reached` beyond). */
     maxIdempotencyKeysPerUser: env.MAX_IDEMPOTENCY_KEYS_PER_USER,
     /** Requests of one account served at once; unset: a quarter of the pool, at least one. */

@@ -12,6 +12,16 @@ function sources(): { path: string; module: string; text: string }[] {
 }
 
 /**
+ * The reads of another module's table that the design allows, each with its reason: `module: table`.
+ */
+const ALLOWED_READS: Record<string, string> = {
+  // Isolation twice (docs/SCALING.md, shared lists): every task statement confirms the caller's
+  // membership and role in the task's list on list_members itself (`accessConditions`), and an
+  // assignee's membership, so that a stale membership cache can never widen access. Reads only.
+  'tasks: list_members': 'FROM',
+};
+
+/**
  * A module's tables are the ones its entities declare; no other module runs a
  * statement on them (it asks the owner's exported service instead), so a
  * table's rules and its statements change in one place. Import rules cannot
@@ -35,7 +45,8 @@ describe('table ownership', () => {
     for (const file of files) {
       for (const [statement, table] of file.text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)/g)) {
         const owner = owners.get(table);
-        if (owner !== undefined && owner !== file.module) {
+        const allowed = ALLOWED_READS[`${file.module}: ${table}`] === statement.split(/\s/)[0];
+        if (owner !== undefined && owner !== file.module && !allowed) {
           foreign.push(`${file.path}: ${statement} (a table of ${owner})`);
         }
       }

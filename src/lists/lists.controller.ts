@@ -16,8 +16,8 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
-import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { Body } from '../common/decorators/body.decorator.js';
+import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
 import { requestPathOf } from '../common/http/request-path.js';
 import { BodyValidationOutranked } from '../common/interceptors/body-validation-outranked.interceptor.js';

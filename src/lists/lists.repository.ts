@@ -25,10 +25,9 @@ export interface LockedList {
   role: ListRole | null;
 }
 
-export interface MemberRow {
+/** A membership as the list holds it (the member's email and name are the users module's). */
+export interface MembershipRow {
   userId: string;
-  email: string | null;
-  name: string | null;
   role: ListRole;
   joinedAt: string;
 }
@@ -253,22 +252,20 @@ export class ListsRepository {
     await tx.query(`DELETE FROM lists WHERE id = $1`, [listId]);
   }
 
-  /** Members with their email and name, the earliest first. */
-  members(listId: string, session: SqlSession = this.sql): Promise<MemberRow[]> {
-    return session.query<MemberRow>(
-      `SELECT m.user_id AS "userId", u.email, u.name, m.role, m.joined_at AS "joinedAt"
-         FROM list_members m JOIN users u ON u.id = m.user_id
-        WHERE m.list_id = $1
-        ORDER BY m.joined_at, m.user_id`,
-      [listId],
+  /** One member's membership. */
+  async member(tx: SqlSession, listId: string, userId: string): Promise<MembershipRow | undefined> {
+    const rows = await tx.query<MembershipRow>(
+      `SELECT user_id AS "userId", role, joined_at AS "joinedAt" FROM list_members WHERE list_id = $1 AND user_id = $2`,
+      [listId, userId],
     );
+    return rows[0];
   }
 
-  /** The members, for a caller who must still be one (the database's truth behind the cached check). */
-  membersFor(listId: string, callerId: string): Promise<MemberRow[]> {
-    return this.sql.query<MemberRow>(
-      `SELECT m.user_id AS "userId", u.email, u.name, m.role, m.joined_at AS "joinedAt"
-         FROM list_members m JOIN users u ON u.id = m.user_id
+  /** The members, earliest joined first, for a caller who must still be one (the database's truth behind the cached check). */
+  membersFor(listId: string, callerId: string): Promise<MembershipRow[]> {
+    return this.sql.query<MembershipRow>(
+      `SELECT m.user_id AS "userId", m.role, m.joined_at AS "joinedAt"
+         FROM list_members m
         WHERE m.list_id = $1 AND ${CALLER_IS('$2', "'owner', 'admin', 'editor', 'viewer'")}
         ORDER BY m.joined_at, m.user_id`,
       [listId, callerId],

@@ -15,9 +15,16 @@ import {
   type ListRow,
   ListsRepository,
   type LockedList,
-  type MemberRow,
+  type MembershipRow,
 } from './lists.repository.js';
 import { MembershipCache } from './membership-cache.js';
+import { UsersService } from '../users/users.service.js';
+
+/** A member as the routes show them: the membership, and the user's email and name. */
+export interface MemberRow extends MembershipRow {
+  email: string | null;
+  name: string | null;
+}
 
 export interface ListPage {
   lists: ListRow[];
@@ -47,6 +54,7 @@ export class ListsService {
     private readonly lists: ListsRepository,
     private readonly access: ListAccess,
     private readonly cache: MembershipCache,
+    private readonly users: UsersService,
     @Inject(listsConfig.KEY) private readonly quotas: ConfigType<typeof listsConfig>,
   ) {}
 
@@ -110,7 +118,7 @@ export class ListsService {
 
   async members(listId: string, userId: string): Promise<MemberRow[]> {
     await this.access.require(userId, listId, 'viewer');
-    return this.lists.membersFor(listId, userId);
+    return this.withProfiles(await this.lists.membersFor(listId, userId));
   }
 
   /**
@@ -118,7 +126,7 @@ export class ListsService {
    * revokes `admin`; ownership moves by a transfer only.
    */
   async setRole(listId: string, callerId: string, memberId: string, role: InvitationRole): Promise<MemberRow> {
-    return this.change(listId, callerId, 'admin', undefined, async ({ tx, touched }) => {
+    const member = await this.change(listId, callerId, 'admin', undefined, async ({ tx, touched }) => {
       const current = await this.lists.roleOf(listId, memberId, tx);
       if (!current) throw memberNotFound();
       if (current === 'owner') throw new ConflictException('The owner’s role changes only by a transfer of ownership');
@@ -129,8 +137,10 @@ export class ListsService {
         await this.lists.bump(tx, listId);
         touched.push(memberId);
       }
-      return (await this.lists.members(listId, tx)).find((member) => member.userId === memberId)!;
+      return (await this.lists.member(tx, listId, memberId))!;
     });
+    const [shown] = await this.withProfiles([member]);
+    return shown;
   }
 
   /** Leaving (anyone but the owner), or removing a member of a lower role (admin+; an admin needs the owner). */
@@ -272,6 +282,15 @@ export class ListsService {
     });
     await this.cache.changed(touched);
     return result;
+  }
+
+  /** Each member with their email and name, which the users module keeps. */
+  private async withProfiles(members: MembershipRow[]): Promise<MemberRow[]> {
+    const profiles = await this.users.profiles(members.map((member) => member.userId));
+    return members.map((member) => {
+      const profile = profiles.get(member.userId);
+      return { ...member, email: profile?.email ?? null, name: profile?.name ?? null };
+    });
   }
 
   private async requireOwner(tx: SqlSession, listId: string, userId: string, known?: ListRole): Promise<void> {

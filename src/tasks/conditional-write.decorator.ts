@@ -1,5 +1,6 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { problemResponse } from '../common/openapi/problem-response.js';
 import { BodyValidationOutranked } from '../common/interceptors/body-validation-outranked.interceptor.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
@@ -32,6 +33,16 @@ export function ConditionalWrite({ body, returnsTask }: ConditionalWriteOptions)
     ...(returnsTask ? [ApiResponseHeaders('ETag')] : []),
     ApiHeader(IF_MATCH),
     ApiProblems(400, 401, 404, 412, ...(body ? [413, 415] : [])),
+    ApiInsufficientRole(),
     ...(body ? [UseInterceptors(BodyValidationOutranked)] : []),
   );
 }
+
+/** A write's `403 insufficient-role`: a `viewer` of the task's (or the named) list may only read. */
+export const ApiInsufficientRole = (): MethodDecorator =>
+  ApiResponse({
+    status: 403,
+    ...problemResponse(403),
+    description:
+      '`insufficient-role`, with `requiredRole: "editor"`: the caller is only a `viewer` of the list (under `/api/{userId}/tasks` also `forbidden`: another user’s id)',
+  });

@@ -26,43 +26,41 @@ import { TaskPriority } from './task-priority.js';
 @Check('tasks_tags_check', 'cardinality(tags) <= 20')
 @Check('tasks_version_check', 'version >= 1')
 @Check('tasks_completed_at_check', 'completed = (completed_at IS NOT NULL)')
-@Index('tasks_user_created_id_idx', ['userId', 'createdAt', 'id'])
-@Index('tasks_user_updated_id_idx', ['userId', 'updatedAt', 'id'])
-@Index('tasks_user_priority_idx', ['userId', 'priorityRank', 'id'])
-@Index('tasks_user_due_asc_idx', { synchronize: false })
-@Index('tasks_user_due_desc_idx', { synchronize: false })
-@Index('tasks_user_title_idx', { synchronize: false })
-@Index('tasks_user_tags_idx', { synchronize: false })
-@Index('tasks_user_search_idx', { synchronize: false })
 @Index('tasks_list_created_id_idx', ['listId', 'createdAt', 'id'])
-@Index('tasks_assignee_idx', ['assigneeId'])
+@Index('tasks_list_updated_id_idx', ['listId', 'updatedAt', 'id'])
+@Index('tasks_list_priority_idx', ['listId', 'priorityRank', 'id'])
+@Index('tasks_list_due_asc_idx', { synchronize: false })
+@Index('tasks_list_due_desc_idx', { synchronize: false })
+@Index('tasks_list_title_idx', { synchronize: false })
+@Index('tasks_list_tags_idx', { synchronize: false })
+@Index('tasks_list_search_idx', { synchronize: false })
+@Index('tasks_assignee_idx', ['assigneeId'], { where: 'assignee_id IS NOT NULL' })
 export class Task {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   /**
-   * The owner. Every query filters on it (isolation does not rest on the guards alone). It leads the
-   * primary key, so that on Citus tasks are distributed by it (migration DistributeByUser). No foreign
-   * key: a task in a shared list outlives its creator's account (migration Lists).
+   * The list the task belongs to; deleting the list deletes its tasks. It leads the primary key and
+   * every list index, and on Citus tasks are distributed by it (migration SharedLists): a move to
+   * another list is a delete and an insert.
    */
-  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
-  userId!: string;
-
-  /** The list the task belongs to; deleting the list deletes its tasks. */
-  @Column({ name: 'list_id', type: 'uuid' })
+  @PrimaryColumn({ name: 'list_id', type: 'uuid' })
   listId!: string;
 
   @ManyToOne('List', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'list_id', foreignKeyConstraintName: 'tasks_list_id_fkey' })
   private readonly list?: never;
 
-  /** A member of the task's list, or null; unassigned when that account is deleted. */
+  /**
+   * The creator (the API's `userId`, an alias of `createdBy`); never changes. No foreign key to users:
+   * a task in a shared list outlives its creator's account.
+   */
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  /** A member of the task's list, or null; unassigned by the code when that account is deleted (no foreign key). */
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
   assigneeId!: string | null;
-
-  @ManyToOne('User', { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'tasks_assignee_id_fkey' })
-  private readonly assignee?: never;
 
   // Who created, last changed and completed the task: plain ids, kept after the account is deleted.
   @Column({ name: 'created_by', type: 'uuid' })

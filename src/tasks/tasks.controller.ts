@@ -24,8 +24,6 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Body } from '../common/decorators/body.decorator.js';
-import type { AuthUser } from '../common/auth-user.js';
-import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
@@ -34,6 +32,7 @@ import { problemResponse } from '../common/openapi/problem-response.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { uuidPipe } from '../common/validation/uuid.pipe.js';
 import { ClearCompletedEnvelopeDto, CompleteAllEnvelopeDto } from './dto/bulk-result.dto.js';
+import { ClearCompletedQuery } from './dto/clear-completed.query.js';
 import { CompleteAllDto } from './dto/complete-all.dto.js';
 import { CompleteTaskDto } from './dto/complete-task.dto.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
@@ -42,16 +41,12 @@ import { ReplaceTaskDto } from './dto/replace-task.dto.js';
 import { TaskFilterQuery } from './dto/task-filter.query.js';
 import { TaskEnvelopeDto, TaskListEnvelopeDto, TaskResponseDto } from './dto/task-response.dto.js';
 import { UpdateTaskDto } from './dto/update-task.dto.js';
-import { ConditionalWrite } from './conditional-write.decorator.js';
-import {
-  fingerprintOf,
-  IDEMPOTENCY_KEY_HEADER,
-  IDEMPOTENCY_KEY_TTL_HOURS,
-  parseIdempotencyKey,
-} from './idempotency-key.js';
+import { ApiInsufficientRole, ConditionalWrite } from './conditional-write.decorator.js';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_TTL_HOURS, parseIdempotencyKey } from './idempotency-key.js';
 import type { TaskRow } from './task-columns.js';
 import { TaskPrecondition } from './task-precondition.js';
-import { TasksService } from './tasks.service.js';
+import { Scope } from './task-scope.decorator.js';
+import { type TaskScope, TasksService } from './tasks.service.js';
 import { requestPathOf } from '../common/http/request-path.js';
 
 const IDEMPOTENCY_KEY = {
@@ -60,12 +55,17 @@ const IDEMPOTENCY_KEY = {
   description:
     'Makes a retry safe (IETF httpapi idempotency-key draft): a Structured Field string such as `"8e03978e-…"` ' +
     '(a bare token is accepted too), 1 to 255 printable ASCII characters, unique per request. Within ' +
-    `${IDEMPOTENCY_KEY_TTL_HOURS} hours the same key with the same body returns the first response (201, same task) ` +
-    'and creates nothing; with another body it is a 422. Keys belong to the caller.',
+    `${IDEMPOTENCY_KEY_TTL_HOURS} hours the same key with the same body and list returns the first response (201, same task) ` +
+    'and creates nothing; with another body, or for another list, it is a 422. Keys belong to the caller, across ' +
+    '`/api/tasks`, `/api/{userId}/tasks` and `/api/lists/{listId}/tasks`.',
   schema: { type: 'string', minLength: 1, maxLength: 257, example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
 };
 
-/** `/api/tasks`: the caller's own tasks. `UserTasksController` serves the same routes under `/api/{userId}/tasks`. */
+/**
+ * `/api/tasks`: the tasks of every list the caller belongs to (a viewer reads, an editor writes).
+ * `UserTasksController` serves the same routes under `/api/{userId}/tasks`, `ListTasksController`
+ * under `/api/lists/{listId}/tasks` for one list.
+ */
 @ApiTags('tasks')
 @ApiBearerAuth()
 @ChecksBeforeBody(TaskPrecondition)
@@ -76,39 +76,45 @@ export class TasksController {
   @Get()
   @ApiOperation({
     summary: 'List tasks: filters, sort and keyset cursor (newest first by default)',
-    description: 'A parameter with an empty or whitespace-only value (as an HTML form sends it) counts as not given.',
+    description:
+      'The tasks of every list the caller belongs to (`/api/tasks`, `/api/{userId}/tasks`; `listId` narrows to one), ' +
+      'or of the path’s list. A parameter with an empty or whitespace-only value (as an HTML form sends it) counts as not given.',
   })
-  @ApiProblems(400, 401)
-  async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
-    const { tasks, total, nextCursor } = await this.tasksService.list(caller.id, query);
+  @ApiProblems(400, 401, 404)
+  async list(@Scope() scope: TaskScope, @Query() query: ListTasksQuery): Promise<TaskListEnvelopeDto> {
+    const { tasks, total, nextCursor } = await this.tasksService.list(scope, query);
     return { data: tasks.map(toResponse), meta: { total, limit: query.limit, nextCursor } };
   }
 
   @Post()
   @ApiOperation({
     summary: 'Create a task; with an Idempotency-Key, a retried request returns the first response and creates nothing',
+    description:
+      'In the list the body’s `listId` names, else the caller’s default list (under `/api/lists/{listId}/tasks`: that list). `editor` needed.',
   })
   @ApiResponseHeaders('ETag')
+  @ApiInsufficientRole()
   @ApiHeader(IDEMPOTENCY_KEY)
-  @ApiProblems(400, 401, 413, 415, 422)
+  @ApiProblems(400, 401, 404, 413, 415, 422)
   @ApiResponse({
     status: 409,
     ...problemResponse(409),
     description:
-      '`limit-reached`: the account holds MAX_TASKS_PER_USER tasks, or (with an Idempotency-Key) MAX_IDEMPOTENCY_KEYS_PER_USER unexpired keys',
+      '`limit-reached`: the list holds MAX_TASKS_PER_LIST tasks, or (with an Idempotency-Key) the caller holds MAX_IDEMPOTENCY_KEYS_PER_USER unexpired keys',
   })
   async create(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Body() dto: CreateTaskDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
     const key = parseIdempotencyKey(idempotencyKey);
-    const task =
-      key === undefined
-        ? await this.tasksService.create(caller.id, dto)
-        : await this.tasksService.createOnce(caller.id, dto, key, fingerprintOf(request.body));
+    const task = await this.tasksService.create(
+      scope,
+      dto,
+      key === undefined ? undefined : { key, body: request.body },
+    );
     // The path only: an absolute-form request target names a host the client chose, and a path
     // starting with `//` would read as one (a protocol-relative reference).
     const base = requestPathOf(request.originalUrl).replace(/^\/+/, '/').replace(/\/+$/, '');
@@ -120,22 +126,35 @@ export class TasksController {
   @Post('complete-all')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
-    summary: 'Complete (or reopen) every task matching the list filters, atomically; returns how many changed',
+    summary: 'Complete (or reopen) every task of one list matching the filters, atomically; returns how many changed',
+    description:
+      'Acts on one list: the body’s `listId`, else the caller’s default list (under `/api/lists/{listId}/tasks`: that list). `editor` needed.',
   })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiInsufficientRole()
+  @ApiProblems(400, 401, 404, 413, 415)
   async completeAll(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Query() filters: TaskFilterQuery,
     @Body() dto: CompleteAllDto,
   ): Promise<CompleteAllEnvelopeDto> {
-    return { data: { changed: await this.tasksService.completeMatching(caller.id, filters, dto.completed) } };
+    return {
+      data: { changed: await this.tasksService.completeMatching(scope, filters, dto.completed, dto.listId) },
+    };
   }
 
   @Delete('completed')
-  @ApiOperation({ summary: 'Delete every completed task, atomically; returns how many' })
-  @ApiProblems(401)
-  async clearCompleted(@CurrentUser() caller: AuthUser): Promise<ClearCompletedEnvelopeDto> {
-    return { data: { deleted: await this.tasksService.clearCompleted(caller.id) } };
+  @ApiOperation({
+    summary: 'Delete every completed task of one list, atomically; returns how many',
+    description:
+      'Acts on one list: the `listId` query parameter, else the caller’s default list (under `/api/lists/{listId}/tasks`: that list). `editor` needed.',
+  })
+  @ApiInsufficientRole()
+  @ApiProblems(400, 401, 404)
+  async clearCompleted(
+    @Scope() scope: TaskScope,
+    @Query() query: ClearCompletedQuery,
+  ): Promise<ClearCompletedEnvelopeDto> {
+    return { data: { deleted: await this.tasksService.clearCompleted(scope, query.listId) } };
   }
 
   @Get(':id')
@@ -143,31 +162,33 @@ export class TasksController {
   @ApiResponseHeaders('ETag')
   @ApiProblems(400, 401, 404)
   async get(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Param('id', uuidPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    return withEtag(response, await this.tasksService.findOwnedOrFail(id, caller.id));
+    return withEtag(response, await this.tasksService.findVisible(scope, id));
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace a task (omitted optional fields return to their defaults)' })
   @ConditionalWrite({ body: true, returnsTask: true })
   async replace(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Param('id', uuidPipe) id: string,
     @Body() dto: ReplaceTaskDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    return withEtag(response, await this.tasksService.replace(id, caller.id, dto, ifMatch));
+    return withEtag(response, await this.tasksService.replace(scope, id, dto, ifMatch));
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change some fields of a task' })
+  @ApiOperation({
+    summary: 'Change some fields of a task; `listId` moves it to another list (`editor` on both)',
+  })
   @ConditionalWrite({ body: true, returnsTask: true })
   async update(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Param('id', uuidPipe) id: string,
     @Body() dto: UpdateTaskDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -176,7 +197,7 @@ export class TasksController {
     if (Object.values(dto).every((value) => value === undefined)) {
       throw ValidationProblemException.of('body', 'must contain at least one writable field');
     }
-    return withEtag(response, await this.tasksService.update(id, caller.id, dto, ifMatch));
+    return withEtag(response, await this.tasksService.update(scope, id, dto, ifMatch));
   }
 
   @Delete(':id')
@@ -185,11 +206,11 @@ export class TasksController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ConditionalWrite({ body: false, returnsTask: false })
   async remove(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Param('id', uuidPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
-    await this.tasksService.remove(id, caller.id, ifMatch);
+    await this.tasksService.remove(scope, id, ifMatch);
   }
 
   @Patch(':id/complete')
@@ -197,7 +218,7 @@ export class TasksController {
   @ApiBody({ type: CompleteTaskDto, required: false })
   @ConditionalWrite({ body: true, returnsTask: true })
   async complete(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Param('id', uuidPipe) id: string,
     @Body() dto: CompleteTaskDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -205,8 +226,8 @@ export class TasksController {
   ): Promise<TaskEnvelopeDto> {
     const task =
       dto.completed === undefined
-        ? await this.tasksService.toggle(id, caller.id, ifMatch)
-        : await this.tasksService.setCompleted(id, caller.id, dto.completed, ifMatch);
+        ? await this.tasksService.toggle(scope, id, ifMatch)
+        : await this.tasksService.setCompleted(scope, id, dto.completed, ifMatch);
     return withEtag(response, task);
   }
 
@@ -215,12 +236,12 @@ export class TasksController {
   @ApiOperation({ summary: 'Flip `completed` atomically' })
   @ConditionalWrite({ body: false, returnsTask: true })
   async toggle(
-    @CurrentUser() caller: AuthUser,
+    @Scope() scope: TaskScope,
     @Param('id', uuidPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TaskEnvelopeDto> {
-    return withEtag(response, await this.tasksService.toggle(id, caller.id, ifMatch));
+    return withEtag(response, await this.tasksService.toggle(scope, id, ifMatch));
   }
 }
 
@@ -233,6 +254,11 @@ function toResponse(task: TaskRow): TaskResponseDto {
   return {
     id: task.id,
     userId: task.userId,
+    listId: task.listId,
+    assigneeId: task.assigneeId,
+    createdBy: task.createdBy,
+    updatedBy: task.updatedBy,
+    completedBy: task.completedBy,
     title: task.title,
     description: task.description,
     completed: task.completed,

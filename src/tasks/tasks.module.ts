@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SqlModule } from '../database/sql.module.js';
+import { ListsModule } from '../lists/lists.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ListMembershipGuard } from './list-membership.guard.js';
+import { ListTasksController } from './list-tasks.controller.js';
+import { TaskAccountHooks } from './task-account-hooks.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { Task } from './task.entity.js';
 import { TaskPrecondition } from './task-precondition.js';
@@ -10,8 +15,8 @@ import { TasksService } from './tasks.service.js';
 import { UserTasksController } from './user-tasks.controller.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Task, IdempotencyKey]), SqlModule],
-  controllers: [TasksController, UserTasksController],
-  providers: [TasksService, TasksRepository, TaskPrecondition],
+  imports: [TypeOrmModule.forFeature([Task, IdempotencyKey]), SqlModule, ListsModule, UsersModule],
+  controllers: [TasksController, UserTasksController, ListTasksController],
+  providers: [TasksService, TasksRepository, TaskPrecondition, ListMembershipGuard, TaskAccountHooks],
 })
 export class TasksModule {}

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { isForeignKeyViolation } from '../common/problems/sql-state.js';
 import { limitsConfig } from '../config/limits.config.js';
-import { SqlRunner } from '../database/sql-runner.js';
+import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
 import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
 import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
+import { accessConditions, type TaskAccess, WRITE_ROLES } from './list/task-access.js';
 import type { ListFilters } from './list/task-filters.js';
 import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
 import type { TaskPriority } from './task-priority.js';
@@ -29,41 +31,83 @@ export interface NewTask {
   priority: TaskPriority;
   dueAt: string | null;
   tags: string[];
+  assigneeId: string | null;
 }
 
 /** The fields a write sets; the others keep their values. */
 export type TaskChanges = Partial<NewTask>;
 
-/** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
-/** A quota of the account that a create would exceed. */
+/** A quota that a create would exceed: the list's tasks, or the caller's idempotency keys. */
 export type Quota = 'tasks' | 'idempotency-keys';
 
 /**
- * What a keyed insert found: the task it created, the one a first request created, a key used for another
- * body, or a quota that stopped it.
+ * Why a task could not go into a list: a quota; the caller is no editor of it (or it is gone); the
+ * assignee is not one of its members.
  */
-export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true } | { quota: Quota };
+export type Refusal = { quota: Quota } | { notAllowed: true } | { unassignable: true };
+
+export type Inserted = { task: TaskRow } | Refusal;
 
 /**
- * Locks the owner's counter row (creating it for a first task) and reads it: every create of the owner
- * takes this lock first, so a quota checked under it holds whatever runs concurrently (the insert
- * triggers update the same row before the commit releases it).
+ * What a keyed insert found: the task it created, the one a first request created, a key used for
+ * another request, or a refusal.
  */
-const LOCK_COUNTERS = `INSERT INTO task_counts AS c (user_id) VALUES ($1)
-  ON CONFLICT (user_id) DO UPDATE SET total = c.total
-  RETURNING total, idempotency_keys`;
+export type KeyedInsert = { task: TaskRow; replayed: boolean } | { reused: true } | Refusal;
+
+/** What a move found: the moved task, a refusal by the target list, or no such task outside it. */
+export type Moved = { task: TaskRow } | Refusal | { notOutside: true };
+
+/**
+ * Locks the caller's counter row (creating it on a first key) and reads it: every keyed create of the
+ * caller takes this lock first, so the key quota checked under it holds whatever runs concurrently.
+ */
+const LOCK_KEY_COUNTER = `INSERT INTO task_counts AS c (user_id) VALUES ($1)
+  ON CONFLICT (user_id) DO UPDATE SET idempotency_keys = c.idempotency_keys
+  RETURNING idempotency_keys`;
+
+/**
+ * Locks the list's counter row and reads it, with what a task needs to enter the list: the caller an
+ * editor of it, the assignee (if any) a member. Every insert into a list takes this lock first, so the
+ * quota checked under it holds whatever runs concurrently (the insert trigger updates the same row
+ * before the commit releases it). `$1` list, `$2` caller, `$3` editor roles, `$4` assignee.
+ */
+const COUNTER = `counter AS (
+    INSERT INTO list_counters AS c (list_id) VALUES ($1) ON CONFLICT (list_id) DO UPDATE SET tasks = c.tasks
+    RETURNING tasks)`;
+const ADMISSION = `SELECT counter.tasks AS "listTasks",
+         EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = $1 AND m.user_id = $2 AND m.role = ANY($3::text[]))
+           AS allowed,
+         ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM list_members a WHERE a.list_id = $1 AND a.user_id = $4::uuid))
+           AS assignable
+    FROM counter`;
+const ADMIT = `WITH ${COUNTER} ${ADMISSION}`;
+
+interface Admission {
+  listTasks: number;
+  allowed: boolean;
+  assignable: boolean;
+}
+
+const INSERT_TASK = `INSERT INTO tasks (list_id, user_id, created_by, updated_by, assignee_id, title, description,
+  completed, completed_at, completed_by, priority, due_at, tags)`;
+
+/** Typed: in `INSERT … SELECT` the parameters do not take their types from the columns. `$1` list, `$2` caller. */
+const TASK_VALUES = `$1::uuid, $2::uuid, $2::uuid, $2::uuid, $4::uuid, $5::text, $6::text, $7::boolean,
+  CASE WHEN $7::boolean THEN now() END, CASE WHEN $7::boolean THEN $2::uuid END, $8::text, $9::timestamptz, $10::text[]`;
 
 const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
 
 /** How often an instance purges expired keys at most: housekeeping, not correctness (a key expires by itself). */
 const PURGE_INTERVAL_MS = 60_000;
 
+/** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
 export type ListRow = TaskRow & { total: string | number; sortKey: string | number };
 
 /**
  * Every SQL statement of the tasks module (a hot path: see `SqlRunner`).
- * Each one is scoped to the owner, so isolation does not rest on the route
- * guards alone: another user's task is simply absent. `versions` is the
+ * Each one is scoped by a `TaskAccess` (`accessConditions`): the caller's
+ * lists, confirmed by `list_members`, so isolation does not rest on the route
+ * guards alone: a task of another list is simply absent. `versions` is the
  * `If-Match` condition: a write happens only while the task has one of them
  * (`undefined`: any version). A write that finds nothing returns nothing; the
  * service tells a missing task from a moved-on one.
@@ -84,66 +128,92 @@ export class TasksRepository {
     return this.sql.query<ListRow>(statement.text, statement.values);
   }
 
-  /** The new task, or `undefined` when the owner holds MAX_TASKS_PER_USER already. */
-  async insert(ownerId: string, task: NewTask): Promise<TaskRow | undefined> {
-    // The lock and the insert in one statement: one round trip, as before the quota.
-    const rows = await this.sql.query<TaskRow>(
-      `WITH counters AS (${LOCK_COUNTERS})
-       ${INSERT_TASK} SELECT ${TASK_VALUES} FROM counters WHERE counters.total < $8
-       RETURNING ${TASK_COLUMNS}`,
-      [...taskValues(ownerId, task), this.limits.maxTasksPerUser],
+  /**
+   * The new task in `listId`, checked and inserted in one statement (one round trip): the list's counter
+   * row locked, the caller an editor, the assignee a member, MAX_TASKS_PER_LIST not reached.
+   */
+  insert(callerId: string, listId: string, task: NewTask): Promise<Inserted> {
+    return this.insertIn(this.sql, callerId, listId, task).catch(listGoneAsRefusal);
+  }
+
+  private async insertIn(session: SqlSession, callerId: string, listId: string, task: NewTask): Promise<Inserted> {
+    const [{ listTasks, allowed, assignable, ...inserted }] = await session.query<Admission & Partial<TaskRow>>(
+      `WITH ${COUNTER}, admission AS (${ADMISSION}),
+       inserted AS (
+         ${INSERT_TASK} SELECT ${TASK_VALUES} FROM admission
+          WHERE admission."listTasks" < $11 AND admission.allowed AND admission.assignable
+         RETURNING ${TASK_COLUMNS})
+       SELECT admission.*, inserted.* FROM admission LEFT JOIN inserted ON true`,
+      [...taskValues(callerId, listId, task), this.limits.maxTasksPerList],
     );
-    return rows[0];
+    return this.refusalOf({ listTasks, allowed, assignable }) ?? { task: inserted as TaskRow };
   }
 
   /**
-   * Inserts the task once per `(owner, key)` within the key's lifetime. The
+   * Inserts the task once per `(caller, key)` within the key's lifetime. The
    * key row and the task commit together. A concurrent request with the same
    * key waits on the key row's primary key until the first commits, then
    * finds it: one task, whatever the timing. An expired key is taken over.
    */
-  async insertOnce(ownerId: string, key: string, fingerprint: string, task: NewTask): Promise<KeyedInsert> {
+  async insertOnce(
+    callerId: string,
+    listId: string,
+    key: string,
+    fingerprint: string,
+    task: NewTask,
+  ): Promise<KeyedInsert> {
     const result = await this.sql
       .transaction(async (tx): Promise<KeyedInsert> => {
-        // First, so that every transaction of this owner waits here, before it holds any key row.
-        const [counters] = await tx.query<{ total: number; idempotency_keys: number }>(LOCK_COUNTERS, [ownerId]);
+        // First, so that every keyed transaction of this caller waits here, before it holds any key row.
+        const [counters] = await tx.query<{ idempotency_keys: number }>(LOCK_KEY_COUNTER, [callerId]);
         const expired = await tx.query(
           `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND ${EXPIRED} RETURNING 1`,
-          [ownerId, key],
+          [callerId, key],
         );
         const claimed = await tx.query(
           `INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-          [ownerId, key, fingerprint],
+          [callerId, key, fingerprint],
         );
         if (claimed.length === 0) {
           const [first] = await tx.query<{ fingerprint: string; response: TaskRow }>(
             `SELECT fingerprint, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-            [ownerId, key],
+            [callerId, key],
           );
           return first.fingerprint === fingerprint ? { task: first.response, replayed: true } : { reused: true };
         }
-        // A refused quota throws, so the transaction rolls the claimed key back.
+        // A refusal throws, so the transaction rolls the claimed key back.
         if (counters.idempotency_keys - expired.length >= this.limits.maxIdempotencyKeysPerUser) {
-          throw new QuotaReached('idempotency-keys');
+          throw new Refused({ quota: 'idempotency-keys' });
         }
-        if (counters.total >= this.limits.maxTasksPerUser) throw new QuotaReached('tasks');
-        const [created] = await tx.query<TaskRow>(`${INSERT_TASK} VALUES (${TASK_VALUES}) RETURNING ${TASK_COLUMNS}`, [
-          ...taskValues(ownerId, task),
-        ]);
+        const inserted = await this.insertIn(tx, callerId, listId, task);
+        if (!('task' in inserted)) throw new Refused(inserted);
+        const created = inserted.task;
         await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE user_id = $1 AND key = $2`, [
-          ownerId,
+          callerId,
           key,
           created,
         ]);
         return { task: created, replayed: false };
       })
-      .catch((error: unknown) => {
-        if (error instanceof QuotaReached) return { quota: error.quota };
-        throw error;
-      });
+      .catch(refusalOf)
+      .catch(listGoneAsRefusal);
     await this.purgeExpiredKeys();
     return result;
+  }
+
+  /** Within `tx`: the target list's counter locked and its checks passed, or a `Refused` thrown. */
+  private async admit(tx: SqlSession, listId: string, callerId: string, assigneeId: string | null): Promise<void> {
+    const [admission] = await tx.query<Admission>(ADMIT, [listId, callerId, WRITE_ROLES, assigneeId]);
+    const refusal = this.refusalOf(admission);
+    if (refusal) throw new Refused(refusal);
+  }
+
+  private refusalOf({ listTasks, allowed, assignable }: Admission): Refusal | undefined {
+    if (!allowed) return { notAllowed: true };
+    if (!assignable) return { unassignable: true };
+    if (listTasks >= this.limits.maxTasksPerList) return { quota: 'tasks' };
+    return undefined;
   }
 
   /**
@@ -159,73 +229,137 @@ export class TasksRepository {
     await this.sql.write(`DELETE FROM idempotency_keys WHERE ${EXPIRED}`);
   }
 
-  async findOwned(id: string, ownerId: string): Promise<TaskRow | undefined> {
-    const rows = await this.sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2`, [
-      id,
-      ownerId,
-    ]);
+  async find(id: string, access: TaskAccess): Promise<TaskRow | undefined> {
+    const values: unknown[] = [id];
+    const scope = accessConditions(access, paramsOf(values));
+    const rows = await this.sql.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = $1 AND ${scope.join(' AND ')}`,
+      values,
+    );
     return rows[0];
   }
 
-  /** Sets the given fields in one statement. */
-  updateOwned(id: string, ownerId: string, changes: TaskChanges, versions?: number[]): Promise<TaskRow | undefined> {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    const set = (column: string, value: unknown) => {
-      params.push(value);
-      sets.push(`${column} = $${params.length + 2}`);
-    };
-    if (changes.title !== undefined) set('title', changes.title);
-    if (changes.description !== undefined) set('description', changes.description);
-    if (changes.priority !== undefined) set('priority', changes.priority);
-    if (changes.dueAt !== undefined) set('due_at', toDate(changes.dueAt));
-    if (changes.tags !== undefined) set('tags', changes.tags);
-    if (changes.completed !== undefined) {
-      set('completed', changes.completed);
-      sets.push(completedAtFor(`$${params.length + 2}::boolean`));
-      sets.push(completedByFor(`$${params.length + 2}::boolean`, '$2'));
-    }
-    sets.push(BUMP);
-    return this.updateWhere(id, ownerId, sets.join(', '), params, versions);
-  }
-
-  /** Flips `completed` in one statement, so concurrent toggles never lose one. */
-  toggleOwned(id: string, ownerId: string, versions?: number[]): Promise<TaskRow | undefined> {
+  /** Sets the given fields in one statement; an assignee must be a member of the task's list. */
+  update(id: string, access: TaskAccess, changes: TaskChanges, versions?: number[]): Promise<TaskRow | undefined> {
     return this.updateWhere(
       id,
-      ownerId,
-      `completed = NOT completed, ${completedAtFor('NOT completed')}, ${completedByFor('NOT completed', '$2')}, ${BUMP}`,
-      [],
+      access,
       versions,
+      (param) => {
+        const sets: string[] = [];
+        const set = (column: string, value: unknown, cast = '') => sets.push(`${column} = ${param(value, cast)}`);
+        if (changes.title !== undefined) set('title', changes.title);
+        if (changes.description !== undefined) set('description', changes.description);
+        if (changes.priority !== undefined) set('priority', changes.priority);
+        if (changes.dueAt !== undefined) set('due_at', toDate(changes.dueAt));
+        if (changes.tags !== undefined) set('tags', changes.tags);
+        if (changes.assigneeId !== undefined) set('assignee_id', changes.assigneeId, '::uuid');
+        if (changes.completed !== undefined) {
+          const completed = param(changes.completed, '::boolean');
+          sets.push(`completed = ${completed}`, completedAtFor(completed), completedByFor(completed, '$2'));
+        }
+        return sets;
+      },
+      changes.assigneeId ?? undefined,
     );
   }
 
+  /** Flips `completed` in one statement, so concurrent toggles never lose one. */
+  toggle(id: string, access: TaskAccess, versions?: number[]): Promise<TaskRow | undefined> {
+    return this.updateWhere(id, access, versions, () => [
+      'completed = NOT completed',
+      completedAtFor('NOT completed'),
+      completedByFor('NOT completed', '$2'),
+    ]);
+  }
+
   /** True when a task was deleted. */
-  async deleteOwned(id: string, ownerId: string, versions?: number[]): Promise<boolean> {
+  async delete(id: string, access: TaskAccess, versions?: number[]): Promise<boolean> {
+    const values: unknown[] = [id];
+    const param = paramsOf(values);
+    const conditions = [`t.id = $1`, ...accessConditions(access, param), ...versionConditions(versions, param)];
     const rows = await this.sql.write<{ id: string }>(
-      `DELETE FROM tasks WHERE id = $1 AND user_id = $2 ${versionClause(versions, 3)} RETURNING id`,
-      [id, ownerId, ...versionParams(versions)],
+      `DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING id`,
+      values,
     );
     return rows.length > 0;
   }
 
   /**
-   * Sets `completed` on every matching task of the owner that is not in that
-   * state yet, in one statement (atomic: all or none). Returns how many changed.
+   * Moves the task to `target` with the changes, in one transaction: a delete and an insert that keep
+   * its id, creator and creation time, with the next version (Citus cannot update the distribution
+   * column). The target's counter row is locked and checked as for a create. `notOutside`: no such task
+   * (with those versions) in the caller's other lists: it may be in the target already.
    */
-  async setCompletedMatching(ownerId: string, filters: ListFilters, completed: boolean): Promise<number> {
-    const values: unknown[] = [ownerId];
-    const param = (value: unknown, cast = '') => {
-      values.push(value);
-      return `$${values.length}${cast}`;
-    };
-    const conditions = filterConditions(filters, param);
+  move(id: string, access: TaskAccess, target: string, changes: TaskChanges, versions?: number[]): Promise<Moved> {
+    return this.sql
+      .transaction(
+        async (tx): Promise<Moved> => {
+          const values: unknown[] = [id];
+          const param = paramsOf(values);
+          const conditions = [
+            `t.id = $1`,
+            ...accessConditions(access, param),
+            `t.list_id <> ${param(target, '::uuid')}`,
+            ...versionConditions(versions, param),
+          ];
+          const [old] = await tx.query<TaskRow>(
+            `DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING ${TASK_COLUMNS}`,
+            values,
+          );
+          if (!old) return { notOutside: true };
+          const task: NewTask = { ...old, ...definedOf(changes) };
+          await this.admit(tx, target, access.callerId, task.assigneeId);
+          const [moved] = await tx.query<TaskRow>(
+            `INSERT INTO tasks (id, list_id, user_id, created_by, updated_by, assignee_id, title, description,
+               completed, completed_at, completed_by, priority, due_at, tags, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,
+               task_completed_at($9::boolean, $10::timestamptz, now()),
+               CASE WHEN $9::boolean THEN COALESCE($11::uuid, $5::uuid) END,
+               $12, $13, $14, $15, $16, now())
+             RETURNING ${TASK_COLUMNS}`,
+            [
+              old.id,
+              target,
+              old.userId,
+              old.createdBy,
+              access.callerId,
+              task.assigneeId,
+              task.title,
+              task.description,
+              task.completed,
+              old.completedAt,
+              old.completedBy,
+              task.priority,
+              toDate(task.dueAt),
+              task.tags,
+              old.version + 1,
+              old.createdAt,
+            ],
+          );
+          return { task: moved };
+        },
+        { retry: true },
+      )
+      .catch(refusalOf)
+      .catch(listGoneAsRefusal);
+  }
+
+  /**
+   * Sets `completed` on every matching task in scope that is not in that state yet, in one statement
+   * (atomic: all or none). Returns how many changed.
+   */
+  async setCompletedMatching(access: TaskAccess, filters: ListFilters, completed: boolean): Promise<number> {
+    const values: unknown[] = [];
+    const param = paramsOf(values);
+    const conditions = filterConditions(filters, access, param);
     const target = param(completed, '::boolean');
+    const by = param(access.callerId, '::uuid');
     conditions.push(`completed <> ${target}`);
     const rows = await this.sql.write<{ count: number }>(
       `WITH changed AS (
-         UPDATE tasks SET completed = ${target}, ${completedAtFor(target)}, ${completedByFor(target, '$1')},
-                          updated_by = $1, ${BUMP}
+         UPDATE tasks t SET completed = ${target}, ${completedAtFor(target)}, ${completedByFor(target, by)},
+                          updated_by = ${by}, ${BUMP}
           WHERE ${conditions.join(' AND ')}
           RETURNING 1)
        SELECT count(*)::int AS count FROM changed`,
@@ -234,59 +368,105 @@ export class TasksRepository {
     return rows[0].count;
   }
 
-  /** Deletes every completed task of the owner in one statement. Returns how many went. */
-  async deleteCompleted(ownerId: string): Promise<number> {
+  /** Deletes every completed task in scope in one statement. Returns how many went. */
+  async deleteCompleted(access: TaskAccess): Promise<number> {
+    const values: unknown[] = [];
+    const conditions = [...accessConditions(access, paramsOf(values)), 'completed'];
     const rows = await this.sql.write<{ count: number }>(
-      `WITH gone AS (DELETE FROM tasks WHERE user_id = $1 AND completed RETURNING 1)
+      `WITH gone AS (DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING 1)
        SELECT count(*)::int AS count FROM gone`,
-      [ownerId],
+      values,
     );
     return rows[0].count;
   }
 
+  /**
+   * Within an account's deletion: the tasks assigned to it become unassigned, each a new version. On
+   * Citus this update reaches every shard, and a transaction that wrote to shards in parallel may not
+   * then write to a reference table (the account's `users` row): the transaction goes sequential first
+   * (a placeholder setting, without effect, on a server without Citus).
+   */
+  async unassignAll(tx: SqlSession, userId: string): Promise<void> {
+    await tx.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    await tx.query(`UPDATE tasks SET assignee_id = NULL, ${BUMP} WHERE assignee_id = $1`, [userId]);
+  }
+
+  /** `$1` the task, `$2` the writer; `assignments` adds its own parameters after those. */
   private async updateWhere(
     id: string,
-    ownerId: string,
-    assignments: string,
-    params: unknown[],
+    access: TaskAccess,
     versions: number[] | undefined,
+    assignments: (param: (value: unknown, cast?: string) => string) => string[],
+    assigneeId?: string,
   ): Promise<TaskRow | undefined> {
+    const values: unknown[] = [id, access.callerId];
+    const param = paramsOf(values);
+    const sets = [...assignments(param), 'updated_by = $2::uuid', BUMP];
+    const conditions = [`t.id = $1`, ...accessConditions(access, param), ...versionConditions(versions, param)];
+    if (assigneeId !== undefined) {
+      conditions.push(
+        `EXISTS (SELECT 1 FROM list_members a WHERE a.list_id = t.list_id AND a.user_id = ${param(assigneeId, '::uuid')})`,
+      );
+    }
     const rows = await this.sql.write<TaskRow>(
-      `UPDATE tasks SET ${assignments}, updated_by = $2
-        WHERE id = $1 AND user_id = $2 ${versionClause(versions, params.length + 3)}
-        RETURNING ${TASK_COLUMNS}`,
-      [id, ownerId, ...params, ...versionParams(versions)],
+      `UPDATE tasks t SET ${sets.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING ${TASK_COLUMNS}`,
+      values,
     );
     return rows[0];
   }
 }
 
-const INSERT_TASK = `INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_at, tags)`;
-
-/** Typed: in `INSERT … SELECT` the parameters do not take their types from the columns. */
-const TASK_VALUES = `$1::uuid, $2::text, $3::text, $4::boolean, CASE WHEN $4::boolean THEN now() END, $5::text,
-  $6::timestamptz, $7::text[]`;
-
-function taskValues(ownerId: string, task: NewTask): unknown[] {
-  return [ownerId, task.title, task.description, task.completed, task.priority, toDate(task.dueAt), task.tags];
+function taskValues(callerId: string, listId: string, task: NewTask): unknown[] {
+  return [
+    listId,
+    callerId,
+    WRITE_ROLES,
+    task.assigneeId,
+    task.title,
+    task.description,
+    task.completed,
+    task.priority,
+    toDate(task.dueAt),
+    task.tags,
+  ];
 }
 
-/** Thrown inside a keyed insert's transaction, so that it rolls back. */
-class QuotaReached extends Error {
-  constructor(readonly quota: Quota) {
-    super(`quota reached: ${quota}`);
+/** A parameter list that grows as conditions name values: `param(value, cast)` is its placeholder. */
+function paramsOf(values: unknown[]): (value: unknown, cast?: string) => string {
+  return (value, cast = '') => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+}
+
+function versionConditions(versions: number[] | undefined, param: (value: unknown, cast?: string) => string): string[] {
+  return versions ? [`version = ANY(${param(versions, '::int[]')})`] : [];
+}
+
+/** The changes given (an `undefined` field keeps its value). */
+function definedOf(changes: TaskChanges): TaskChanges {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+}
+
+/** Thrown inside a transaction, so that it rolls back. */
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super('refused');
   }
+}
+
+function refusalOf(error: unknown): Refusal {
+  if (error instanceof Refused) return error.refusal;
+  throw error;
+}
+
+/** The list was deleted while the task went into it (its counter row's foreign key): as if no member. */
+function listGoneAsRefusal(error: unknown): Refusal {
+  if (isForeignKeyViolation(error)) return { notAllowed: true };
+  throw error;
 }
 
 /** Validated timestamps may carry any offset; a Date hands PostgreSQL the instant itself. */
 function toDate(value: string | null | undefined): Date | null {
   return value == null ? null : new Date(value);
-}
-
-function versionClause(versions: number[] | undefined, index: number): string {
-  return versions ? `AND version = ANY($${index}::int[])` : '';
-}
-
-function versionParams(versions: number[] | undefined): unknown[] {
-  return versions ? [versions] : [];
 }

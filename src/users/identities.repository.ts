@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { AccountHooks } from './account-hooks.js';
+import { SqlRunner } from '../database/sql-runner.js';
 
 /** Who an external token says the caller is, once verified. */
 export interface VerifiedIdentity {
@@ -30,7 +31,10 @@ export interface IdentityRecord {
  */
 @Injectable()
 export class IdentitiesRepository {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly hooks: AccountHooks,
+  ) {}
 
   async find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
     const rows = await this.sql.query<LinkedIdentity>(
@@ -41,10 +45,7 @@ export class IdentitiesRepository {
   }
 
   /** A user without password and its identity, in one transaction, run again when it lost a race. */
-  provision(
-    identity: VerifiedIdentity,
-    then: (tx: SqlSession, userId: string) => Promise<void>,
-  ): Promise<LinkedIdentity> {
+  provision(identity: VerifiedIdentity): Promise<LinkedIdentity> {
     return this.sql.transaction(
       async (tx) => {
         const [user] = await tx.query<{ id: string }>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
@@ -55,7 +56,7 @@ export class IdentitiesRepository {
           `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
           [user.id, identity.issuer, identity.subject],
         );
-        await then(tx, user.id);
+        await this.hooks.runCreated(tx, user.id);
         return { identityId: linked.id, userId: user.id };
       },
       { retry: true },

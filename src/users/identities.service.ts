@@ -1,6 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
-import { AccountHooks } from './account-hooks.js';
 import {
   type IdentityRecord,
   IdentitiesRepository,
@@ -23,10 +22,7 @@ export const IDENTITY_LINKED_ELSEWHERE = 'This identity is already linked to ano
  */
 @Injectable()
 export class IdentitiesService {
-  constructor(
-    private readonly identities: IdentitiesRepository,
-    private readonly hooks: AccountHooks,
-  ) {}
+  constructor(private readonly identities: IdentitiesRepository) {}
 
   find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
     return this.identities.find(issuer, subject);
@@ -47,7 +43,7 @@ export class IdentitiesService {
     const known = await this.find(identity.issuer, identity.subject);
     if (known) return known;
     try {
-      return await this.identities.provision(identity, (tx, userId) => this.hooks.runCreated(tx, userId));
+      return await this.identities.provision(identity);
     } catch (error) {
       const winner = await this.lostRace(error, identity);
       if (winner) return winner;

@@ -13,7 +13,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([User, UserIdentity]), SqlModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository, IdentitiesService, IdentitiesRepository, AccountHooks],
-  exports: [UsersService, IdentitiesService, AccountHooks],
+  providers: [AccountHooks, UsersService, UsersRepository, IdentitiesService, IdentitiesRepository],
+  exports: [AccountHooks, UsersService, IdentitiesService],
 })
 export class UsersModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
+import { AccountHooks } from './account-hooks.js';
 
 export interface UserChanges {
   email?: string;
@@ -33,18 +34,21 @@ const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", created_
  */
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly hooks: AccountHooks,
+  ) {}
 
-  /** The user and, in the same transaction, `then` (other modules' hooks); run again when it lost a race. */
-  insert(user: NewUser, then: (tx: SqlSession, userId: string) => Promise<void>): Promise<UserRow> {
+  /** The account and what other modules make with it (`AccountHooks.onCreated`), in one transaction. */
+  insert(user: NewUser): Promise<UserRow> {
     return this.sql.transaction(
       async (tx) => {
-        const [row] = await tx.query<UserRow>(
+        const [created] = await tx.query<UserRow>(
           `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
           [user.email, user.name, user.passwordHash],
         );
-        await then(tx, row.id);
-        return row;
+        await this.hooks.runCreated(tx, created.id);
+        return created;
       },
       { retry: true },
     );
@@ -73,14 +77,14 @@ export class UsersRepository {
   }
 
   /**
-   * `first` (other modules' hooks), then the user, in one transaction. The cascade locks rows in
-   * another order than a bulk update of them (complete-all): PostgreSQL then aborts one of the two as
-   * a deadlock victim, and the whole transaction runs again.
+   * Other modules' `AccountHooks.onDeleting` work, then the row, in one transaction. The cascade locks
+   * rows in another order than a bulk update of them (complete-all): PostgreSQL then aborts one of the
+   * two as a deadlock victim, and the transaction runs again.
    */
-  delete(id: string, first: (tx: SqlSession, userId: string) => Promise<void>): Promise<void> {
-    return this.sql.transaction(
+  async delete(id: string): Promise<void> {
+    await this.sql.transaction(
       async (tx) => {
-        await first(tx, id);
+        await this.hooks.runDeleting(tx, id);
         await tx.query(`DELETE FROM users WHERE id = $1`, [id]);
       },
       { retry: true },
@@ -99,6 +103,11 @@ export class UsersRepository {
   async findById(id: string): Promise<UserRow | null> {
     const rows = await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** The email and name of each of these users (those that exist). */
+  findProfiles(ids: string[]): Promise<{ id: string; email: string | null; name: string | null }[]> {
+    return this.sql.query(`SELECT id, email, name FROM users WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** Case-insensitive, answered by the unique index on lower(email). */

@@ -14,7 +14,7 @@ export class UsersService {
   /** Creates a user; `409` when the email is taken (case-insensitively). */
   async create(user: NewUser): Promise<UserRow> {
     try {
-      return await this.users.insert(user, (tx, id) => this.hooks.runCreated(tx, id));
+      return await this.users.insert(user);
     } catch (error) {
       throw emailTakenOr(error);
     }
@@ -38,7 +38,7 @@ export class UsersService {
 
   /** Deletes the account after the other modules' hooks (lists handed on); sessions go with it (ON DELETE CASCADE). */
   async remove(id: string): Promise<void> {
-    await this.users.delete(id, (tx, userId) => this.hooks.runDeleting(tx, userId));
+    await this.users.delete(id);
     this.hooks.runDeleted(id);
   }
 
@@ -59,6 +59,13 @@ export class UsersService {
     const user = await this.findById(id);
     if (!user) throw new NotFoundException('User not found');
     return user;
+  }
+
+  /** The email and name of each of these users, by id (another module shows them beside its own rows). */
+  async profiles(ids: string[]): Promise<Map<string, { email: string | null; name: string | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.findProfiles(ids);
+    return new Map(rows.map((row) => [row.id, { email: row.email, name: row.name }]));
   }
 
   /** Case-insensitive, answered by the unique index on lower(email). */

@@ -97,8 +97,9 @@ describe('Account-state races (e2e)', () => {
       for (let i = 0; i < TRIES; i++) {
         const user = await registerUser(app);
         await dataSource.query(
-          `INSERT INTO tasks (user_id, title, completed, completed_at)
-           SELECT $1, 'Task ' || n, true, now() FROM generate_series(1, 400) AS n`,
+          `INSERT INTO tasks (user_id, created_by, list_id, title, completed, completed_at)
+           SELECT $1, $1, l.id, 'Task ' || n, true, now()
+             FROM lists l, generate_series(1, 400) AS n WHERE l.owner_id = $1 AND l.is_default`,
           [user.id],
         );
         const [written, removal] = await Promise.all([bulk(user), http().delete('/api/users/me').set(bearer(user))]);

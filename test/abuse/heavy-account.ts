@@ -11,8 +11,9 @@ import { bearer, type TestUser } from '../helpers/fixtures.js';
  */
 export async function seedHeavyTasks(app: INestApplication<App>, user: TestUser, count: number): Promise<void> {
   await app.get(DataSource).query(
-    `INSERT INTO tasks (user_id, title, description)
-     SELECT $1, 'seeded task ' || n, repeat(md5(n::text), 60) FROM generate_series(1, $2::int) n`,
+    `INSERT INTO tasks (user_id, created_by, list_id, title, description)
+     SELECT $1, $1, l.id, 'seeded task ' || n, repeat(md5(n::text), 60)
+       FROM lists l, generate_series(1, $2::int) n WHERE l.owner_id = $1 AND l.is_default`,
     [user.id, count],
   );
 }

@@ -25,7 +25,7 @@ describe('Quotas (e2e)', () => {
     (await http().get('/api/tasks').set(bearer(user)).expect(200)).body.meta.total as number;
 
   beforeAll(async () => {
-    app = await createTestApp({ MAX_TASKS_PER_USER: '5', MAX_IDEMPOTENCY_KEYS_PER_USER: '3' });
+    app = await createTestApp({ MAX_TASKS_PER_LIST: '5', MAX_IDEMPOTENCY_KEYS_PER_USER: '3' });
   });
 
   afterAll(async () => {

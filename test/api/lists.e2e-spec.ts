@@ -594,21 +594,21 @@ describe('Lists (e2e)', () => {
 
   describe('hostile input', () => {
     it.each([
-      [{ name: 5 }],
-      [{ name: ['a'] }],
-      [{ name: { toString: 'x' } }],
-      [{ name: null }],
-      [{ name: 'x'.repeat(10_000) }],
-      [{ name: '😀'.repeat(101) }],
-      [{ name: 'ok', color: 123 }],
-      [{ name: 'ok', color: '#fff' }],
-      [{ name: 'ok', color: '#gggggg' }],
-      [{ name: 'ok', color: 'red' }],
-      [{ name: 'ok', color: '#3b82f6 ' }],
-      [{ name: 'ok', color: 'rgb(1,2,3)' }],
-      [{ name: 'ok', color: '#3b82f6\n' }],
-      [{ name: 'ok', version: 3 }],
-    ])('POST /api/lists %j is a 400', async (body) => {
+      ['a number for name', { name: 5 }],
+      ['an array for name', { name: ['a'] }],
+      ['an object for name', { name: { toString: 'x' } }],
+      ['null for name', { name: null }],
+      ['a name of 10,000 characters', { name: 'x'.repeat(10_000) }],
+      ['a name of 101 emoji', { name: '😀'.repeat(101) }],
+      ['a number for color', { name: 'ok', color: 123 }],
+      ['the short form #fff', { name: 'ok', color: '#fff' }],
+      ['non-hex digits', { name: 'ok', color: '#gggggg' }],
+      ['a colour name', { name: 'ok', color: 'red' }],
+      ['a trailing space', { name: 'ok', color: '#3b82f6 ' }],
+      ['rgb()', { name: 'ok', color: 'rgb(1,2,3)' }],
+      ['a trailing newline', { name: 'ok', color: '#3b82f6\n' }],
+      ['a version', { name: 'ok', version: 3 }],
+    ])('POST /api/lists with %s is a 400', async (_, body) => {
       const response = await call(owner, 'post', '/api/lists', body).expect(400);
       expect(response.body.type).toBe('/problems/validation-error');
     });
@@ -627,6 +627,32 @@ describe('Lists (e2e)', () => {
         expect(typeof stored).toBe('string');
       }
     });
+
+    it.each([
+      [
+        'PATCH',
+        '',
+        [{}, { name: null }, { name: 7 }, { name: ' ' }, { color: '#fff' }, { color: 5 }, { isDefault: false }],
+      ],
+      [
+        'PATCH',
+        '/members/{member}',
+        [{}, { role: null }, { role: 3 }, { role: 'owner' }, { role: 'viewer', userId: 'x' }],
+      ],
+      ['POST', '/transfer', [{}, { userId: null }, { userId: 'x' }, { userId: 12 }, { userId: ['a'] }]],
+    ])(
+      '%s /api/lists/{listId}%s refuses every wrong body with a 400, the list unchanged',
+      async (method, suffix, bodies) => {
+        const list = await team();
+        const path = `/api/lists/${list.id}${suffix.replace('{member}', viewer.id)}`;
+        for (const body of bodies as object[]) {
+          const response = await call(owner, method.toLowerCase() as Method, path, body);
+          expect({ body, status: response.status }).toEqual({ body, status: 400 });
+        }
+        const after = (await call(owner, 'get', `/api/lists/${list.id}`)).body.data;
+        expect(after).toMatchObject({ name: 'Shared', ownerId: owner.id, version: list.version + 3 });
+      },
+    );
 
     it('a "__proto__" field is an unknown field (400), never a way to set isDefault', async () => {
       const response = await request(app.getHttpServer())
@@ -718,7 +744,7 @@ describe('Lists (e2e)', () => {
           )
       )[0];
 
-    it('hands a shared list to its earliest-joined admin; the leaver’s tasks stay', async () => {
+    it('hands a shared list to its earliest-joined admin; the leaver’s tasks stay, unassigned', async () => {
       const leaving = await registerUser(app);
       const [first, second, anEditor] = await Promise.all([1, 2, 3].map(() => registerUser(app)));
       const list = await createList(leaving);
@@ -735,8 +761,8 @@ describe('Lists (e2e)', () => {
       expect(after).toMatchObject({ ownerId: first.id, role: 'owner', memberCount: 3 });
       expect(after.version).toBeGreaterThan(before);
       expect(await taskRow(created)).toMatchObject({ list_id: list.id });
-      // Unassigning the leaver is the tasks module's deletion hook (its own tests); the task stays.
-      expect(await taskRow(assigned)).toMatchObject({ list_id: list.id });
+      // The tasks module's deletion hook unassigns the leaver, with a new version; the task stays.
+      expect(await taskRow(assigned)).toMatchObject({ list_id: list.id, assignee_id: null, version: 2 });
       expect((await call(second, 'get', `/api/lists/${list.id}`)).body.data.role).toBe('admin');
     });
 

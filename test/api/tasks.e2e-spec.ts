@@ -41,6 +41,12 @@ describe.each(families)('Tasks on %s (e2e)', (_family, baseOf) => {
       expect(task).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         userId: user.id,
+        // v1.2: the caller's default list, and who created, changed and completed it.
+        listId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        assigneeId: null,
+        createdBy: user.id,
+        updatedBy: user.id,
+        completedBy: null,
         title: 'Write the report',
         description: null,
         completed: false,

@@ -9,9 +9,10 @@ import { createTestApp } from '../helpers/test-app.js';
 import { describeWhen } from '../helpers/describe-when.js';
 
 /**
- * On a Citus coordinator (docs/SCALING.md): the tables are distributed by user, and
- * every statement the service runs for one user is a single-shard router
- * plan. Elsewhere there is nothing to check; a run that must be on Citus sets
+ * On a Citus coordinator (docs/SCALING.md): tasks are distributed by list, what
+ * a user owns by user, and lists and their members are reference tables; every
+ * statement the service runs for a user with one list is a single-shard router
+ * plan, and only the views that span several lists fan out. Elsewhere there is nothing to check; a run that must be on Citus sets
  * TEST_EXPECT_CITUS=1, and the global setup then fails if it is not.
  */
 const onCitus = describeWhen(
@@ -31,22 +32,28 @@ onCitus('Citus cluster (e2e)', () => {
     await app.close();
   });
 
-  it('distributes what a user owns by user_id, co-located with tasks, and copies users to every node', async () => {
+  it('distributes tasks and list counters by list, what a user owns by user, and copies users and lists', async () => {
     const rows: { table_name: string; citus_table_type: string; distribution_column: string; colocation_id: number }[] =
       await db.query(
         `SELECT table_name::text, citus_table_type, distribution_column, colocation_id FROM citus_tables ORDER BY 1`,
       );
     const byName = new Map(rows.map((row) => [row.table_name, row]));
-    expect(byName.get('tasks')).toMatchObject({ citus_table_type: 'distributed', distribution_column: 'user_id' });
+    expect(byName.get('tasks')).toMatchObject({ citus_table_type: 'distributed', distribution_column: 'list_id' });
+    expect(byName.get('list_counters')).toMatchObject({
+      citus_table_type: 'distributed',
+      distribution_column: 'list_id',
+      colocation_id: byName.get('tasks')!.colocation_id,
+    });
     for (const table of ['task_counts', 'sessions', 'refresh_tokens', 'idempotency_keys']) {
       expect(byName.get(table)).toMatchObject({
         citus_table_type: 'distributed',
         distribution_column: 'user_id',
-        colocation_id: byName.get('tasks')!.colocation_id,
+        colocation_id: byName.get('sessions')!.colocation_id,
       });
     }
-    expect(byName.get('users')).toMatchObject({ citus_table_type: 'reference' });
-    expect(byName.get('user_identities')).toMatchObject({ citus_table_type: 'reference' });
+    for (const table of ['users', 'user_identities', 'lists', 'list_members', 'list_invitations']) {
+      expect(byName.get(table)).toMatchObject({ citus_table_type: 'reference' });
+    }
     // Nothing of the application's is left only on the coordinator, but the migration bookkeeping.
     const local: { name: string }[] = await db.query(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -63,10 +70,10 @@ onCitus('Citus cluster (e2e)', () => {
     // per instance (this instance's first keyed creation is in this exercise).
     const perUser = seen.filter(({ text }) => !text.startsWith('DELETE FROM idempotency_keys WHERE created_at <'));
     expect(perUser.length).toBe(seen.length - 1);
-    // A create without a key locks the owner's counter row and inserts in one statement (the task quota).
-    // Citus runs the CTE as a router subplan on the owner's shard and then routes the insert: two hops,
-    // both to that one shard (docs/SCALING.md, "Task quota"). EXPLAIN cannot show it with parameters.
-    const quotaInserts = perUser.filter(({ text }) => text.startsWith('WITH counters AS (INSERT INTO task_counts'));
+    // A create locks the list's counter row and inserts in one statement (the task quota). Citus runs
+    // the CTE as a router subplan on the list's shard and then routes the insert: two hops, both to that
+    // one shard (docs/SCALING.md, "Task quota"). EXPLAIN cannot show it with parameters.
+    const quotaInserts = perUser.filter(({ text }) => text.startsWith('WITH counter AS ('));
     expect(quotaInserts.length).toBeGreaterThan(0);
     const routable = perUser.filter((statement) => !quotaInserts.includes(statement));
     const distinct = [...new Map(routable.map((statement) => [statement.text, statement])).values()];
@@ -84,6 +91,54 @@ onCitus('Citus cluster (e2e)', () => {
       if (!routed) notRouted.push(`${text}\n${lines.join('\n')}`);
     }
     expect(notRouted).toEqual([]);
+  }, 60_000);
+
+  it('fans out only where a request spans the caller’s lists on several shards', async () => {
+    const http = () => request(app.getHttpServer());
+    const user = await registerUser(app);
+    const headers = bearer(user);
+    const shardOf = async (listId: string) =>
+      (
+        await db.query<{ shard: string }[]>(`SELECT get_shard_id_for_distribution_column('tasks', $1::uuid) AS shard`, [
+          listId,
+        ])
+      )[0].shard;
+    const inbox = (await http().get('/api/lists').set(headers).expect(200)).body.data[0].id as string;
+    let other = '';
+    for (let i = 0; i < 20 && other === ''; i++) {
+      const id = (
+        await http()
+          .post('/api/lists')
+          .set(headers)
+          .send({ name: `l${i}` })
+          .expect(201)
+      ).body.data.id;
+      if ((await shardOf(id)) !== (await shardOf(inbox))) other = id;
+    }
+    expect(other).not.toBe('');
+    const task = (await http().post('/api/tasks').set(headers).send({ title: 'here' }).expect(201)).body.data;
+    const shardsOf = async (work: () => Promise<unknown>): Promise<number[]> => {
+      const seen = await recordStatements(app, work);
+      const counts: number[] = [];
+      for (const { text, values } of seen.filter((statement) => /\btasks t\b/.test(statement.text))) {
+        const plan: { 'QUERY PLAN': string }[] = await db.query(`EXPLAIN ${text}`, values);
+        const line = plan.map((row) => row['QUERY PLAN']).find((l) => /Task Count: /.test(l));
+        counts.push(Number(/Task Count: (\d+)/.exec(line ?? '')?.[1] ?? 0));
+      }
+      return counts;
+    };
+    // The families that span lists: the page, and a task by id, reach the shards of every list the caller is in.
+    expect(Math.max(...(await shardsOf(() => http().get('/api/tasks').set(headers).expect(200))))).toBe(2);
+    expect(Math.max(...(await shardsOf(() => http().get(`/api/tasks/${task.id}`).set(headers).expect(200))))).toBe(2);
+    // One list named, by filter or by path: one shard.
+    expect(await shardsOf(() => http().get(`/api/tasks?listId=${other}`).set(headers).expect(200))).toEqual([1]);
+    expect(await shardsOf(() => http().get(`/api/lists/${inbox}/tasks/${task.id}`).set(headers).expect(200))).toEqual([
+      1,
+    ]);
+    // A move is a delete on one shard and an insert on the other, in one distributed transaction.
+    const moved = await http().patch(`/api/lists/${inbox}/tasks/${task.id}`).set(headers).send({ listId: other });
+    expect(moved.status).toBe(200);
+    expect(moved.body.data).toMatchObject({ id: task.id, listId: other, version: 2 });
   }, 60_000);
 });
 
@@ -145,4 +200,15 @@ async function exerciseOneUser(app: INestApplication<App>): Promise<void> {
   await http().get('/api/auth/session').set(headers).expect(200);
   await http().post('/api/tasks/complete-all?tag=work').set(headers).send({ completed: true }).expect(200);
   await http().delete('/api/tasks/completed').set(headers).expect(200);
+  // The same routes under the list's own path.
+  const inbox = (await http().get('/api/lists').set(headers).expect(200)).body.data[0].id as string;
+  const base = `/api/lists/${inbox}/tasks`;
+  const task = (await http().post(base).set(headers).send({ title: 'in the list' }).expect(201)).body.data;
+  await http().get(`${base}?assignee=me`).set(headers).expect(200);
+  await http().get(`/api/tasks?listId=${inbox}&assignee=none`).set(headers).expect(200);
+  await http().get(`${base}/${task.id}`).set(headers).expect(200);
+  await http().patch(`${base}/${task.id}`).set(headers).send({ assigneeId: fresh.id }).expect(200);
+  await http().post(`${base}/${task.id}/toggle`).set(headers).expect(200);
+  await http().post(`${base}/complete-all`).set(headers).send({ completed: false }).expect(200);
+  await http().delete(`${base}/${task.id}`).set(headers).expect(204);
 }

@@ -117,8 +117,8 @@ describe('docs/API.md against openapi.json', () => {
 
   it('gives every documented route family a section (### METHOD path)', () => {
     const headings = new Set([...reference.matchAll(/^### ([A-Z]+ \S+)$/gm)].map(([, heading]) => heading));
-    // `{base}` stands for both task families: /api/tasks and /api/{userId}/tasks.
-    const asHeading = (key: string) => key.replace(/ \/api\/(\{userId\}\/)?tasks/, ' {base}');
+    // `{base}` stands for the three task families: /api/tasks, /api/{userId}/tasks, /api/lists/{listId}/tasks.
+    const asHeading = (key: string) => key.replace(/ \/api\/(\{userId\}\/|lists\/\{listId\}\/)?tasks/, ' {base}');
     expect(sorted(new Set([...specified.keys()].map(asHeading)).values()).filter((key) => !headings.has(key))).toEqual(
       [],
     );

@@ -20,3 +20,8 @@ export function isLostRace(error: unknown): boolean {
   const state = sqlStateOf(error);
   return state === '40P01' || state === '40001';
 }
+
+/** A foreign key refused the row: what it names is gone (23503). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return sqlStateOf(error) === '23503';
+}

@@ -1,5 +1,14 @@
 import type { TaskPriority } from '../task-priority.js';
-import { CompletedField, DescriptionField, DueAtField, PriorityField, TagsField, TitleField } from './task-fields.js';
+import {
+  AssigneeIdField,
+  CompletedField,
+  DescriptionField,
+  DueAtField,
+  ListIdField,
+  PriorityField,
+  TagsField,
+  TitleField,
+} from './task-fields.js';
 
 export class CreateTaskDto {
   @TitleField(true)
@@ -19,4 +28,10 @@ export class CreateTaskDto {
 
   @TagsField()
   tags?: string[];
+
+  @ListIdField()
+  listId?: string;
+
+  @AssigneeIdField()
+  assigneeId?: string | null;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { SORT_KEYS, type SortKey, type SortOrder } from '../list/task-sort.js';
 import { TaskFilterQuery } from './task-filter.query.js';
 
@@ -14,6 +14,15 @@ const toInt = ({ value }: { value: unknown }) =>
  * so the type check sits closest to the property: `limit=abc` is "must be an integer".
  */
 export class ListTasksQuery extends TaskFilterQuery {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Only the tasks of this list (a list the caller is not a member of is a 404). Without it, `/api/tasks` and `/api/{userId}/tasks` list every list the caller belongs to. Under `/api/lists/{listId}/tasks` only the path’s list may be named.',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  listId?: string;
+
   @ApiPropertyOptional({
     enum: SORT_KEYS,
     enumName: 'TaskSort',

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, ValidateIf } from 'class-validator';
 import { CodePointLength } from '../../common/validation/code-point-length.decorator.js';
 import { IsTimestamp } from '../../common/validation/is-timestamp.decorator.js';
 import { Trim } from '../../common/validation/trim.transform.js';
@@ -68,4 +68,35 @@ export const TagsField = () =>
     ArrayMaxSize(20),
     IsString({ each: true, message: 'each tag must be a string' }),
     CodePointLength(1, 50, { each: true, message: 'each tag must be between 1 and 50 characters' }),
+  );
+
+/**
+ * The task's list. On create: the list to create in (default: the caller's default list; under
+ * `/api/lists/{listId}/tasks` only that list). On `PUT` and `PATCH`: the list to move the task to
+ * (`editor` on both lists); omitted, the task stays where it is.
+ */
+export const ListIdField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      format: 'uuid',
+      description:
+        'The list: on create, where the task goes (default: the caller’s default list; under `/api/lists/{listId}/tasks` that list, and another one is a 400); ' +
+        'on `PUT`/`PATCH`, the list to move the task to (`editor` on both lists; a list the caller is not a member of is a 404); omitted, the task stays in its list.',
+    }),
+    ...omittable(false),
+    IsUUID('all', { message: 'must be a UUID' }),
+  );
+
+/** Who the task is assigned to: a current member of the task's list (after a move, of the target list), or null. */
+export const AssigneeIdField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      format: 'uuid',
+      nullable: true,
+      description:
+        'The member the task is assigned to, or `null`: a current member of the task’s list (of the target list when the same request moves it), else a 400. Default `null`.',
+    }),
+    IsOptional(),
+    IsUUID('all', { message: 'must be a UUID' }),
   );

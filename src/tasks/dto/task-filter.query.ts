@@ -10,6 +10,9 @@ import { TaskPriority } from '../task-priority.js';
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
 const NO_NUL = /^[^\u0000]*$/;
 
+/** `me`, `none`, or a user id. */
+const ASSIGNEE = /^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 /**
  * Which of the caller's tasks a request means (docs/API.md, "List query parameters"):
  * the list and the bulk completion take the same filters. Unknown parameters are a 400.
@@ -74,4 +77,16 @@ export class TaskFilterQuery {
   @IsOptional()
   @IsTimestamp()
   dueAfter?: string;
+
+  @ApiPropertyOptional({
+    minLength: 2,
+    maxLength: 36,
+    description:
+      'Only tasks assigned to `me` (the caller), to nobody (`none`), or to the member with this user id (a UUID).',
+    example: 'me',
+  })
+  @IsOptional()
+  @Matches(ASSIGNEE, { message: 'must be me, none or a user id (a UUID)' })
+  @IsString()
+  assignee?: string;
 }

@@ -4,8 +4,29 @@ import { TaskPriority } from '../task-priority.js';
 export class TaskResponseDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
-  @ApiProperty({ format: 'uuid' })
+  /** The creator (an alias of `createdBy`); never changes. */
+  @ApiProperty({ format: 'uuid', description: 'The task’s creator (an alias of `createdBy`); never changes.' })
   userId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The list the task belongs to.' })
+  listId!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The member the task is assigned to; `null` when unassigned (also once that account is deleted).',
+  })
+  assigneeId!: string | null;
+  @ApiProperty({ format: 'uuid', description: 'Who created the task (the id stays after that account is deleted).' })
+  createdBy!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who changed the task last.' })
+  updatedBy!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Who completed the task; `null` while it is pending.',
+  })
+  completedBy!: string | null;
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Write the quarterly report' })
   title!: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 2000 })

@@ -1,11 +1,12 @@
 import { TASK_COLUMNS } from '../task-columns.js';
+import { accessConditions, type TaskAccess } from './task-access.js';
 import type { CursorPosition } from './list-cursor.js';
 import { containsPattern } from './search-pattern.js';
 import type { ListFilters, TaskStatus } from './task-filters.js';
 import { PRIORITY_RANK, SORTS, type SortKey, type SortOrder } from './task-sort.js';
 
 export interface ListPlan {
-  ownerId: string;
+  access: TaskAccess;
   filters: ListFilters;
   sort: SortKey;
   order: SortOrder;
@@ -26,16 +27,16 @@ export interface Statement {
  * what the first does.
  */
 export function buildListStatement(plan: ListPlan): Statement {
-  const values: unknown[] = [plan.ownerId];
+  const values: unknown[] = [];
   const param = (value: unknown, cast = '') => {
     values.push(value);
     return `$${values.length}${cast}`;
   };
 
-  const filters = filterConditions(plan.filters, param, 'page');
+  const filters = filterConditions(plan.filters, plan.access, param, 'page');
   const total = onlyStatusFilter(plan.filters)
-    ? countedTotal(plan.filters.status)
-    : `(SELECT count(*) FROM tasks WHERE ${(isShortTerm(plan.filters.q) ? filterConditions(plan.filters, param) : filters).join(' AND ')})`;
+    ? countedTotal(plan.filters.status, plan.access, param)
+    : `(SELECT count(*) FROM tasks t WHERE ${(isShortTerm(plan.filters.q) ? filterConditions(plan.filters, plan.access, param) : filters).join(' AND ')})`;
 
   const spec = SORTS[plan.sort];
   const key = spec.expression(plan.order);
@@ -51,7 +52,7 @@ export function buildListStatement(plan: ListPlan): Statement {
   const text = `SELECT page.*, counted.total
   FROM (SELECT ${total} AS total) counted
   LEFT JOIN LATERAL (
-    SELECT ${TASK_COLUMNS}, ${key} AS "sortKey" FROM tasks
+    SELECT ${TASK_COLUMNS}, ${key} AS "sortKey" FROM tasks t
      WHERE ${pageConditions.join(' AND ')}
      ORDER BY ${key} ${direction}, id ${direction}
      LIMIT ${limitOf(plan.fetch)}
@@ -61,15 +62,18 @@ export function buildListStatement(plan: ListPlan): Statement {
 }
 
 /**
- * `$1` is always the owner: every condition list starts by scoping to them. Shared with the bulk writes.
+ * Every condition list starts with the caller's access (`accessConditions`). Shared with the bulk writes.
  * `page`: the conditions of a walk in sort order that stops at the page's end (see `searchCondition`).
  */
 export function filterConditions(
   filters: ListFilters,
+  access: TaskAccess,
   param: (value: unknown, cast?: string) => string,
   scan: 'page' | 'all' = 'all',
 ): string[] {
-  const conditions = ['user_id = $1'];
+  const conditions = accessConditions(access, param);
+  if (filters.assignee === null) conditions.push('assignee_id IS NULL');
+  if (typeof filters.assignee === 'string') conditions.push(`assignee_id = ${param(filters.assignee, '::uuid')}`);
   if (filters.status === 'pending') conditions.push('NOT completed');
   if (filters.status === 'completed') conditions.push('completed');
   // The rank, not the name: `tasks_user_priority_idx` then counts the matches without visiting rows.
@@ -115,18 +119,28 @@ function onlyStatusFilter(filters: ListFilters): boolean {
     filters.priority === undefined &&
     filters.tag === undefined &&
     filters.dueBefore === undefined &&
-    filters.dueAfter === undefined
+    filters.dueAfter === undefined &&
+    filters.assignee === undefined
   );
 }
 
-/** The per-user counters (migrations TaskListIndexes, DistributeByUser): exact, and free of a count over the user’s rows. */
-function countedTotal(status: TaskStatus): string {
+/**
+ * The per-list counters (migration SharedLists), summed over the lists in scope: exact, and free of a
+ * count over their rows. The same access conditions as the rows', so a list the caller just left is
+ * not counted.
+ */
+function countedTotal(
+  status: TaskStatus,
+  access: TaskAccess,
+  param: (value: unknown, cast?: string) => string,
+): string {
   const column = {
-    all: 'total',
+    all: 'tasks',
     completed: 'completed',
-    pending: 'total - completed',
+    pending: 'tasks - completed',
   }[status];
-  return `COALESCE((SELECT ${column} FROM task_counts WHERE user_id = $1), 0)`;
+  const scope = accessConditions(access, param, 'c');
+  return `(SELECT COALESCE(sum(${column}), 0)::int FROM list_counters c WHERE ${scope.join(' AND ')})`;
 }
 
 /**

@@ -11,4 +11,6 @@ export interface ListFilters {
   tag?: string;
   dueBefore?: string;
   dueAfter?: string;
+  /** A user id: the tasks assigned to them; `null`: the unassigned ones. */
+  assignee?: string | null;
 }
