@@ -275,6 +275,23 @@ describe('Tasks in shared lists (e2e)', () => {
       expect((await call(editor, 'get', `${tasksOf(listId)}/${task.id}`).expect(200)).body.data.version).toBe(1);
     });
 
+    it('answers a body that is not JSON, or too large, after membership and role', async () => {
+      const listId = await team();
+      const task = await create(editor, listId);
+      const text = (user: TestUser, path: string) =>
+        call(user, 'post', path).set('Content-Type', 'text/plain').send('title=x');
+      expectNotFound(await text(stranger, tasksOf(listId)), /List not found/);
+      expectRole(await text(viewer, tasksOf(listId)));
+      expect((await text(editor, tasksOf(listId))).status).toBe(415);
+      const huge = { title: 'x', description: 'y'.repeat(200_000) };
+      expectNotFound(await call(stranger, 'put', `${tasksOf(listId)}/${task.id}`, huge), /List not found/);
+      expectRole(await call(viewer, 'put', `${tasksOf(listId)}/${task.id}`, huge));
+      expect((await call(editor, 'put', `${tasksOf(listId)}/${task.id}`, huge)).status).toBe(413);
+      const malformed = await call(editor, 'post', tasksOf(listId)).set('Content-Type', 'application/json').send('{');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.type).toBe('/problems/malformed-request');
+    });
+
     it('reaches a task only under its own list', async () => {
       const a = await team();
       const b = await team();
