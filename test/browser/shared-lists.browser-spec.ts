@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ARTIFACTS, type Harness, hidden, PASSWORD, settles, startHarness, visible } from './browser-harness.js';
 
 /**
- * Shared lists in the web client (issue 22), with two people in two browser
+ * Shared lists in the web client, with two people in two browser
  * contexts (their own storage, so their own sessions): Ada shares a list,
  * Bob joins through the link on a 375 px phone and adds a task, Ada sees it,
  * lowers Bob to viewer (his stale page gets the 403 in words and loses its
