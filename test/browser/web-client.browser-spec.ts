@@ -1,114 +1,58 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
-import { serveStatic } from './static-server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  ARTIFACTS,
+  focused,
+  type Harness,
+  hidden,
+  PASSWORD,
+  ROOT,
+  settles,
+  startHarness,
+  visible,
+} from './browser-harness.js';
 
 /**
  * The web client in a real browser (issue: reference web client): the BUILT
  * app on one origin, the BUILT API on another (real CORS preflights with
  * If-Match and Idempotency-Key, exposed ETag), driven through its labelled
- * controls as a person would. The steps run in order on one account.
+ * controls as a person would. The steps run in order on one account, in its
+ * Inbox (the tasks of a list: `/api/lists/{listId}/tasks`).
  * A failed step leaves a screenshot and the page's console in test-artifacts/browser/.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
-const WEB = join(ROOT, 'web');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The shortest access-token lifetime the configuration allows: the refresh step waits it out. */
 const ACCESS_TTL_SECONDS = 30;
-const PASSWORD = 'plausible-Tortoise-42';
 
 // A step's own waits (10 s) fail first, so its screenshot and console are saved.
 jest.setTimeout(30_000);
 
 describe('web client in Chromium', () => {
-  let api: BuiltService;
-  let web: { url: string; close: () => Promise<void> };
-  let browser: Browser;
+  let harness: Harness;
   let context: BrowserContext;
   let page: Page;
-  let outDir: string;
-  const consoleLines: string[] = [];
-  /** Every API response the page saw: `METHOD path status`. */
-  const traffic: string[] = [];
+  let consoleLines: string[];
+  let traffic: string[];
+  let step: Harness['step'];
+  let webUrl: string;
   const createHeaders: Record<string, string>[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const webPort = await freePortHint();
-    api = await BuiltService.start({
-      ...BASE_ENV,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE ?? '2',
-      JWT_ACCESS_TTL: String(ACCESS_TTL_SECONDS),
-      CORS_ORIGINS: `http://localhost:${webPort}`,
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000',
-    });
-    outDir = mkdtempSync(join(tmpdir(), 'taskwell-web-'));
-    const build = spawnSync('npm', ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir'], {
-      cwd: WEB,
-      env: { ...process.env, VITE_API_URL: api.baseUrl },
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`web build failed:\n${build.stdout}\n${build.stderr}`);
-    web = await serveStatic(outDir, webPort);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-gpu',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
-    context.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
-    context.on('weberror', (error) => consoleLines.push(`[pageerror] ${error.error().message}`));
-    context.on('response', (response) => {
-      const url = new URL(response.url());
-      if (url.origin === api.baseUrl && response.request().method() !== 'OPTIONS')
-        traffic.push(`${response.request().method()} ${url.pathname} ${response.status()}`);
-    });
+    harness = await startHarness({ JWT_ACCESS_TTL: String(ACCESS_TTL_SECONDS) });
+    ({ consoleLines, traffic, step, webUrl } = harness);
+    context = await harness.newContext();
     context.on('request', (request) => {
-      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/tasks') {
+      if (request.method() === 'POST' && /^\/api\/lists\/[0-9a-f-]{36}\/tasks$/.test(new URL(request.url()).pathname)) {
         createHeaders.push(request.headers());
       }
     });
-    context.setDefaultTimeout(10_000);
     page = await context.newPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.dispose();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await harness?.close();
   });
-
-  /** Runs a step; when it fails, keeps what a person needs to see why. */
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      const slug = name.replace(/\W+/g, '-');
-      for (const [index, open] of context.pages().entries()) {
-        await open
-          .screenshot({ path: join(ARTIFACTS, `${slug}-page${index + 1}.png`), fullPage: true })
-          .catch(() => {});
-      }
-      writeFileSync(join(ARTIFACTS, `${slug}-console.txt`), [...consoleLines, '', ...traffic].join('\n'));
-      throw error;
-    }
-  }
 
   const items = (on: Page = page) => on.locator('ul.tasks > li.task');
   const itemsLeft = (on: Page = page) => on.locator('.items-left');
@@ -129,7 +73,7 @@ describe('web client in Chromium', () => {
 
   it('signs up, showing a field error from the API next to its field first', async () => {
     await step('sign up', async () => {
-      await page.goto(web.url);
+      await page.goto(webUrl);
       await page.getByRole('button', { name: 'New here? Create an account' }).click();
       const form = page.getByRole('form', { name: 'Create an account' });
       await form.getByLabel('Name (optional)').fill('Ada');
@@ -228,7 +172,7 @@ describe('web client in Chromium', () => {
   it('fits a 375 px phone screen without horizontal scrolling: an email as the name, long unbroken text', async () => {
     await step('phone width', async () => {
       // A phone of its own (its own storage): an account without a name, so the header shows the email.
-      const phoneContext = await browser.newContext({
+      const phoneContext = await harness.browser.newContext({
         viewport: { width: 375, height: 740 },
         isMobile: true,
         hasTouch: true,
@@ -236,7 +180,7 @@ describe('web client in Chromium', () => {
       try {
         const phone = await phoneContext.newPage();
         const scrollWidth = () => phone.evaluate<number>('document.documentElement.scrollWidth');
-        await phone.goto(web.url);
+        await phone.goto(webUrl);
         await phone.getByRole('button', { name: 'New here? Create an account' }).click();
         const signUp = phone.getByRole('form', { name: 'Create an account' });
         const email = `ada.lovelace.analytical-engine-${Date.now()}@example.com`;
@@ -275,6 +219,21 @@ describe('web client in Chromium', () => {
         await settles(() => items(phone).count(), 3);
         await phone.evaluate('document.activeElement && document.activeElement.blur()');
         await phone.screenshot({ path: join(ARTIFACTS, 'phone-375.png'), fullPage: true });
+
+        // A list with a long name, its share dialog holding a link with no place to break, fits too.
+        const newList = phone.getByRole('form', { name: 'New list' });
+        const listName = `Projects of the analytical engine ${'x'.repeat(60)}`;
+        await newList.getByLabel('List name').fill(listName);
+        await newList.getByRole('button', { name: 'Create list' }).click();
+        await settles(() => phone.locator('#list-heading').textContent(), listName);
+        expect(await scrollWidth()).toBeLessThanOrEqual(375);
+        await phone.getByRole('button', { name: 'Share' }).click();
+        const share = phone.getByRole('dialog', { name: `Share “${listName}”` });
+        await share.getByRole('button', { name: 'Create link' }).click();
+        await settles(async () => (await share.getByLabel('Invitation link').inputValue()).includes('#/invite/'), true);
+        expect(await scrollWidth()).toBeLessThanOrEqual(375);
+        await phone.screenshot({ path: join(ARTIFACTS, 'phone-375-share.png') });
+        await share.getByRole('button', { name: 'Close' }).click();
       } finally {
         await phoneContext.close();
       }
@@ -284,7 +243,7 @@ describe('web client in Chromium', () => {
   it('answers an edit made stale by a second page with the 412, and offers to reload', async () => {
     await step('412 from a second page', async () => {
       const second = await context.newPage();
-      await second.goto(web.url);
+      await second.goto(webUrl);
       await second.getByRole('button', { name: 'Edit: Write the report' }).click();
       const secondForm = second.getByRole('form', { name: 'Edit task: Write the report' });
       await page.getByRole('button', { name: 'Edit: Write the report' }).click(); // opened before the other save
@@ -297,7 +256,7 @@ describe('web client in Chromium', () => {
       await form.getByRole('button', { name: 'Save' }).click();
       await visible(form.getByText('This task was changed in another tab or device'));
       expect(traffic.filter((line) => / 412$/.test(line))).toEqual([
-        expect.stringMatching(/^PATCH \/api\/tasks\/[0-9a-f-]{36} 412$/),
+        expect.stringMatching(/^PATCH \/api\/lists\/[0-9a-f-]{36}\/tasks\/[0-9a-f-]{36} 412$/),
       ]);
       await form.getByRole('button', { name: 'Reload task' }).click();
       await settles(() => form.getByLabel('Title').inputValue(), 'Write the annual report');
@@ -328,7 +287,7 @@ describe('web client in Chromium', () => {
     await step('load more', async () => {
       const { accessToken } = await session();
       for (let i = 1; i <= 11; i += 1) {
-        const response = await fetch(`${api.baseUrl}/api/tasks`, {
+        const response = await fetch(`${harness.api.baseUrl}/api/tasks`, {
           method: 'POST',
           headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ title: `Batch ${String(i).padStart(2, '0')}` }),
@@ -353,9 +312,9 @@ describe('web client in Chromium', () => {
       const before = traffic.length;
       await addTask('After the token expired');
       const seen = traffic.slice(before);
-      expect(seen[0]).toBe('POST /api/tasks 401');
+      expect(seen[0]).toMatch(/^POST \/api\/lists\/[0-9a-f-]{36}\/tasks 401$/);
       expect(seen.filter((line) => line.startsWith('POST /api/auth/refresh'))).toEqual(['POST /api/auth/refresh 200']);
-      expect(seen).toContain('POST /api/tasks 201');
+      expect(seen).toContainEqual(expect.stringMatching(/^POST \/api\/lists\/[0-9a-f-]{36}\/tasks 201$/));
       expect((await session()).refreshToken).not.toBe(refreshToken);
     });
   }, 90_000);
@@ -366,7 +325,7 @@ describe('web client in Chromium', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await visible(page.getByRole('form', { name: 'Sign in' }));
       expect(await page.evaluate('localStorage.getItem("taskwell.session")')).toBeNull();
-      const refresh = await fetch(`${api.baseUrl}/api/auth/refresh`, {
+      const refresh = await fetch(`${harness.api.baseUrl}/api/auth/refresh`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ refreshToken }),
@@ -376,43 +335,3 @@ describe('web client in Chromium', () => {
     });
   });
 });
-
-/** Waits until `read()` gives `expected` (deep equality), failing with the last value after 10 s. */
-async function settles<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    try {
-      expect(value).toEqual(expected);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
-}
-
-async function hidden(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'hidden', timeout: 10_000 });
-}
-
-async function focused(locator: Locator): Promise<void> {
-  const id = await locator.getAttribute('id');
-  await settles(() => locator.page().evaluate('document.activeElement && document.activeElement.id'), id);
-}
-
-/** A free port for the web origin, which the API's CORS_ORIGINS must name before either starts. */
-async function freePortHint(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

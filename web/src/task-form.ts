@@ -1,5 +1,6 @@
-import type { CreateTaskDto, TaskPriority, TaskResponseDto } from './api/types.gen.js';
+import type { CreateTaskDto, TaskPriority } from './api/types.gen.js';
 import { field, h, option } from './dom.js';
+import { type ListTask, type Member, memberName } from './lists-api.js';
 
 const PRIORITIES: TaskPriority[] = ['low', 'medium', 'high'];
 
@@ -10,23 +11,35 @@ export interface TaskFields {
   values(): Required<Pick<CreateTaskDto, 'title' | 'priority' | 'tags'>> & {
     description: string | null;
     dueAt: string | null;
+    assigneeId?: string | null;
   };
-  fill(task?: TaskResponseDto): void;
+  fill(task?: ListTask): void;
 }
 
-export function taskFields(withDescription: boolean): TaskFields {
+/** The task fields; with `members` (those of a shared list), an assignee picker among them. */
+export function taskFields(withDescription: boolean, members?: Member[]): TaskFields {
   const title = h('input', { name: 'title', required: true, maxlength: 200, autocomplete: 'off' });
   const description = h('textarea', { name: 'description', rows: 3, maxlength: 2000 });
   const priority = h('select', { name: 'priority' }, ...PRIORITIES.map((value) => option(value, capitalize(value))));
   const dueAt = h('input', { name: 'dueAt', type: 'datetime-local' });
   const tags = h('input', { name: 'tags', autocomplete: 'off' });
+  const assignee = h(
+    'select',
+    { name: 'assigneeId' },
+    option('', 'Nobody'),
+    ...(members ?? []).map((member) => option(member.userId, memberName(member))),
+  );
 
-  const fill = (task?: TaskResponseDto) => {
+  const fill = (task?: ListTask) => {
     title.value = task?.title ?? '';
     description.value = task?.description ?? '';
     priority.value = task?.priority ?? 'medium';
     dueAt.value = task?.dueAt ? toLocalInput(task.dueAt) : '';
     tags.value = task?.tags.join(', ') ?? '';
+    // Someone who has left the list stays assigned until the API unassigns them: keep them selectable.
+    if (task?.assigneeId && !members?.some((member) => member.userId === task.assigneeId))
+      assignee.append(option(task.assigneeId, 'A former member'));
+    assignee.value = task?.assigneeId ?? '';
   };
   fill();
 
@@ -38,6 +51,7 @@ export function taskFields(withDescription: boolean): TaskFields {
       field('Priority', priority),
       field('Due', dueAt),
       field('Tags', tags, 'Separate tags with commas.'),
+      members ? field('Assignee', assignee) : h('span', { hidden: true }),
     ],
     values: () => ({
       title: title.value,
@@ -48,6 +62,7 @@ export function taskFields(withDescription: boolean): TaskFields {
         .split(',')
         .map((tag) => tag.trim())
         .filter((tag) => tag !== ''),
+      ...(members && { assigneeId: assignee.value === '' ? null : assignee.value }),
     }),
     fill,
   };

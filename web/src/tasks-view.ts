@@ -1,18 +1,23 @@
-import {
-  authLogout,
-  tasksClearCompleted,
-  tasksComplete,
-  tasksCompleteAll,
-  tasksCreate,
-  tasksGet,
-  tasksList,
-  tasksRemove,
-  tasksUpdate,
-} from './api/sdk.gen.js';
-import type { TaskResponseDto, TaskSort, TaskStatusFilter, TaskPriority } from './api/types.gen.js';
+import type { TaskPriority, TaskSort, TaskStatusFilter } from './api/types.gen.js';
 import { field, h, option, uid } from './dom.js';
+import {
+  atLeast,
+  clearCompleted as clearCompletedRequest,
+  completeAll,
+  completeTask,
+  createTask,
+  deleteTask,
+  getList,
+  getTask,
+  type ListTask,
+  listTasks,
+  type Member,
+  memberName,
+  type TaskList,
+  updateTask,
+} from './lists-api.js';
 import { clearProblem, type Problem, showProblem, toProblem } from './problem.js';
-import { authed, clearSession, readSession } from './session.js';
+import { authed } from './session.js';
 import { capitalize, taskFields } from './task-form.js';
 
 const PAGE_SIZE = 10;
@@ -24,44 +29,64 @@ interface Filters {
   priority?: TaskPriority;
 }
 
-/** The strong ETag the API derives from a task's version, for `If-Match`. */
-const etagOf = (task: TaskResponseDto) => `"${task.version}"`;
+/** What the tasks of a list need from the page around them. */
+export interface ListContext {
+  list: TaskList;
+  members: Member[];
+  say(message: string): void;
+  fail(problem: Problem): void;
+  /** A 404 on the list: it was deleted, or the caller was removed from it. */
+  lost(): void;
+}
 
-/** The signed-in view: filters, the list with its cursor, the new-task form, bulk actions. */
-export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
-  const session = readSession();
+/**
+ * The tasks of one list (`/api/lists/{listId}/tasks`): filters, the list with
+ * its cursor, the new-task form, bulk actions. A viewer gets the list without
+ * any control that changes it; a 403 (a role lowered meanwhile) is explained.
+ */
+export function renderTasks(container: HTMLElement, context: ListContext): void {
+  const { list, members, say } = context;
+  const listId = list.id;
+  const canEdit = atLeast(list.role, 'editor');
+  // Only a shared list needs an assignee: in a list of one, it could only be its owner.
+  const assignable = members.length > 1 ? members : undefined;
   const filters: Filters = { status: 'all' };
   let sort: TaskSort = 'createdAt';
   let order: 'asc' | 'desc' | undefined;
-  let tasks: TaskResponseDto[] = [];
+  let tasks: ListTask[] = [];
   let nextCursor: string | null = null;
   let pendingInView = 0;
   let completedInView = 0;
 
-  const status = h('p', { class: 'status', role: 'status' });
-  const alert = h('p', { class: 'alert', role: 'alert', hidden: true });
-  const list = h('ul', { class: 'tasks', 'aria-label': 'Tasks' });
+  const tasksList = h('ul', { class: 'tasks', 'aria-label': 'Tasks' });
   const loadMore = h('button', { type: 'button', hidden: true, onclick: () => void load(true) }, 'Load more');
   const itemsLeft = h('span', { class: 'items-left' });
   const markAll = h('button', { type: 'button', onclick: () => void markAllTasks() });
   const clearCompleted = h('button', { type: 'button', onclick: () => void clearCompletedTasks() }, 'Clear completed');
 
-  function say(message: string): void {
-    alert.hidden = true;
-    status.textContent = message;
+  /** After a 404 from a task route: whether the list itself is gone (deleted, or the caller removed). */
+  async function listIsGone(): Promise<boolean> {
+    const { response } = await authed(() => getList(listId));
+    return response?.status === 404;
   }
 
-  function fail(problem: Problem): void {
-    alert.textContent = problem.detail;
-    alert.hidden = false;
+  /**
+   * A problem from a task route. A 404 is either the task (deleted elsewhere) or the list (deleted,
+   * or the caller removed): the list itself says which.
+   */
+  async function fail(problem: Problem): Promise<void> {
+    if (problem.status !== 404) return context.fail(problem);
+    if (await listIsGone()) return context.lost();
+    say('That task was deleted elsewhere.');
+    await load(false);
   }
 
   // ---- new task --------------------------------------------------------------------------------
-  const create = taskFields(true);
+  const create = taskFields(true, assignable);
   const createForm = h(
     'form',
     { class: 'new-task', 'aria-labelledby': 'new-task-heading', novalidate: true },
-    h('h2', { id: 'new-task-heading' }, 'New task'),
+    h('h3', { id: 'new-task-heading' }, 'New task'),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
     ...create.elements,
     h('button', { type: 'submit' }, 'Add task'),
@@ -75,10 +100,14 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
       const body = create.values();
       const fingerprint = JSON.stringify(body);
       if (pendingCreate?.body !== fingerprint) pendingCreate = { body: fingerprint, key: crypto.randomUUID() };
-      const headers = { 'Idempotency-Key': `"${pendingCreate.key}"` };
+      const key = `"${pendingCreate.key}"`;
       try {
-        const { data, error, response } = await authed(() => tasksCreate({ body, headers }));
-        if (!data) return showProblem(createForm, toProblem(error, response));
+        const { data, error, response } = await authed(() => createTask(listId, body, key));
+        if (!data) {
+          const problem = toProblem(error, response);
+          if (problem.status === 404 || problem.status === 403) return fail(problem);
+          return showProblem(createForm, problem);
+        }
         pendingCreate = undefined;
         clearProblem(createForm);
         create.fill();
@@ -167,22 +196,26 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
   async function load(more: boolean): Promise<void> {
     const query = { ...filters, sort, order, limit: PAGE_SIZE, cursor: more ? (nextCursor ?? undefined) : undefined };
     try {
-      const { data, error, response } = await authed(() => tasksList({ query }));
-      if (!data) return showProblem(filterForm, toProblem(error, response));
+      const { data, error, response } = await authed(() => listTasks(listId, query));
+      if (!data) {
+        const problem = toProblem(error, response);
+        if (problem.status === 404 && (await listIsGone())) return context.lost();
+        return showProblem(filterForm, problem);
+      }
       clearProblem(filterForm);
       tasks = more ? [...tasks, ...data.data] : data.data;
       nextCursor = data.meta.nextCursor;
       renderList();
       await countItems();
     } catch (failure) {
-      fail(toProblem(failure));
+      void fail(toProblem(failure));
     }
   }
 
   /** Items left (and whether any are completed) for the current search, tag and priority, from `meta.total`. */
   async function countItems(): Promise<void> {
     const count = async (status: TaskStatusFilter) => {
-      const { data } = await authed(() => tasksList({ query: { ...textFilters(), status, limit: 1 } }));
+      const { data } = await authed(() => listTasks(listId, { ...textFilters(), status, limit: 1 }));
       return data?.meta.total ?? 0;
     };
     [pendingInView, completedInView] = await Promise.all([count('pending'), count('completed')]);
@@ -192,27 +225,40 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
     clearCompleted.disabled = completedInView === 0;
   }
 
-  function matchesStatus(task: TaskResponseDto): boolean {
+  function matchesStatus(task: ListTask): boolean {
     return filters.status === 'all' || (filters.status === 'completed') === task.completed;
   }
 
-  function replaceTask(task: TaskResponseDto): void {
+  function replaceTask(task: ListTask): void {
     tasks = tasks.map((existing) => (existing.id === task.id ? task : existing));
   }
 
   // ---- the list --------------------------------------------------------------------------------
   function renderList(): void {
-    list.replaceChildren(...tasks.map((task) => renderItem(task)));
-    if (tasks.length === 0) list.append(h('li', { class: 'empty' }, 'No tasks here.'));
+    tasksList.replaceChildren(...tasks.map((task) => renderItem(task)));
+    if (tasks.length === 0) tasksList.append(h('li', { class: 'empty' }, 'No tasks here.'));
     loadMore.hidden = nextCursor === null;
   }
 
-  function renderItem(task: TaskResponseDto): HTMLLIElement {
-    const toggle = h('input', { type: 'checkbox', checked: task.completed, 'aria-label': `Completed: ${task.title}` });
+  function assigneeOf(task: ListTask): string {
+    if (!task.assigneeId) return '';
+    const member = members.find((candidate) => candidate.userId === task.assigneeId);
+    return `assigned to ${member ? memberName(member) : 'a former member'}`;
+  }
+
+  function renderItem(task: ListTask): HTMLLIElement {
+    // A viewer sees the state, but there is nothing to press.
+    const toggle = h('input', {
+      type: 'checkbox',
+      checked: task.completed,
+      disabled: !canEdit,
+      'aria-label': `Completed: ${task.title}`,
+    });
     toggle.addEventListener('change', () => void setCompleted(task, toggle.checked));
     const meta = [
       capitalize(task.priority),
       task.dueAt ? `due ${new Date(task.dueAt).toLocaleString()}` : '',
+      assigneeOf(task),
       ...task.tags.map((name) => `#${name}`),
     ].filter(Boolean);
     const item = h(
@@ -226,37 +272,45 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
         h('span', { class: 'meta' }, meta.join(' · ')),
         task.description ? h('p', { class: 'description' }, task.description) : false,
       ),
-      h(
-        'span',
-        { class: 'actions' },
-        h('button', { type: 'button', 'aria-label': `Edit: ${task.title}`, onclick: () => edit(item, task) }, 'Edit'),
+      canEdit &&
         h(
-          'button',
-          { type: 'button', class: 'danger', 'aria-label': `Delete: ${task.title}`, onclick: () => void remove(task) },
-          'Delete',
+          'span',
+          { class: 'actions' },
+          h('button', { type: 'button', 'aria-label': `Edit: ${task.title}`, onclick: () => edit(item, task) }, 'Edit'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger',
+              'aria-label': `Delete: ${task.title}`,
+              onclick: () => void remove(task),
+            },
+            'Delete',
+          ),
         ),
-      ),
     );
     return item;
   }
 
-  async function setCompleted(task: TaskResponseDto, completed: boolean): Promise<void> {
+  async function setCompleted(task: ListTask, completed: boolean): Promise<void> {
     // The checkbox says which state the user wants: setting it (not flipping) is right even when stale.
-    const { data, error, response } = await authed(() => tasksComplete({ path: { id: task.id }, body: { completed } }));
+    const { data, error, response } = await authed(() => completeTask(task, completed));
     if (!data) {
-      fail(toProblem(error, response));
-      return load(false);
+      const problem = toProblem(error, response);
+      await fail(problem);
+      // The box shows what the user wanted, not what is: show the list as it is (a 404 has done so).
+      return problem.status === 404 ? undefined : load(false);
     }
     replaceTask(data.data);
     if (!matchesStatus(data.data)) tasks = tasks.filter((existing) => existing.id !== task.id);
     renderList();
-    list.querySelector<HTMLInputElement>(`[data-id="${task.id}"] input[type=checkbox]`)?.focus();
+    tasksList.querySelector<HTMLInputElement>(`[data-id="${task.id}"] input[type=checkbox]`)?.focus();
     await countItems();
   }
 
-  async function remove(task: TaskResponseDto): Promise<void> {
-    const { error, response } = await authed(() => tasksRemove({ path: { id: task.id } }));
-    if (response?.status !== 204 && response?.status !== 404) return fail(toProblem(error, response));
+  async function remove(task: ListTask): Promise<void> {
+    const { error, response } = await authed(() => deleteTask(task));
+    if (response?.status !== 204) return fail(toProblem(error, response));
     tasks = tasks.filter((existing) => existing.id !== task.id);
     renderList();
     say(`Deleted “${task.title}”.`);
@@ -264,9 +318,9 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
   }
 
   /** The edit form in place of the item; saving sends `If-Match`, so a change made elsewhere is a 412, not lost. */
-  function edit(item: HTMLLIElement, original: TaskResponseDto): void {
+  function edit(item: HTMLLIElement, original: ListTask): void {
     let task = original;
-    const fields = taskFields(true);
+    const fields = taskFields(true, assignable);
     fields.fill(task);
     const stale = h('div', { class: 'stale', role: 'alert', hidden: true });
     const form = h(
@@ -290,20 +344,16 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
       event.preventDefault();
       void (async () => {
         stale.hidden = true;
-        const { data, error, response } = await authed(() =>
-          tasksUpdate({ path: { id: task.id }, body: fields.values(), headers: { 'If-Match': etagOf(task) } }),
-        );
+        const { data, error, response } = await authed(() => updateTask(task, fields.values()));
         if (data) {
           replaceTask(data.data);
           say(`Saved “${data.data.title}”.`);
           return close(data.data);
         }
         if (response?.status === 412) return showStale();
-        if (response?.status === 404) {
-          say('That task was deleted elsewhere.');
-          return load(false);
-        }
-        showProblem(form, toProblem(error, response));
+        const problem = toProblem(error, response);
+        if (problem.status === 404 || problem.status === 403) return fail(problem);
+        showProblem(form, problem);
       })();
     });
 
@@ -318,7 +368,7 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
     }
 
     async function reloadTask(): Promise<void> {
-      const { data, error, response } = await authed(() => tasksGet({ path: { id: task.id } }));
+      const { data, error, response } = await authed(() => getTask(task));
       if (!data) return showProblem(form, toProblem(error, response));
       task = data.data;
       replaceTask(task);
@@ -335,9 +385,7 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
   // ---- bulk actions ----------------------------------------------------------------------------
   async function markAllTasks(): Promise<void> {
     const completed = pendingInView > 0;
-    const { data, error, response } = await authed(() =>
-      tasksCompleteAll({ query: textFilters(), body: { completed } }),
-    );
+    const { data, error, response } = await authed(() => completeAll(listId, textFilters(), completed));
     if (!data) return fail(toProblem(error, response));
     say(
       `${data.data.changed} ${data.data.changed === 1 ? 'task' : 'tasks'} marked ${completed ? 'complete' : 'active'}.`,
@@ -346,38 +394,27 @@ export function renderTasks(root: HTMLElement, onSignedOut: () => void): void {
   }
 
   async function clearCompletedTasks(): Promise<void> {
-    const { data, error, response } = await authed(() => tasksClearCompleted());
+    const { data, error, response } = await authed(() => clearCompletedRequest(listId));
     if (!data) return fail(toProblem(error, response));
     say(`Cleared ${data.data.deleted} completed ${data.data.deleted === 1 ? 'task' : 'tasks'}.`);
     await load(false);
   }
 
-  async function signOut(): Promise<void> {
-    const refreshToken = readSession()?.refreshToken;
-    // The session ends here whatever the API answers; a network failure only leaves it to expire.
-    if (refreshToken) await authLogout({ body: { refreshToken } }).catch(() => undefined);
-    clearSession();
-    onSignedOut();
-  }
-
-  root.replaceChildren(
-    h(
-      'header',
-      {},
-      h('h1', {}, 'Taskwell'),
-      h('span', { class: 'who' }, `Signed in as ${session?.user.name ?? session?.user.email ?? ''}`),
-      h('button', { type: 'button', onclick: () => void signOut() }, 'Sign out'),
-    ),
-    status,
-    alert,
-    createForm,
+  container.replaceChildren(
+    canEdit
+      ? createForm
+      : h(
+          'p',
+          { class: 'read-only' },
+          'You can view this list. To add or change tasks, ask its owner or an admin for the editor role.',
+        ),
     h(
       'section',
-      { 'aria-labelledby': 'list-heading' },
-      h('h2', { id: 'list-heading' }, 'Tasks'),
+      { 'aria-labelledby': 'tasks-heading' },
+      h('h3', { id: 'tasks-heading' }, 'Tasks'),
       filterForm,
-      h('div', { class: 'bulk' }, itemsLeft, markAll, clearCompleted),
-      list,
+      h('div', { class: 'bulk' }, itemsLeft, canEdit && markAll, canEdit && clearCompleted),
+      tasksList,
       loadMore,
     ),
   );
