@@ -71,7 +71,16 @@ export default {
         'module or the app root. The caller arrives through @CurrentUser; a reaction to another module ' +
         'goes through an event.',
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config|database)/'] },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/$1/',
+          '^src/(common|config|database)/',
+          // Shared lists: who may act in which list (docs/CONTRIBUTING.md), and the change log every write records to.
+          '^src/lists/(list-access|lists[.]module|list-role)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change)[.]ts$',
+        ],
+      },
     },
     {
       name: 'auth-uses-users-through-its-service',
