@@ -77,8 +77,9 @@ export default {
           '^src/$1/',
           '^src/(common|config|database)/',
           // Shared lists: who may act in which list (docs/CONTRIBUTING.md), and the change log every write records to.
-          '^src/lists/(list-access|lists[.]module|list-role)[.]ts$',
-          '^src/changes/(change-log|change-log[.]module|change)[.]ts$',
+          '^src/(lists/lists|tasks/tasks)[.]module[.]ts$',
+          '^src/lists/(list-access|list-role)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-snapshots)[.]ts$',
         ],
       },
     },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SqlModule } from '../database/sql.module.js';
 import { ListsModule } from '../lists/lists.module.js';
+import { TasksModule } from '../tasks/tasks.module.js';
 import { ChangeLogModule } from './change-log.module.js';
 import { ChangesController } from './changes.controller.js';
 import { ChangesPurge } from './changes-purge.js';
@@ -11,7 +12,7 @@ import { EventsController } from './events.controller.js';
 
 /** The read side of the change log: the feed, the event streams, the retention purge. */
 @Module({
-  imports: [SqlModule, ListsModule, ChangeLogModule],
+  imports: [SqlModule, ListsModule, TasksModule, ChangeLogModule],
   controllers: [ChangesController, EventsController],
   providers: [ChangesService, ChangesRepository, ChangesPurge, EventStreams],
   exports: [EventStreams],

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SqlModule } from '../database/sql.module.js';
+import { ListSnapshots } from '../changes/change-snapshots.js';
 import { ListAccess } from './list-access.js';
+import { ListSnapshotsRepository } from './list-snapshots.repository.js';
 import { InvitationsController } from './invitations.controller.js';
 import { List } from './list.entity.js';
 import { ListInvitation } from './list-invitation.entity.js';
@@ -14,7 +16,13 @@ import { ListsService } from './lists.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([List, ListMember, ListInvitation]), SqlModule],
   controllers: [ListsController, InvitationsController],
-  providers: [ListsService, ListsRepository, ListPrecondition, ListAccess],
-  exports: [ListsService, ListAccess],
+  providers: [
+    ListsService,
+    ListsRepository,
+    ListPrecondition,
+    ListAccess,
+    { provide: ListSnapshots, useClass: ListSnapshotsRepository },
+  ],
+  exports: [ListsService, ListAccess, ListSnapshots],
 })
 export class ListsModule {}
