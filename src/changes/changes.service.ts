@@ -70,6 +70,10 @@ export class ChangesService {
     return this.codec.encode(userId, position);
   }
 
+  memberships(userId: string): Promise<Memberships> {
+    return this.listAccess.memberships(userId);
+  }
+
   /** The caller's position at "now": every list they belong to, at its last change, no snapshot. */
   async now(userId: string): Promise<FeedPosition> {
     const completeAt = Date.now() - COMPLETENESS_MARGIN_MS;
@@ -90,14 +94,18 @@ export class ChangesService {
   /**
    * Up to `limit` changes after `position`, which moves past them. The
    * position counts as complete up to the read's start when nothing is left.
+   * `known`: the caller's memberships as read a moment ago (an event stream
+   * re-reads them every second); the page still checks membership in SQL, so
+   * a stale entry delays an `access_revoked`, never leaks a change.
    */
   async advance(
     userId: string,
     position: FeedPosition,
     limit: number,
+    known?: Memberships,
   ): Promise<{ changes: Change[]; hasMore: boolean }> {
     const startedAt = Date.now();
-    const memberships = await this.listAccess.memberships(userId);
+    const memberships = known ?? (await this.listAccess.memberships(userId));
     const out: Change[] = [];
 
     for (const listId of [...position.lists.keys()]) {

@@ -13,6 +13,7 @@ import type { AuthUser } from '../common/auth-user.js';
 import { TooManyRequestsException } from '../common/problems/too-many-requests.exception.js';
 import { SessionLiveness } from '../common/session-liveness.js';
 import { changesConfig } from '../config/changes.config.js';
+import type { Memberships } from '../lists/list-access.js';
 import type { FeedPosition } from './change-cursor.js';
 import { type ListAdvanced, ChangeSignals } from './change-signals.js';
 import { ChangesService } from './changes.service.js';
@@ -27,6 +28,8 @@ const SKIP_PAGE = 500;
 interface Stream {
   caller: AuthUser;
   position: FeedPosition;
+  /** Re-read at every re-check: a read does not ask the database for them each time. */
+  memberships: Memberships;
   response: Response;
   /** Lists signalled past the stream's position: list id → the number it was told of. */
   waiting: Map<string, number>;
@@ -88,7 +91,9 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
   async start(caller: AuthUser, request: Request, response: Response, lastEventId: string | undefined): Promise<void> {
     const release = this.reserve(caller.id, response);
     let position: FeedPosition;
+    let memberships: Memberships;
     try {
+      memberships = await this.changes.memberships(caller.id);
       position =
         lastEventId === undefined
           ? await this.changes.now(caller.id)
@@ -112,6 +117,7 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
     const stream: Stream = {
       caller,
       position,
+      memberships,
       response,
       waiting: new Map(),
       reading: false,
@@ -163,14 +169,23 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Session still alive (else the stream ends); now and then, a read unasked. */
+  /**
+   * Session still alive (else the stream ends), memberships re-read (a list
+   * left or joined since: read now); now and then, a read unasked.
+   */
   private async recheck(stream: Stream): Promise<void> {
+    let changed: boolean;
     try {
       if (!(await this.liveness.isAlive(stream.caller))) return this.close(stream);
+      const memberships = await this.changes.memberships(stream.caller.id);
+      changed =
+        memberships.size !== stream.memberships.size ||
+        [...memberships].some(([listId, role]) => stream.memberships.get(listId) !== role);
+      stream.memberships = memberships;
     } catch {
       return; // the database is away: the next re-check decides
     }
-    if (++stream.rechecks % READ_EVERY_RECHECKS === 0) void this.read(stream);
+    if (changed || ++stream.rechecks % READ_EVERY_RECHECKS === 0) void this.read(stream);
   }
 
   /** Reads the feed from the stream's position and sends what came; one read at a time per stream. */
@@ -201,12 +216,12 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
   private async readOnce(stream: Stream): Promise<void> {
     const userId = stream.caller.id;
     const before = this.changes.encode(userId, stream.position);
-    const page = await this.changes.advance(userId, stream.position, this.config.maxBatch);
+    const page = await this.changes.advance(userId, stream.position, this.config.maxBatch, stream.memberships);
     if (stream.closed) return;
     if (page.hasMore) {
       // Too many for one event: the client reads the feed from `before`; the stream skips ahead.
       for (let more = true; more && !stream.closed;) {
-        more = (await this.changes.advance(userId, stream.position, SKIP_PAGE)).hasMore;
+        more = (await this.changes.advance(userId, stream.position, SKIP_PAGE, stream.memberships)).hasMore;
       }
       this.send(stream, before, { pull: true });
     } else if (page.changes.length > 0) {
