@@ -26,7 +26,9 @@ export class ChangeLog {
     // Every list has its counter row from its creation: a missing one is a bug, not a client error.
     if (position === undefined) throw new Error(`List ${change.listId} has no counter row`);
     const eventId = await this.repository.insert(tx, change, position.seq, position.at);
-    this.signals.announce(change.listId, position.seq);
+    // Streams hear of it once it is committed (a rolled-back change is never announced).
+    const memberId = change.entity === 'member' ? change.id : undefined;
+    tx.afterCommit(() => this.signals.announce({ listId: change.listId, seq: position.seq, memberId }));
     return { listId: change.listId, seq: position.seq, eventId };
   }
 }
