@@ -74,13 +74,15 @@ export default {
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
       to: {
         path: '^src/',
-        // The account's life cycle (the users module's AccountHooks), users' names beside a module's rows, and
-        // who may do what inside lists (the lists module's ListAccess and roles).
+        // The account's life cycle (the users module's AccountHooks), users' names beside a module's rows, who may
+        // do what inside lists (the lists module's ListAccess and roles), and the change log every write records to.
         pathNot: [
           '^src/$1/',
           '^src/(common|config|database)/',
           '^src/users/(users[.]module|users[.]service|account-hooks)[.]ts$',
-          '^src/lists/(lists[.]module|list-access|list-role)[.]ts$',
+          '^src/(lists/lists|tasks/tasks)[.]module[.]ts$',
+          '^src/lists/(list-access|list-role)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-snapshots)[.]ts$',
         ],
       },
     },

@@ -46,7 +46,6 @@ export class SharedLists1765200000000 implements MigrationInterface {
         color      varchar(7),
         is_default boolean NOT NULL DEFAULT false,
         version    integer NOT NULL DEFAULT 1,
-        change_seq bigint NOT NULL DEFAULT 0,
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now(),
         CONSTRAINT lists_pkey PRIMARY KEY (id),

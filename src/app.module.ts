@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module.js';
+import { ChangesModule } from './changes/changes.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
+import { changesConfig } from './config/changes.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
 import { identityProvidersConfig } from './config/identity-providers.config.js';
@@ -33,6 +35,7 @@ import { UsersModule } from './users/users.module.js';
         identityProvidersConfig,
         limitsConfig,
         listsConfig,
+        changesConfig,
       ],
       validationSchema: envValidationSchema,
     }),
@@ -43,6 +46,7 @@ import { UsersModule } from './users/users.module.js';
     UsersModule,
     ListsModule,
     TasksModule,
+    ChangesModule,
     HealthModule,
   ],
 })

@@ -22,6 +22,8 @@ const TAGS: Record<string, string> = {
   tasks:
     'Tasks of the caller’s lists: every list at `/api/tasks` and `/api/{userId}/tasks`, one list at `/api/lists/{listId}/tasks`',
   lists: 'Shared lists: members, roles and invitations',
+  changes: 'What changed in the caller’s lists since a cursor',
+  events: 'The caller’s changes pushed as server-sent events',
   health: 'Probes for load balancers and orchestrators',
 };
 

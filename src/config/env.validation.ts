@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { APP_ENV } from './app.config.js';
 import { AUTH_ENV } from './auth.config.js';
+import { CHANGES_ENV } from './changes.config.js';
 import { DATABASE_ENV } from './database.config.js';
 import { HTTP_SERVER_ENV } from './http-server.config.js';
 import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
@@ -17,6 +18,8 @@ interface Env {
   TRUST_PROXY: string;
   JWT_ISSUER: string;
   TRUSTED_ISSUERS?: string;
+  HTTP_MAX_CONNECTIONS: number;
+  EVENTS_MAX_STREAMS: number;
 }
 
 /**
@@ -24,6 +27,12 @@ interface Env {
  * to set. (A weak JWT_SECRET is refused by its own rule, in JWT_ENV.)
  */
 function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi.ErrorReport {
+  if (env.EVENTS_MAX_STREAMS > env.HTTP_MAX_CONNECTIONS * 0.8) {
+    // Every event stream holds a connection: the cap must leave room for ordinary requests.
+    return helpers.message({
+      custom: `EVENTS_MAX_STREAMS (${env.EVENTS_MAX_STREAMS}) must stay at most 80% of HTTP_MAX_CONNECTIONS (${env.HTTP_MAX_CONNECTIONS})`,
+    });
+  }
   const issuers = parseTrustedIssuers(env.TRUSTED_ISSUERS);
   if (issuers.some(({ issuer }) => issuer === env.JWT_ISSUER)) {
     // Our own tokens must never be taken for external ones, nor the reverse.
@@ -72,6 +81,7 @@ export const envValidationSchema = Joi.object({
   ...REDIS_ENV,
   ...IDENTITY_PROVIDERS_ENV,
   ...LISTS_ENV,
+  ...CHANGES_ENV,
 })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SqlSession } from '../database/sql-runner.js';
 import { AccountHooks } from '../users/account-hooks.js';
+import { ListChanges } from './list-changes.js';
 import { ListsRepository } from './lists.repository.js';
 import { MembershipCache } from './membership-cache.js';
 
@@ -22,6 +23,7 @@ export class ListAccountHooks implements OnModuleInit {
     private readonly hooks: AccountHooks,
     private readonly lists: ListsRepository,
     private readonly cache: MembershipCache,
+    private readonly changes: ListChanges,
   ) {}
 
   onModuleInit(): void {
@@ -40,6 +42,7 @@ export class ListAccountHooks implements OnModuleInit {
       const successor = list.isDefault ? undefined : await this.lists.successorOf(tx, list.id, userId);
       if (successor === undefined) {
         for (const memberId of await this.lists.memberIds(tx, list.id)) touched.add(memberId);
+        await this.changes.listDeleted(tx, list.id, (await this.lists.shown(tx, list.id))!.version, null);
         await this.lists.delete(tx, list.id);
         continue;
       }
@@ -47,9 +50,16 @@ export class ListAccountHooks implements OnModuleInit {
       await this.lists.setOwner(tx, list.id, successor);
       await this.lists.removeMember(tx, list.id, userId);
       await this.lists.bump(tx, list.id);
+      // The hand-off is the system's: no actor.
+      await this.changes.member(tx, list.id, successor, 'member.role_changed', null);
+      await this.changes.memberRemoved(tx, list.id, userId, null);
+      await this.changes.list(tx, list.id, null);
       touched.add(successor);
     }
-    await this.lists.leaveAll(tx, userId);
+    for (const listId of await this.lists.leaveAll(tx, userId)) {
+      await this.changes.memberRemoved(tx, listId, userId, null);
+      await this.changes.list(tx, listId, null);
+    }
     // A transaction run again after a lost race starts this over: the last run's set is the one.
     this.pending.set(userId, touched);
   }

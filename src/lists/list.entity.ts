@@ -44,10 +44,6 @@ export class List {
   @Column({ type: 'integer', default: 1 })
   version!: number;
 
-  /** Every change in the list, its tasks included, taken under the list's row lock (commit order per list). */
-  @Column({ name: 'change_seq', type: 'bigint', default: 0 })
-  changeSeq!: string;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 

@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SharedStateModule } from '../database/shared-state/shared-state.module.js';
+import { ChangeLogModule } from '../changes/change-log.module.js';
 import { SqlModule } from '../database/sql.module.js';
+import { ListSnapshots } from '../changes/change-snapshots.js';
 import { UsersModule } from '../users/users.module.js';
 import { ListAccountHooks } from './list-account-hooks.js';
 import { ListAccess } from './list-access.js';
+import { ListChanges } from './list-changes.js';
+import { ListSnapshotsRepository } from './list-snapshots.repository.js';
 import { InvitationsController } from './invitations.controller.js';
 import { List } from './list.entity.js';
 import { ListInvitation } from './list-invitation.entity.js';
@@ -16,9 +20,24 @@ import { ListsService } from './lists.service.js';
 import { MembershipCache } from './membership-cache.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([List, ListMember, ListInvitation]), SqlModule, SharedStateModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([List, ListMember, ListInvitation]),
+    SqlModule,
+    ChangeLogModule,
+    SharedStateModule,
+    UsersModule,
+  ],
   controllers: [ListsController, InvitationsController],
-  providers: [ListsService, ListsRepository, ListPrecondition, ListAccess, MembershipCache, ListAccountHooks],
-  exports: [ListsService, ListAccess],
+  providers: [
+    ListsService,
+    ListsRepository,
+    ListPrecondition,
+    ListAccess,
+    MembershipCache,
+    ListAccountHooks,
+    ListChanges,
+    { provide: ListSnapshots, useClass: ListSnapshotsRepository },
+  ],
+  exports: [ListsService, ListAccess, ListSnapshots],
 })
 export class ListsModule {}

@@ -117,6 +117,18 @@ export class ListsRepository {
     return rows[0];
   }
 
+  /** The list as its members see it, without anyone's role: what the change log records. */
+  async shown(session: SqlSession, listId: string): Promise<Omit<ListRow, 'role'> | undefined> {
+    const rows = await session.query<Omit<ListRow, 'role'>>(
+      `SELECT l.id, l.name, l.color, l.is_default AS "isDefault", l.owner_id AS "ownerId",
+              (SELECT count(*)::int FROM list_members c WHERE c.list_id = l.id) AS "memberCount",
+              l.version, l.created_at AS "createdAt", l.updated_at AS "updatedAt"
+         FROM lists l WHERE l.id = $1`,
+      [listId],
+    );
+    return rows[0];
+  }
+
   findMember(listId: string, userId: string): Promise<ListRow | undefined> {
     return this.findForMember(this.sql, listId, userId);
   }
@@ -221,7 +233,7 @@ export class ListsRepository {
   async leaveAll(tx: SqlSession, userId: string): Promise<string[]> {
     // The lists first, then the memberships: the order every change to a list takes its locks.
     const rows = await tx.query<{ id: string }>(
-      `UPDATE lists SET version = version + 1, change_seq = change_seq + 1, updated_at = now()
+      `UPDATE lists SET version = version + 1, updated_at = now()
         WHERE id IN (SELECT list_id FROM list_members WHERE user_id = $1 AND role <> 'owner')
         RETURNING id`,
       [userId],
@@ -231,11 +243,11 @@ export class ListsRepository {
   }
 
   /**
-   * A change members can see: a new `version`, and the next number of the list's change sequence,
-   * taken under the list's row lock (the order a change feed will read).
+   * A change members can see: a new `version` (the change log records it, numbered under the list's
+   * counter row: `ChangeLog.record`).
    */
   async bump(tx: SqlSession, listId: string, changes: { name?: string; color?: string | null } = {}): Promise<void> {
-    const sets = ['version = version + 1', 'change_seq = change_seq + 1', 'updated_at = now()'];
+    const sets = ['version = version + 1', 'updated_at = now()'];
     const values: unknown[] = [listId];
     if (changes.name !== undefined) {
       values.push(changes.name);

@@ -8,6 +8,7 @@ import { ValidationProblemException } from '../common/problems/validation-proble
 import { listsConfig } from '../config/lists.config.js';
 import type { SqlSession } from '../database/sql-runner.js';
 import { ListAccess } from './list-access.js';
+import { ListChanges } from './list-changes.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { atLeast, higher, type InvitationRole, type ListRole } from './list-role.js';
 import {
@@ -55,6 +56,7 @@ export class ListsService {
     private readonly access: ListAccess,
     private readonly cache: MembershipCache,
     private readonly users: UsersService,
+    private readonly changes: ListChanges,
     @Inject(listsConfig.KEY) private readonly quotas: ConfigType<typeof listsConfig>,
   ) {}
 
@@ -104,6 +106,7 @@ export class ListsService {
   ): Promise<ListRow> {
     return this.change(listId, userId, 'admin', ifMatch, async ({ tx }) => {
       await this.lists.bump(tx, listId, changes);
+      await this.changes.list(tx, listId, userId);
       return (await this.lists.findForMember(tx, listId, userId))!;
     });
   }
@@ -112,6 +115,7 @@ export class ListsService {
     await this.change(listId, userId, 'owner', ifMatch, async ({ tx, list, touched }) => {
       if (list.isDefault) throw new ConflictException('The default list cannot be deleted');
       touched.push(...(await this.lists.memberIds(tx, listId)));
+      await this.changes.listDeleted(tx, listId, list.version, userId);
       await this.lists.delete(tx, listId);
     });
   }
@@ -135,6 +139,8 @@ export class ListsService {
         await this.lists.setRole(tx, listId, memberId, role);
         if (current === 'admin') await this.lists.revokeInvitationsBy(tx, listId, memberId);
         await this.lists.bump(tx, listId);
+        await this.changes.member(tx, listId, memberId, 'member.role_changed', callerId);
+        await this.changes.list(tx, listId, callerId);
         touched.push(memberId);
       }
       return (await this.lists.member(tx, listId, memberId))!;
@@ -160,6 +166,8 @@ export class ListsService {
       await this.lists.removeMember(tx, listId, memberId);
       await this.lists.revokeInvitationsBy(tx, listId, memberId);
       await this.lists.bump(tx, listId);
+      await this.changes.memberRemoved(tx, listId, memberId, callerId);
+      await this.changes.list(tx, listId, callerId);
       touched.push(memberId);
     });
   }
@@ -180,6 +188,9 @@ export class ListsService {
         await this.lists.setRole(tx, listId, ownerId, 'admin');
         await this.lists.setOwner(tx, listId, newOwnerId);
         await this.lists.bump(tx, listId);
+        await this.changes.member(tx, listId, newOwnerId, 'member.role_changed', ownerId);
+        await this.changes.member(tx, listId, ownerId, 'member.role_changed', ownerId);
+        await this.changes.list(tx, listId, ownerId);
         touched.push(ownerId, newOwnerId);
       }
       return (await this.lists.findForMember(tx, listId, ownerId))!;
@@ -254,6 +265,14 @@ export class ListsService {
       }
       await this.lists.useInvitation(tx, invitation.id);
       await this.lists.bump(tx, list.id);
+      await this.changes.member(
+        tx,
+        list.id,
+        userId,
+        list.role === null ? 'member.added' : 'member.role_changed',
+        userId,
+      );
+      await this.changes.list(tx, list.id, userId);
       return (await this.lists.findForMember(tx, list.id, userId))!;
     });
     await this.cache.changed([userId]);

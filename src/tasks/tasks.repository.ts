@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ChangeLog } from '../changes/change-log.js';
+import type { ChangeInput, ChangeType } from '../changes/change.js';
 import { isForeignKeyViolation } from '../common/problems/sql-state.js';
 import { limitsConfig } from '../config/limits.config.js';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
@@ -119,6 +121,7 @@ export class TasksRepository {
 
   constructor(
     private readonly sql: SqlRunner,
+    private readonly changes: ChangeLog,
     @Inject(limitsConfig.KEY) private readonly limits: ConfigType<typeof limitsConfig>,
   ) {}
 
@@ -133,7 +136,7 @@ export class TasksRepository {
    * row locked, the caller an editor, the assignee a member, MAX_TASKS_PER_LIST not reached.
    */
   insert(callerId: string, listId: string, task: NewTask): Promise<Inserted> {
-    return this.insertIn(this.sql, callerId, listId, task).catch(listGoneAsRefusal);
+    return this.sql.transaction((tx) => this.insertIn(tx, callerId, listId, task)).catch(listGoneAsRefusal);
   }
 
   private async insertIn(session: SqlSession, callerId: string, listId: string, task: NewTask): Promise<Inserted> {
@@ -146,7 +149,11 @@ export class TasksRepository {
        SELECT admission.*, inserted.* FROM admission LEFT JOIN inserted ON true`,
       [...taskValues(callerId, listId, task), this.limits.maxTasksPerList],
     );
-    return this.refusalOf({ listTasks, allowed, assignable }) ?? { task: inserted as TaskRow };
+    const refusal = this.refusalOf({ listTasks, allowed, assignable });
+    if (refusal) return refusal;
+    const created = inserted as TaskRow;
+    await this.changes.record(session, upsertOf(created, 'task.created', callerId));
+    return { task: created };
   }
 
   /**
@@ -260,17 +267,20 @@ export class TasksRepository {
         }
         return sets;
       },
+      changes.completed,
       changes.assigneeId ?? undefined,
     );
   }
 
   /** Flips `completed` in one statement, so concurrent toggles never lose one. */
   toggle(id: string, access: TaskAccess, versions?: number[]): Promise<TaskRow | undefined> {
-    return this.updateWhere(id, access, versions, () => [
-      'completed = NOT completed',
-      completedAtFor('NOT completed'),
-      completedByFor('NOT completed', '$2'),
-    ]);
+    return this.updateWhere(
+      id,
+      access,
+      versions,
+      () => ['completed = NOT completed', completedAtFor('NOT completed'), completedByFor('NOT completed', '$2')],
+      'toggle',
+    );
   }
 
   /** True when a task was deleted. */
@@ -278,11 +288,18 @@ export class TasksRepository {
     const values: unknown[] = [id];
     const param = paramsOf(values);
     const conditions = [`t.id = $1`, ...accessConditions(access, param), ...versionConditions(versions, param)];
-    const rows = await this.sql.write<{ id: string }>(
-      `DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING id`,
-      values,
+    return this.sql.transaction(
+      async (tx) => {
+        const [gone] = await tx.query<{ id: string; listId: string; version: number }>(
+          `DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING id, list_id AS "listId", version`,
+          values,
+        );
+        if (!gone) return false;
+        await this.changes.record(tx, deletionOf(gone, 'deleted', access.callerId));
+        return true;
+      },
+      { retry: true },
     );
-    return rows.length > 0;
   }
 
   /**
@@ -337,6 +354,9 @@ export class TasksRepository {
               old.createdAt,
             ],
           );
+          // Gone from the old list (a reader who cannot see the new one drops it), new in the target.
+          await this.changes.record(tx, deletionOf({ ...old, version: moved.version }, 'moved', access.callerId));
+          await this.changes.record(tx, upsertOf(moved, 'task.created', access.callerId));
           return { task: moved };
         },
         { retry: true },
@@ -356,28 +376,44 @@ export class TasksRepository {
     const target = param(completed, '::boolean');
     const by = param(access.callerId, '::uuid');
     conditions.push(`completed <> ${target}`);
-    const rows = await this.sql.write<{ count: number }>(
-      `WITH changed AS (
-         UPDATE tasks t SET completed = ${target}, ${completedAtFor(target)}, ${completedByFor(target, by)},
-                          updated_by = ${by}, ${BUMP}
-          WHERE ${conditions.join(' AND ')}
-          RETURNING 1)
-       SELECT count(*)::int AS count FROM changed`,
-      values,
+    return this.sql.transaction(
+      async (tx) => {
+        const rows = await tx.query<TaskRow>(
+          `UPDATE tasks t SET completed = ${target}, ${completedAtFor(target)}, ${completedByFor(target, by)},
+                            updated_by = ${by}, ${BUMP}
+            WHERE ${conditions.join(' AND ')}
+            RETURNING ${TASK_COLUMNS}`,
+          values,
+        );
+        const type = completed ? 'task.completed' : 'task.reopened';
+        await this.changes.recordAll(
+          tx,
+          rows.map((row) => upsertOf(row, type, access.callerId)),
+        );
+        return rows.length;
+      },
+      { retry: true },
     );
-    return rows[0].count;
   }
 
   /** Deletes every completed task in scope in one statement. Returns how many went. */
   async deleteCompleted(access: TaskAccess): Promise<number> {
     const values: unknown[] = [];
     const conditions = [...accessConditions(access, paramsOf(values)), 'completed'];
-    const rows = await this.sql.write<{ count: number }>(
-      `WITH gone AS (DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING 1)
-       SELECT count(*)::int AS count FROM gone`,
-      values,
+    return this.sql.transaction(
+      async (tx) => {
+        const gone = await tx.query<{ id: string; listId: string; version: number }>(
+          `DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING id, list_id AS "listId", version`,
+          values,
+        );
+        await this.changes.recordAll(
+          tx,
+          gone.map((row) => deletionOf(row, 'deleted', access.callerId)),
+        );
+        return gone.length;
+      },
+      { retry: true },
     );
-    return rows[0].count;
   }
 
   /**
@@ -388,7 +424,15 @@ export class TasksRepository {
    */
   async unassignAll(tx: SqlSession, userId: string): Promise<void> {
     await tx.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-    await tx.query(`UPDATE tasks SET assignee_id = NULL, ${BUMP} WHERE assignee_id = $1`, [userId]);
+    const rows = await tx.query<TaskRow>(
+      `UPDATE tasks SET assignee_id = NULL, ${BUMP} WHERE assignee_id = $1 RETURNING ${TASK_COLUMNS}`,
+      [userId],
+    );
+    // The system's change, not a member's: no actor.
+    await this.changes.recordAll(
+      tx,
+      rows.map((row) => upsertOf(row, 'task.updated', null)),
+    );
   }
 
   /** `$1` the task, `$2` the writer; `assignments` adds its own parameters after those. */
@@ -397,6 +441,7 @@ export class TasksRepository {
     access: TaskAccess,
     versions: number[] | undefined,
     assignments: (param: (value: unknown, cast?: string) => string) => string[],
+    completion?: boolean | 'toggle',
     assigneeId?: string,
   ): Promise<TaskRow | undefined> {
     const values: unknown[] = [id, access.callerId];
@@ -408,12 +453,61 @@ export class TasksRepository {
         `EXISTS (SELECT 1 FROM list_members a WHERE a.list_id = t.list_id AND a.user_id = ${param(assigneeId, '::uuid')})`,
       );
     }
-    const rows = await this.sql.write<TaskRow>(
-      `UPDATE tasks t SET ${sets.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING ${TASK_COLUMNS}`,
-      values,
+    const where = conditions.join(' AND ');
+    return this.sql.transaction(
+      async (tx) => {
+        // Reopening: whether it was completed is known only from before the write (completing shows it after).
+        const [before] =
+          completion === false
+            ? await tx.query<{ completed: boolean }>(`SELECT t.completed FROM tasks t WHERE ${where}`, values)
+            : [];
+        const [row] = await tx.query<TaskRow>(
+          `UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}`,
+          values,
+        );
+        if (!row) return undefined;
+        await this.changes.record(tx, upsertOf(row, updateType(row, completion, before?.completed), access.callerId));
+        return row;
+      },
+      { retry: true },
     );
-    return rows[0];
   }
+}
+
+/** The task as its routes answer, as a change. */
+function upsertOf(task: TaskRow, type: ChangeType, actorId: string | null): ChangeInput {
+  return {
+    listId: task.listId,
+    entity: 'task',
+    op: 'upsert',
+    id: task.id,
+    version: task.version,
+    type,
+    data: task,
+    actorId,
+  };
+}
+
+function deletionOf(
+  task: { id: string; listId: string; version: number },
+  reason: 'deleted' | 'moved',
+  actorId: string,
+): ChangeInput {
+  const { id, listId, version } = task;
+  return { listId, entity: 'task', op: 'delete', id, version, type: 'task.deleted', reason, actorId };
+}
+
+/**
+ * What an edit was: `completed` flipped by it (a toggle always flips it; set to true, the completion
+ * time is the write's own; set to false, it was completed before) or not.
+ */
+function updateType(task: TaskRow, completion: boolean | 'toggle' | undefined, wasCompleted?: boolean): ChangeType {
+  const flipped =
+    completion === 'toggle' ||
+    (completion === true && task.completedAt === task.updatedAt) ||
+    (completion === false && wasCompleted === true);
+  if (!flipped) return 'task.updated';
+  return task.completed ? 'task.completed' : 'task.reopened';
 }
 
 function taskValues(callerId: string, listId: string, task: NewTask): unknown[] {

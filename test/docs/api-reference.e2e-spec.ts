@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CURSOR_EXPIRED,
   INSUFFICIENT_ROLE,
   LIMIT_REACHED,
   MALFORMED_REQUEST,
@@ -103,6 +104,7 @@ describe('docs/API.md against openapi.json', () => {
       `400 ${MALFORMED_REQUEST.slug}`,
       `403 ${INSUFFICIENT_ROLE.slug}`,
       `409 ${LIMIT_REACHED.slug}`,
+      `410 ${CURSOR_EXPIRED.slug}`,
     ];
     expect(sorted(documented)).toEqual(sorted(defined));
   });
