@@ -435,6 +435,13 @@ export class TasksRepository {
     );
   }
 
+  /** Whether the task was completed, read before a write within its transaction. */
+  private completedBefore(tx: SqlSession, id: string, access: TaskAccess): Promise<{ completed: boolean }[]> {
+    const values: unknown[] = [id];
+    const scope = accessConditions(access, paramsOf(values));
+    return tx.query(`SELECT t.completed FROM tasks t WHERE t.id = $1 AND ${scope.join(' AND ')}`, values);
+  }
+
   /** `$1` the task, `$2` the writer; `assignments` adds its own parameters after those. */
   private async updateWhere(
     id: string,
@@ -457,10 +464,7 @@ export class TasksRepository {
     return this.sql.transaction(
       async (tx) => {
         // Reopening: whether it was completed is known only from before the write (completing shows it after).
-        const [before] =
-          completion === false
-            ? await tx.query<{ completed: boolean }>(`SELECT t.completed FROM tasks t WHERE ${where}`, values)
-            : [];
+        const [before] = completion === false ? await this.completedBefore(tx, id, access) : [];
         const [row] = await tx.query<TaskRow>(
           `UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}`,
           values,

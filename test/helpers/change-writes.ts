@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { App } from 'supertest/types.js';
 import { ChangeLog } from '../../src/changes/change-log.js';
 import { type SqlSession, SqlRunner } from '../../src/database/sql-runner.js';
+import { MembershipCache } from '../../src/lists/membership-cache.js';
 
 /**
  * A small real write path for the change-feed tests: lists, members and tasks
@@ -13,9 +14,12 @@ export class ChangeWrites {
   private readonly sql: SqlRunner;
   private readonly log: ChangeLog;
 
+  private readonly memberships: MembershipCache;
+
   constructor(app: INestApplication<App>) {
     this.sql = app.get(SqlRunner);
     this.log = app.get(ChangeLog);
+    this.memberships = app.get(MembershipCache);
   }
 
   async createList(ownerId: string, name = 'Shared'): Promise<string> {
@@ -48,6 +52,8 @@ export class ChangeWrites {
         actorId: null,
       });
     });
+    // As the lists module does: the instance forgets the memberships it remembered.
+    await this.memberships.changed([userId]);
   }
 
   async removeMember(listId: string, userId: string): Promise<void> {
@@ -67,6 +73,8 @@ export class ChangeWrites {
         actorId: null,
       });
     });
+    // As the lists module does: the instance forgets the memberships it remembered.
+    await this.memberships.changed([userId]);
   }
 
   /**
