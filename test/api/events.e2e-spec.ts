@@ -172,6 +172,41 @@ describe('GET /api/events (e2e)', () => {
     }
   });
 
+  it('pushes the writes of the real routes: a task created, completed and moved away, a member removed', async () => {
+    const call = (user: TestUser) => ({
+      post: (path: string, body: object) => request(app.getHttpServer()).post(path).set(auth(user)).send(body),
+      patch: (path: string, body: object) => request(app.getHttpServer()).patch(path).set(auth(user)).send(body),
+      delete: (path: string) => request(app.getHttpServer()).delete(path).set(auth(user)),
+    });
+    const [owner, member] = [await registerUser(app), await registerUser(app)];
+    const list = (await call(owner).post('/api/lists', { name: 'Streamed' }).expect(201)).body.data as { id: string };
+    const other = (await call(owner).post('/api/lists', { name: 'Elsewhere' }).expect(201)).body.data as { id: string };
+    const { token } = (await call(owner).post(`/api/lists/${list.id}/invitations`, { role: 'viewer' }).expect(201)).body
+      .data;
+    await call(member).post('/api/invitations/accept', { token }).expect(200);
+    const stream = await openStream(`${base}/api/events`, auth(member));
+    try {
+      const task = (await call(owner).post(`/api/lists/${list.id}/tasks`, { title: 'live' }).expect(201)).body.data;
+      expect(JSON.parse((await stream.nextEvent(1)).data)).toEqual([
+        { entity: 'task', op: 'upsert', id: task.id, listId: list.id, version: 1, data: task },
+      ]);
+      await call(owner).patch(`/api/tasks/${task.id}`, { completed: true }).expect(200);
+      expect(JSON.parse((await stream.nextEvent(2)).data)).toEqual([
+        expect.objectContaining({ id: task.id, version: 2, data: expect.objectContaining({ completed: true }) }),
+      ]);
+      await call(owner).patch(`/api/tasks/${task.id}`, { listId: other.id }).expect(200);
+      expect(JSON.parse((await stream.nextEvent(3)).data)).toEqual([
+        { entity: 'task', op: 'delete', id: task.id, listId: list.id, version: 3, reason: 'moved' },
+      ]);
+      await call(owner).delete(`/api/lists/${list.id}/members/${member.id}`).expect(204);
+      expect(JSON.parse((await stream.nextEvent(4)).data)).toEqual([
+        { entity: 'list', op: 'delete', id: list.id, listId: list.id, version: 0, reason: 'access_revoked' },
+      ]);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('delivers every acknowledged write, whatever order concurrent writers commit in', async () => {
     const owner = await registerUser(app);
     const lists = [
