@@ -42,7 +42,9 @@ function withoutSuccessSchemas(document: any): object {
   for (const item of Object.values<any>(copy.paths)) {
     for (const operation of Object.values<any>(item)) {
       for (const [status, response] of Object.entries<any>(operation.responses)) {
-        if (status.startsWith('2') && response.content) response.content['application/json'].schema = {};
+        // The event stream's success is text/event-stream, not JSON: nothing to loosen there.
+        const json = response.content?.['application/json'];
+        if (status.startsWith('2') && json) json.schema = {};
       }
     }
   }
