@@ -5,7 +5,8 @@
  *   main / app.module ──► config, database, common, platform, auth, users, tasks, health
  *   platform (the HTTP edge) ──► common, config
  *   auth  ──► users (its module, service and response DTOs), common, config, database
- *   users, tasks, health and every other module ──► common, config, database (the SQL runner)
+ *   users, tasks, health and every other module ──► common, config, database (the SQL runner),
+ *     and the users module's AccountHooks (the account's life cycle)
  *   database ──► config, common (which errors mean the database is unavailable)
  *   a module's SQL ──► only in its *.repository.ts, through the database module's SqlRunner
  *   common ──► nothing of ours
@@ -71,7 +72,11 @@ export default {
         'module or the app root. The caller arrives through @CurrentUser; a reaction to another module ' +
         'goes through an event.',
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(common|config|database)/'] },
+      to: {
+        path: '^src/',
+        // The account's life cycle: a module joins it through the users module's hooks (AccountHooks).
+        pathNot: ['^src/$1/', '^src/(common|config|database)/', '^src/users/(users[.]module|account-hooks)[.]ts$'],
+      },
     },
     {
       name: 'auth-uses-users-through-its-service',

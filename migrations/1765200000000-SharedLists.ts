@@ -46,6 +46,7 @@ export class SharedLists1765200000000 implements MigrationInterface {
         color      varchar(7),
         is_default boolean NOT NULL DEFAULT false,
         version    integer NOT NULL DEFAULT 1,
+        change_seq bigint NOT NULL DEFAULT 0,
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now(),
         CONSTRAINT lists_pkey PRIMARY KEY (id),
@@ -227,10 +228,12 @@ export class SharedLists1765200000000 implements MigrationInterface {
       FOR EACH ROW WHEN (OLD.completed IS DISTINCT FROM NEW.completed) EXECUTE FUNCTION list_counters_on_update()`);
   }
 
-  async down(): Promise<void> {
+  down(): Promise<void> {
     // Tasks of shared lists have no single owner to return to, and a task whose creator is gone none
     // at all: going back would lose data, so this migration is one-way (restore a backup instead).
-    throw new Error('SharedLists1765200000000 cannot be reverted: restore the backup taken before the upgrade');
+    return Promise.reject(
+      new Error('SharedLists1765200000000 cannot be reverted: restore the backup taken before the upgrade'),
+    );
   }
 }
 

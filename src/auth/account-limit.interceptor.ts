@@ -12,7 +12,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from 'express-rate-limit';
 import { from, type Observable, switchMap } from 'rxjs';
 import { authConfig } from '../config/auth.config.js';
-import { RedisConnections } from './shared-state/redis-connections.js';
+import { RedisConnections } from '../database/shared-state/redis-connections.js';
 import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
 
 /** Reads its bound from the auth settings and builds the limiter on the store given. */

@@ -24,7 +24,8 @@ import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
-import { RedisConnections } from './shared-state/redis-connections.js';
+import { RedisConnections } from '../database/shared-state/redis-connections.js';
+import { SharedStateModule } from '../database/shared-state/shared-state.module.js';
 import { Revocations } from './shared-state/revocations.js';
 import { rateLimitStore } from './shared-state/shared-rate-limit-store.js';
 import { WriteLimitInterceptor } from './write-limit/write-limit.interceptor.js';
@@ -37,6 +38,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     PassportModule,
     TypeOrmModule.forFeature([Session, RefreshToken]),
     SqlModule,
+    SharedStateModule,
     JwtModule.registerAsync({
       inject: [jwtConfig.KEY],
       useFactory: (config: ConfigType<typeof jwtConfig>) => ({
@@ -65,7 +67,6 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     ActiveIdentities,
     PasswordHasher,
     JwtStrategy,
-    RedisConnections,
     Revocations,
     ExternalTokenVerifier,
     ExternalStrategy,

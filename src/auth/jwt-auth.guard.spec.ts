@@ -17,7 +17,8 @@ import type { ActiveIdentities } from './external/active-identities.service.js';
 import { BearerTokenStrategy } from './external/bearer-token.strategy.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import type { SessionsRepository } from './sessions.repository.js';
-import { RedisConnections } from './shared-state/redis-connections.js';
+import { Broadcasts } from '../database/shared-state/broadcasts.js';
+import { RedisConnections } from '../database/shared-state/redis-connections.js';
 import { Revocations } from './shared-state/revocations.js';
 
 @Controller()
@@ -47,7 +48,7 @@ class LiveSessions extends ActiveSessions {
     super(
       {} as SessionsRepository,
       { sessionCacheSeconds: 0 } as ConfigType<typeof authConfig>,
-      new Revocations(new RedisConnections({} as ConfigType<typeof redisConfig>)),
+      new Revocations(new Broadcasts(new RedisConnections({} as ConfigType<typeof redisConfig>))),
     );
   }
   protected override load(sessionId: string): Promise<boolean> {

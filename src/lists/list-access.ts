@@ -1,36 +1,40 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InsufficientRoleException } from '../common/problems/insufficient-role.exception.js';
-import { SqlRunner } from '../database/sql-runner.js';
 import { atLeast, type ListRole } from './list-role.js';
+import { ListsRepository } from './lists.repository.js';
+import { MembershipCache, type Memberships } from './membership-cache.js';
 
-/** The caller's memberships: list id → role. */
-export type Memberships = ReadonlyMap<string, ListRole>;
+export type { Memberships } from './membership-cache.js';
 
 /**
  * Who may do what in which list: what every module that works inside lists
- * (tasks, later changes and webhooks) asks before it acts. The statements of
- * those modules filter on membership again (isolation twice).
+ * (tasks, later changes and webhooks) asks before it acts. Answered from the
+ * `MembershipCache` in the steady state; the statements of those modules
+ * filter on membership again (isolation twice), so a stale answer can never
+ * widen access.
  */
 @Injectable()
 export class ListAccess {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly lists: ListsRepository,
+    private readonly cache: MembershipCache,
+  ) {}
 
   /** Every list the user belongs to, with their role. */
   async memberships(userId: string): Promise<Memberships> {
-    const rows = await this.sql.query<{ listId: string; role: ListRole }>(
-      `SELECT list_id AS "listId", role FROM list_members WHERE user_id = $1`,
-      [userId],
-    );
-    return new Map(rows.map((row) => [row.listId, row.role]));
+    const cached = this.cache.get(userId);
+    if (cached !== undefined) return cached;
+    const mark = this.cache.mark();
+    const memberships: Memberships = await this.lists.membershipsOf(userId);
+    this.cache.set(userId, memberships, mark);
+    return memberships;
   }
 
   /** The user's default list (their Inbox). */
   async defaultListOf(userId: string): Promise<string> {
-    const rows = await this.sql.query<{ id: string }>(`SELECT id FROM lists WHERE owner_id = $1 AND is_default`, [
-      userId,
-    ]);
-    if (rows.length === 0) throw new NotFoundException('List not found');
-    return rows[0].id;
+    const id = await this.lists.defaultListOf(userId);
+    if (id === undefined) throw new NotFoundException('List not found');
+    return id;
   }
 
   /** The caller's role in the list: 404 when they are not a member, 403 `insufficient-role` when it is below `required`. */

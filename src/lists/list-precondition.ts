@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable, ParseUUIDPipe, SetMetadata } from '@nestjs/common';
+import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isUUID } from 'class-validator';
 import type { Request } from 'express';
@@ -13,9 +13,8 @@ const LIST_ROLE_KEY = 'listRole';
 /** The role a list route needs; what `ListPrecondition` checks before a rejected body. */
 export const NeedsListRole = (role: ListRole) => SetMetadata(LIST_ROLE_KEY, role);
 
-/** A path id that is not a UUID is a 400 naming the parameter. */
-export const uuidParam = (name: string) =>
-  new ParseUUIDPipe({ exceptionFactory: () => ValidationProblemException.of(name, 'must be a UUID') });
+/** Only a change of the list itself honours `If-Match` (`PATCH`, `DELETE /api/lists/{listId}`). */
+const CONDITIONAL = new Set(['PATCH', 'DELETE']);
 
 /**
  * The order of checks under `/api/lists/{listId}` before a rejected body: the path (400), not a member
@@ -31,20 +30,21 @@ export class ListPrecondition implements BeforeBodyCheck {
 
   async check(request: Request, context: ExecutionContext): Promise<void> {
     const params = request.params as Record<string, string | undefined>;
-    for (const name of ['listId', 'memberId', 'invitationId']) {
-      const value = params[name];
-      if (value !== undefined && !isUUID(value)) throw ValidationProblemException.of(name, 'must be a UUID');
+    const malformed = Object.entries(params).filter(([, value]) => value !== undefined && !isUUID(value));
+    if (malformed.length > 0) {
+      throw new ValidationProblemException(malformed.map(([field]) => ({ field, message: 'must be a UUID' })));
     }
     if (params.listId === undefined) return;
     const { user } = request as Request & { user: AuthUser };
-    const required = this.reflector.get<ListRole | undefined>(LIST_ROLE_KEY, context.getHandler()) ?? 'viewer';
+    const required =
+      this.reflector.getAllAndOverride<ListRole | undefined>(LIST_ROLE_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'viewer';
     // Leaving a list needs no role; removing someone else needs admin+.
-    const self = params.memberId === user.id && request.method === 'DELETE';
-    await this.listsService.assertChangeable(
-      params.listId,
-      user.id,
-      self ? 'viewer' : required,
-      request.headers['if-match'],
-    );
+    const self = params.userId === user.id && request.method === 'DELETE';
+    const onList = Object.keys(params).length === 1 && CONDITIONAL.has(request.method);
+    const ifMatch = onList ? request.headers['if-match'] : undefined;
+    await this.listsService.assertChangeable(params.listId, user.id, self ? 'viewer' : required, ifMatch);
   }
 }

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Delete,
   Get,
@@ -18,11 +17,15 @@ import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags }
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
+import { Body } from '../common/decorators/body.decorator.js';
 import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
+import { requestPathOf } from '../common/http/request-path.js';
+import { BodyValidationOutranked } from '../common/interceptors/body-validation-outranked.interceptor.js';
 import { etagOf } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ApiResponseHeaders } from '../common/openapi/api-response-headers.decorator.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
+import { ParseUUIDPipe } from '@nestjs/common';
 import { CreateInvitationDto } from './dto/create-invitation.dto.js';
 import { CreateListDto } from './dto/create-list.dto.js';
 import { ListListsQuery } from './dto/list-lists.query.js';
@@ -41,9 +44,13 @@ import { TransferListDto } from './dto/transfer-list.dto.js';
 import { UpdateListDto } from './dto/update-list.dto.js';
 import { UpdateMemberDto } from './dto/update-member.dto.js';
 import { ApiInsufficientRole } from './api-insufficient-role.decorator.js';
-import { ListPrecondition, NeedsListRole, uuidParam } from './list-precondition.js';
+import { ListPrecondition, NeedsListRole } from './list-precondition.js';
 import type { InvitationRow, ListRow } from './lists.repository.js';
 import { ListsService } from './lists.service.js';
+
+/** A path id that is not a UUID is a 400 naming the parameter. */
+const uuidParam = (name: string) =>
+  new ParseUUIDPipe({ exceptionFactory: () => ValidationProblemException.of(name, 'must be a UUID') });
 
 const IF_MATCH = {
   name: 'If-Match',
@@ -58,6 +65,7 @@ const IF_MATCH = {
 @ApiTags('lists')
 @ApiBearerAuth()
 @ChecksBeforeBody(ListPrecondition)
+@UseInterceptors(BodyValidationOutranked)
 @Controller('lists')
 export class ListsController {
   constructor(private readonly listsService: ListsService) {}
@@ -81,7 +89,7 @@ export class ListsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ListEnvelopeDto> {
     const list = await this.listsService.create(caller.id, dto.name, dto.color ?? null);
-    response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${list.id}`);
+    response.location(`${locationBase(request)}/${list.id}`);
     return withEtag(response, list);
   }
 
@@ -158,7 +166,7 @@ export class ListsController {
     return { data: await this.listsService.members(listId, caller.id) };
   }
 
-  @Patch(':listId/members/:memberId')
+  @Patch(':listId/members/:userId')
   @NeedsListRole('admin')
   @ApiOperation({
     summary: 'Change a member’s role (admin+; only the owner grants or revokes admin)',
@@ -168,13 +176,13 @@ export class ListsController {
   async setRole(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
-    @Param('memberId', uuidParam('memberId')) memberId: string,
+    @Param('userId', uuidParam('userId')) memberId: string,
     @Body() dto: UpdateMemberDto,
   ): Promise<MemberEnvelopeDto> {
     return { data: await this.listsService.setRole(listId, caller.id, memberId, dto.role) };
   }
 
-  @Delete(':listId/members/:memberId')
+  @Delete(':listId/members/:userId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @NeedsListRole('admin')
   @ApiOperation({
@@ -186,7 +194,7 @@ export class ListsController {
   async removeMember(
     @CurrentUser() caller: AuthUser,
     @Param('listId', uuidParam('listId')) listId: string,
-    @Param('memberId', uuidParam('memberId')) memberId: string,
+    @Param('userId', uuidParam('userId')) memberId: string,
   ): Promise<void> {
     await this.listsService.removeMember(listId, caller.id, memberId);
   }
@@ -206,7 +214,7 @@ export class ListsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CreatedInvitationEnvelopeDto> {
     const { token, ...invitation } = await this.listsService.createInvitation(listId, caller.id, dto);
-    response.location(`${request.originalUrl.split('?')[0].replace(/\/+$/, '')}/${invitation.id}`);
+    response.location(`${locationBase(request)}/${invitation.id}`);
     return { data: { ...toInvitation(invitation), token } };
   }
 
@@ -237,6 +245,7 @@ export class ListsController {
 
   @Delete(':listId/invitations/:invitationId')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @NeedsListRole('admin')
   @ApiOperation({ summary: 'Revoke an invitation (admin+)' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 401, 404)
@@ -248,6 +257,11 @@ export class ListsController {
   ): Promise<void> {
     await this.listsService.revokeInvitation(listId, caller.id, invitationId);
   }
+}
+
+/** The request's path (never a host an absolute-form target named; `//` collapsed), without a trailing slash. */
+function locationBase(request: Request): string {
+  return requestPathOf(request.originalUrl).replace(/^\/+/, '/').replace(/\/+$/, '');
 }
 
 function withEtag(response: Response, list: ListRow): ListEnvelopeDto {

@@ -58,6 +58,11 @@ const LIST_COLUMNS = `l.id, l.name, l.color, l.is_default AS "isDefault", l.owne
 const INVITATION_COLUMNS = `id, role, expires_at AS "expiresAt", max_uses AS "maxUses", uses,
   created_by AS "createdBy", created_at AS "createdAt"`;
 
+/** The caller (parameter `caller`) is a member of `m.list_id` with one of `roles`. */
+const CALLER_IS = (caller: string, roles: string) =>
+  `EXISTS (SELECT 1 FROM list_members c WHERE c.list_id = m.list_id AND c.user_id = ${caller} AND c.role IN (${roles}))`;
+const ADMINS = "'owner', 'admin'";
+
 /** An invitation that can still be accepted. */
 const ACTIVE = `revoked_at IS NULL AND expires_at > now() AND uses < max_uses`;
 
@@ -145,13 +150,83 @@ export class ListsRepository {
     return row.n;
   }
 
-  async insert(tx: SqlSession, ownerId: string, name: string, color: string | null): Promise<string> {
+  /** A list, its owner as its first member, and its task counters (the per-list quota is counted there). */
+  async insert(
+    tx: SqlSession,
+    ownerId: string,
+    name: string,
+    color: string | null,
+    isDefault = false,
+  ): Promise<string> {
     const [list] = await tx.query<{ id: string }>(
-      `INSERT INTO lists (owner_id, name, color) VALUES ($1, $2, $3) RETURNING id`,
-      [ownerId, name, color],
+      `INSERT INTO lists (owner_id, name, color, is_default) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [ownerId, name, color, isDefault],
     );
     await tx.query(`INSERT INTO list_members (list_id, user_id, role) VALUES ($1, $2, 'owner')`, [list.id, ownerId]);
+    await tx.query(`INSERT INTO list_counters (list_id) VALUES ($1)`, [list.id]);
     return list.id;
+  }
+
+  /** Every list the user belongs to, with their role (one index range: list_members_user_idx). */
+  async membershipsOf(userId: string): Promise<Map<string, ListRole>> {
+    const rows = await this.sql.query<{ listId: string; role: ListRole }>(
+      `SELECT list_id AS "listId", role FROM list_members WHERE user_id = $1`,
+      [userId],
+    );
+    return new Map(rows.map((row) => [row.listId, row.role]));
+  }
+
+  async defaultListOf(userId: string): Promise<string | undefined> {
+    const rows = await this.sql.query<{ id: string }>(`SELECT id FROM lists WHERE owner_id = $1 AND is_default`, [
+      userId,
+    ]);
+    return rows[0]?.id;
+  }
+
+  /** The ids of a list's members (whose remembered memberships a change touches). */
+  async memberIds(tx: SqlSession, listId: string): Promise<string[]> {
+    const rows = await tx.query<{ userId: string }>(`SELECT user_id AS "userId" FROM list_members WHERE list_id = $1`, [
+      listId,
+    ]);
+    return rows.map((row) => row.userId);
+  }
+
+  /** The lists a user owns, locked (in id order, as every hand-off takes them). */
+  lockOwned(tx: SqlSession, ownerId: string): Promise<{ id: string; isDefault: boolean }[]> {
+    return tx.query(`SELECT id, is_default AS "isDefault" FROM lists WHERE owner_id = $1 ORDER BY id FOR UPDATE`, [
+      ownerId,
+    ]);
+  }
+
+  /** Who takes over a list its owner leaves: the earliest-joined admin, else the earliest-joined editor. */
+  async successorOf(tx: SqlSession, listId: string, ownerId: string): Promise<string | undefined> {
+    const rows = await tx.query<{ userId: string }>(
+      `SELECT user_id AS "userId" FROM list_members
+        WHERE list_id = $1 AND user_id <> $2 AND role IN ('admin', 'editor')
+        ORDER BY role = 'admin' DESC, joined_at, user_id
+        LIMIT 1`,
+      [listId, ownerId],
+    );
+    return rows[0]?.userId;
+  }
+
+  /**
+   * The user leaves every list they are a member of but do not own: each such list gets a new
+   * version (its member count changed). Returns those lists.
+   */
+  async leaveAll(tx: SqlSession, userId: string): Promise<string[]> {
+    const rows = await tx.query<{ listId: string }>(
+      `DELETE FROM list_members WHERE user_id = $1 AND role <> 'owner' RETURNING list_id AS "listId"`,
+      [userId],
+    );
+    const listIds = rows.map((row) => row.listId);
+    if (listIds.length > 0) {
+      await tx.query(
+        `UPDATE lists SET version = version + 1, change_seq = change_seq + 1, updated_at = now() WHERE id = ANY($1::uuid[])`,
+        [listIds],
+      );
+    }
+    return listIds;
   }
 
   /**
@@ -184,6 +259,17 @@ export class ListsRepository {
         WHERE m.list_id = $1
         ORDER BY m.joined_at, m.user_id`,
       [listId],
+    );
+  }
+
+  /** The members, for a caller who must still be one (the database's truth behind the cached check). */
+  membersFor(listId: string, callerId: string): Promise<MemberRow[]> {
+    return this.sql.query<MemberRow>(
+      `SELECT m.user_id AS "userId", u.email, u.name, m.role, m.joined_at AS "joinedAt"
+         FROM list_members m JOIN users u ON u.id = m.user_id
+        WHERE m.list_id = $1 AND ${CALLER_IS('$2', "'owner', 'admin', 'editor', 'viewer'")}
+        ORDER BY m.joined_at, m.user_id`,
+      [listId, callerId],
     );
   }
 
@@ -254,18 +340,20 @@ export class ListsRepository {
   }
 
   /** The invitations not revoked, newest first (expired and used-up ones included: they show why). */
-  invitations(listId: string): Promise<InvitationRow[]> {
+  invitations(listId: string, callerId: string): Promise<InvitationRow[]> {
     return this.sql.query<InvitationRow>(
-      `SELECT ${INVITATION_COLUMNS} FROM list_invitations
-        WHERE list_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id`,
-      [listId],
+      `SELECT ${INVITATION_COLUMNS} FROM list_invitations m
+        WHERE list_id = $1 AND revoked_at IS NULL AND ${CALLER_IS('$2', ADMINS)}
+        ORDER BY created_at DESC, id`,
+      [listId, callerId],
     );
   }
 
-  async invitation(listId: string, id: string): Promise<InvitationRow | undefined> {
+  async invitation(listId: string, id: string, callerId: string): Promise<InvitationRow | undefined> {
     const rows = await this.sql.query<InvitationRow>(
-      `SELECT ${INVITATION_COLUMNS} FROM list_invitations WHERE list_id = $1 AND id = $2 AND revoked_at IS NULL`,
-      [listId, id],
+      `SELECT ${INVITATION_COLUMNS} FROM list_invitations m
+        WHERE list_id = $1 AND id = $2 AND revoked_at IS NULL AND ${CALLER_IS('$3', ADMINS)}`,
+      [listId, id, callerId],
     );
     return rows[0];
   }

@@ -7,6 +7,7 @@ import { LimitReachedException } from '../common/problems/limit-reached.exceptio
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { listsConfig } from '../config/lists.config.js';
 import type { SqlSession } from '../database/sql-runner.js';
+import { ListAccess } from './list-access.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { atLeast, higher, type InvitationRole, type ListRole } from './list-role.js';
 import {
@@ -16,6 +17,7 @@ import {
   type LockedList,
   type MemberRow,
 } from './lists.repository.js';
+import { MembershipCache } from './membership-cache.js';
 
 export interface ListPage {
   lists: ListRow[];
@@ -27,6 +29,8 @@ export interface ListPage {
 interface Change {
   tx: SqlSession;
   list: LockedList & { role: ListRole };
+  /** Users whose memberships the change touches: their remembered memberships go once it commits. */
+  touched: string[];
 }
 
 /** An invitation token: 32 random bytes, base64url (43 characters). Anything else is not one of ours. */
@@ -41,6 +45,8 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export class ListsService {
   constructor(
     private readonly lists: ListsRepository,
+    private readonly access: ListAccess,
+    private readonly cache: MembershipCache,
     @Inject(listsConfig.KEY) private readonly quotas: ConfigType<typeof listsConfig>,
   ) {}
 
@@ -55,28 +61,22 @@ export class ListsService {
   }
 
   async findOrFail(listId: string, userId: string): Promise<ListRow> {
+    await this.access.require(userId, listId, 'viewer');
     const list = await this.lists.findMember(listId, userId);
     if (!list) throw listNotFound();
     return list;
   }
 
-  /** 404 for a non-member (the list's existence is not theirs to know), 403 for a role too low. */
-  async requireRole(listId: string, userId: string, required: ListRole): Promise<ListRole> {
-    const role = await this.lists.roleOf(listId, userId);
-    if (!role) throw listNotFound();
-    if (!atLeast(role, required)) throw insufficientRole(required);
-    return role;
-  }
-
-  /** For a rejected body: the checks the contract ranks before it (404, 403, 412). */
+  /** For a rejected body: the checks the contract ranks before it (404, 403, 412), on the database's truth. */
   async assertChangeable(listId: string, userId: string, required: ListRole, ifMatch?: string | string[]) {
-    const list = await this.findOrFail(listId, userId);
+    const list = await this.lists.findMember(listId, userId);
+    if (!list) throw listNotFound();
     if (!atLeast(list.role, required)) throw insufficientRole(required);
     if (!ifMatchAllows(ifMatchCondition(ifMatch), list.version)) throw preconditionFailed();
   }
 
   async create(ownerId: string, name: string, color: string | null): Promise<ListRow> {
-    return this.lists.transaction(async (tx) => {
+    const list = await this.lists.transaction(async (tx) => {
       await this.lists.lockOwner(tx, ownerId);
       if ((await this.lists.countOwned(tx, ownerId)) >= this.quotas.maxOwned) {
         throw limitReached(`You own ${this.quotas.maxOwned} lists, the most allowed; delete one first`);
@@ -84,6 +84,8 @@ export class ListsService {
       const id = await this.lists.insert(tx, ownerId, name, color);
       return (await this.lists.findForMember(tx, id, ownerId))!;
     });
+    await this.cache.changed([ownerId]);
+    return list;
   }
 
   update(
@@ -99,15 +101,16 @@ export class ListsService {
   }
 
   async remove(listId: string, userId: string, ifMatch?: string | string[]): Promise<void> {
-    await this.change(listId, userId, 'owner', ifMatch, async ({ tx, list }) => {
+    await this.change(listId, userId, 'owner', ifMatch, async ({ tx, list, touched }) => {
       if (list.isDefault) throw new ConflictException('The default list cannot be deleted');
+      touched.push(...(await this.lists.memberIds(tx, listId)));
       await this.lists.delete(tx, listId);
     });
   }
 
   async members(listId: string, userId: string): Promise<MemberRow[]> {
-    await this.requireRole(listId, userId, 'viewer');
-    return this.lists.members(listId);
+    await this.access.require(userId, listId, 'viewer');
+    return this.lists.membersFor(listId, userId);
   }
 
   /**
@@ -115,7 +118,7 @@ export class ListsService {
    * revokes `admin`; ownership moves by a transfer only.
    */
   async setRole(listId: string, callerId: string, memberId: string, role: InvitationRole): Promise<MemberRow> {
-    return this.change(listId, callerId, 'admin', undefined, async ({ tx }) => {
+    return this.change(listId, callerId, 'admin', undefined, async ({ tx, touched }) => {
       const current = await this.lists.roleOf(listId, memberId, tx);
       if (!current) throw memberNotFound();
       if (current === 'owner') throw new ConflictException('The owner’s role changes only by a transfer of ownership');
@@ -124,6 +127,7 @@ export class ListsService {
         await this.lists.setRole(tx, listId, memberId, role);
         if (current === 'admin') await this.lists.revokeInvitationsBy(tx, listId, memberId);
         await this.lists.bump(tx, listId);
+        touched.push(memberId);
       }
       return (await this.lists.members(listId, tx)).find((member) => member.userId === memberId)!;
     });
@@ -132,7 +136,7 @@ export class ListsService {
   /** Leaving (anyone but the owner), or removing a member of a lower role (admin+; an admin needs the owner). */
   async removeMember(listId: string, callerId: string, memberId: string): Promise<void> {
     const required: ListRole = callerId === memberId ? 'viewer' : 'admin';
-    await this.change(listId, callerId, required, undefined, async ({ tx, list }) => {
+    await this.change(listId, callerId, required, undefined, async ({ tx, list, touched }) => {
       const current = memberId === callerId ? list.role : await this.lists.roleOf(listId, memberId, tx);
       if (!current) throw memberNotFound();
       if (current === 'owner') {
@@ -146,12 +150,13 @@ export class ListsService {
       await this.lists.removeMember(tx, listId, memberId);
       await this.lists.revokeInvitationsBy(tx, listId, memberId);
       await this.lists.bump(tx, listId);
+      touched.push(memberId);
     });
   }
 
   /** The owner hands the list to another member, and stays as an admin. */
   transfer(listId: string, ownerId: string, newOwnerId: string): Promise<ListRow> {
-    return this.change(listId, ownerId, 'owner', undefined, async ({ tx, list }) => {
+    return this.change(listId, ownerId, 'owner', undefined, async ({ tx, list, touched }) => {
       if (newOwnerId !== ownerId) {
         if (list.isDefault) throw new ConflictException('The default list cannot be shared or transferred');
         if (!(await this.lists.roleOf(listId, newOwnerId, tx))) {
@@ -165,6 +170,7 @@ export class ListsService {
         await this.lists.setRole(tx, listId, ownerId, 'admin');
         await this.lists.setOwner(tx, listId, newOwnerId);
         await this.lists.bump(tx, listId);
+        touched.push(ownerId, newOwnerId);
       }
       return (await this.lists.findForMember(tx, listId, ownerId))!;
     });
@@ -196,13 +202,13 @@ export class ListsService {
   }
 
   async invitations(listId: string, callerId: string): Promise<InvitationRow[]> {
-    await this.requireRole(listId, callerId, 'admin');
-    return this.lists.invitations(listId);
+    await this.access.require(callerId, listId, 'admin');
+    return this.lists.invitations(listId, callerId);
   }
 
   async invitation(listId: string, callerId: string, id: string): Promise<InvitationRow> {
-    await this.requireRole(listId, callerId, 'admin');
-    const invitation = await this.lists.invitation(listId, id);
+    await this.access.require(callerId, listId, 'admin');
+    const invitation = await this.lists.invitation(listId, id, callerId);
     if (!invitation) throw invitationNotFound();
     return invitation;
   }
@@ -217,9 +223,9 @@ export class ListsService {
    * Joins the list of a usable invitation, or raises a member to its role (never lowers one). Any
    * token that cannot be used, for whatever reason, is the same 404: a guesser learns nothing.
    */
-  accept(userId: string, token: string): Promise<ListRow> {
-    if (!TOKEN_SHAPE.test(token)) return Promise.reject(invitationNotFound());
-    return this.lists.transaction(async (tx) => {
+  async accept(userId: string, token: string): Promise<ListRow> {
+    if (!TOKEN_SHAPE.test(token)) throw invitationNotFound();
+    const list = await this.lists.transaction(async (tx) => {
       const tokenHash = hashToken(token);
       const listId = await this.lists.listOfInvitation(tx, tokenHash);
       if (!listId) throw invitationNotFound();
@@ -240,26 +246,32 @@ export class ListsService {
       await this.lists.bump(tx, list.id);
       return (await this.lists.findForMember(tx, list.id, userId))!;
     });
+    await this.cache.changed([userId]);
+    return list;
   }
 
   /**
    * Runs `work` in a transaction that first locks the list and reads the caller's role: 404 when
    * they are not a member, 403 when the role is too low, 412 when `If-Match` names another version.
    */
-  private change<T>(
+  private async change<T>(
     listId: string,
     userId: string,
     required: ListRole,
     ifMatch: string | string[] | undefined,
     work: (change: Change) => Promise<T>,
   ): Promise<T> {
-    return this.lists.transaction(async (tx) => {
+    const touched: string[] = [];
+    const result = await this.lists.transaction(async (tx) => {
+      touched.length = 0;
       const list = await this.lists.lockForMember(tx, listId, userId);
       if (!list?.role) throw listNotFound();
       if (!atLeast(list.role, required)) throw insufficientRole(required);
       if (!ifMatchAllows(ifMatchCondition(ifMatch), list.version)) throw preconditionFailed();
-      return work({ tx, list: { ...list, role: list.role } });
+      return work({ tx, list: { ...list, role: list.role }, touched });
     });
+    await this.cache.changed(touched);
+    return result;
   }
 
   private async requireOwner(tx: SqlSession, listId: string, userId: string, known?: ListRole): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRunner } from '../database/sql-runner.js';
+import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
 
 /** Who an external token says the caller is, once verified. */
 export interface VerifiedIdentity {
@@ -41,7 +41,10 @@ export class IdentitiesRepository {
   }
 
   /** A user without password and its identity, in one transaction, run again when it lost a race. */
-  provision(identity: VerifiedIdentity): Promise<LinkedIdentity> {
+  provision(
+    identity: VerifiedIdentity,
+    then: (tx: SqlSession, userId: string) => Promise<void>,
+  ): Promise<LinkedIdentity> {
     return this.sql.transaction(
       async (tx) => {
         const [user] = await tx.query<{ id: string }>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
@@ -52,6 +55,7 @@ export class IdentitiesRepository {
           `INSERT INTO user_identities (user_id, issuer, subject) VALUES ($1, $2, $3) RETURNING id`,
           [user.id, identity.issuer, identity.subject],
         );
+        await then(tx, user.id);
         return { identityId: linked.id, userId: user.id };
       },
       { retry: true },

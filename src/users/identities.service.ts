@@ -1,5 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
+import { AccountHooks } from './account-hooks.js';
 import {
   type IdentityRecord,
   IdentitiesRepository,
@@ -22,7 +23,10 @@ export const IDENTITY_LINKED_ELSEWHERE = 'This identity is already linked to ano
  */
 @Injectable()
 export class IdentitiesService {
-  constructor(private readonly identities: IdentitiesRepository) {}
+  constructor(
+    private readonly identities: IdentitiesRepository,
+    private readonly hooks: AccountHooks,
+  ) {}
 
   find(issuer: string, subject: string): Promise<LinkedIdentity | null> {
     return this.identities.find(issuer, subject);
@@ -43,7 +47,7 @@ export class IdentitiesService {
     const known = await this.find(identity.issuer, identity.subject);
     if (known) return known;
     try {
-      return await this.identities.provision(identity);
+      return await this.identities.provision(identity, (tx, userId) => this.hooks.runCreated(tx, userId));
     } catch (error) {
       const winner = await this.lostRace(error, identity);
       if (winner) return winner;

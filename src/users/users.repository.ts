@@ -35,12 +35,19 @@ const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", created_
 export class UsersRepository {
   constructor(private readonly sql: SqlRunner) {}
 
-  async insert(user: NewUser): Promise<UserRow> {
-    const rows = await this.sql.write<UserRow>(
-      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-      [user.email, user.name, user.passwordHash],
+  /** The user and, in the same transaction, `then` (other modules' hooks); run again when it lost a race. */
+  insert(user: NewUser, then: (tx: SqlSession, userId: string) => Promise<void>): Promise<UserRow> {
+    return this.sql.transaction(
+      async (tx) => {
+        const [row] = await tx.query<UserRow>(
+          `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+          [user.email, user.name, user.passwordHash],
+        );
+        await then(tx, row.id);
+        return row;
+      },
+      { retry: true },
     );
-    return rows[0];
   }
 
   /** Sets the given fields and bumps updated_at; undefined when there is no such user. */
@@ -66,11 +73,18 @@ export class UsersRepository {
   }
 
   /**
-   * The cascade locks the user's task rows in another order than a bulk update of them (complete-all):
-   * PostgreSQL then aborts one of the two as a deadlock victim, and `write` runs it again.
+   * `first` (other modules' hooks), then the user, in one transaction. The cascade locks rows in
+   * another order than a bulk update of them (complete-all): PostgreSQL then aborts one of the two as
+   * a deadlock victim, and the whole transaction runs again.
    */
-  async delete(id: string): Promise<void> {
-    await this.sql.write(`DELETE FROM users WHERE id = $1`, [id]);
+  delete(id: string, first: (tx: SqlSession, userId: string) => Promise<void>): Promise<void> {
+    return this.sql.transaction(
+      async (tx) => {
+        await first(tx, id);
+        await tx.query(`DELETE FROM users WHERE id = $1`, [id]);
+      },
+      { retry: true },
+    );
   }
 
   /** Within `tx`: the user's password hash, the row locked FOR SHARE until `tx` ends; undefined: no such user. */

@@ -1,16 +1,20 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { isUniqueViolation } from '../common/problems/sql-state.js';
 import type { SqlSession } from '../database/sql-runner.js';
+import { AccountHooks } from './account-hooks.js';
 import { type NewUser, type UserChanges, type UserRow, UsersRepository } from './users.repository.js';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hooks: AccountHooks,
+  ) {}
 
   /** Creates a user; `409` when the email is taken (case-insensitively). */
   async create(user: NewUser): Promise<UserRow> {
     try {
-      return await this.users.insert(user);
+      return await this.users.insert(user, (tx, id) => this.hooks.runCreated(tx, id));
     } catch (error) {
       throw emailTakenOr(error);
     }
@@ -32,9 +36,10 @@ export class UsersService {
     await this.users.setPasswordHash(id, passwordHash);
   }
 
-  /** Deletes the account; its tasks and sessions go with it (ON DELETE CASCADE). */
+  /** Deletes the account after the other modules' hooks (lists handed on); sessions go with it (ON DELETE CASCADE). */
   async remove(id: string): Promise<void> {
-    await this.users.delete(id);
+    await this.users.delete(id, (tx, userId) => this.hooks.runDeleting(tx, userId));
+    this.hooks.runDeleted(id);
   }
 
   /**

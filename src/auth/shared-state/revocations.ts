@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { RedisConnections } from './redis-connections.js';
+import { Injectable } from '@nestjs/common';
+import { type BroadcastChannel, Broadcasts } from '../../database/shared-state/broadcasts.js';
 
 /** Sessions that ended: by id (logout, refresh-token reuse) or every session of a user (password change, deletion). */
 export interface Revocation {
@@ -15,47 +14,30 @@ export interface RevocationListener {
   resync(): void;
 }
 
-interface Message extends Revocation {
-  from: string;
-}
-
 /**
  * Tells every instance at once that sessions ended, so each forgets what it
- * remembered about them. The revoking instance applies a revocation to
- * itself synchronously; with REDIS_URL, it also publishes it, and every
- * other instance applies it when the message arrives (pub/sub: a few
- * milliseconds). Without Redis, or while it is away, other instances notice
- * within SESSION_CACHE_SECONDS, as their remembered session checks expire;
- * `mayRemember` tells the session cache whether it can rely on messages.
+ * remembered about them (the `revocations` channel of `Broadcasts`). The
+ * revoking instance applies a revocation to itself synchronously; with
+ * REDIS_URL, it also publishes it, and every other instance applies it when
+ * the message arrives (pub/sub: a few milliseconds). Without Redis, or while
+ * it is away, other instances notice within SESSION_CACHE_SECONDS, as their
+ * remembered session checks expire; `mayRemember` tells the session cache
+ * whether it can rely on messages.
  */
 @Injectable()
-export class Revocations implements OnModuleInit {
-  private readonly logger = new Logger('Revocations');
+export class Revocations {
   private readonly listeners: RevocationListener[] = [];
-  private readonly instance = randomUUID();
-  private readonly channel: string;
+  private readonly channel: BroadcastChannel<Revocation>;
 
-  constructor(private readonly redis: RedisConnections) {
-    this.channel = `${redis.keyPrefix}revocations`;
-  }
-
-  onModuleInit(): void {
-    const subscriber = this.redis.subscriber;
-    if (!subscriber) return;
-    subscriber.on('message', (channel: string, text: string) => {
-      if (channel === this.channel) this.receive(text);
+  constructor(broadcasts: Broadcasts) {
+    this.channel = broadcasts.open('revocations', parseRevocation, {
+      received: (revocation) => {
+        for (const listener of this.listeners) listener.revoked(revocation);
+      },
+      resync: () => {
+        for (const listener of this.listeners) listener.resync();
+      },
     });
-    let subscribedBefore = false;
-    // 'ready' comes after every (re)connect, once the subscriptions are renewed: anything published
-    // while the connection was down is lost, so remembered sessions are forgotten.
-    subscriber.on('ready', () => {
-      if (subscribedBefore) for (const listener of this.listeners) listener.resync();
-      subscribedBefore = true;
-    });
-    subscriber.on('close', () => {
-      for (const listener of this.listeners) listener.resync();
-    });
-    subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`Subscribe failed: ${error.message}`));
   }
 
   /**
@@ -65,7 +47,7 @@ export class Revocations implements OnModuleInit {
    * request asks the database, so no revocation is missed.
    */
   get mayRemember(): boolean {
-    return this.redis.subscriber === undefined || this.redis.subscriber.status === 'ready';
+    return this.channel.reliable;
   }
 
   listen(listener: RevocationListener): void {
@@ -78,33 +60,14 @@ export class Revocations implements OnModuleInit {
    * already in the database, which every instance asks once its memory expires.
    */
   async publish(revocation: Revocation): Promise<void> {
-    for (const listener of this.listeners) listener.revoked(revocation);
-    const commands = this.redis.commands;
-    if (!commands) return;
-    const message: Message = { ...revocation, from: this.instance };
-    try {
-      await commands.publish(this.channel, JSON.stringify(message));
-    } catch (error) {
-      this.logger.warn(
-        `Could not broadcast a revocation (${(error as Error).message}): other instances see it within SESSION_CACHE_SECONDS`,
-      );
-    }
+    await this.channel.publish(revocation);
   }
+}
 
-  private receive(text: string): void {
-    let message: Message;
-    try {
-      message = JSON.parse(text) as Message;
-    } catch {
-      return; // not ours
-    }
-    if (message.from === this.instance) return; // applied when published
-    const revocation: Revocation = {
-      sessionIds: stringsOf(message.sessionIds),
-      userIds: stringsOf(message.userIds),
-    };
-    for (const listener of this.listeners) listener.revoked(revocation);
-  }
+function parseRevocation(value: unknown): Revocation | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { sessionIds, userIds } = value as Record<string, unknown>;
+  return { sessionIds: stringsOf(sessionIds), userIds: stringsOf(userIds) };
 }
 
 function stringsOf(value: unknown): string[] {

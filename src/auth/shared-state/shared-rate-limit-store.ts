@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type IncrementResponse, MemoryStore, type Options, type Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import type { RedisConnections } from './redis-connections.js';
+import type { RedisConnections } from '../../database/shared-state/redis-connections.js';
 
 /**
  * A fixed window in one round trip: the first hit creates the counter with

@@ -6,7 +6,7 @@ import { from, type Observable, switchMap } from 'rxjs';
 import type { AuthUser } from '../../common/auth-user.js';
 import { TooManyRequestsException } from '../../common/problems/too-many-requests.exception.js';
 import { limitsConfig } from '../../config/limits.config.js';
-import { RedisConnections } from '../shared-state/redis-connections.js';
+import { RedisConnections } from '../../database/shared-state/redis-connections.js';
 import { TokenBucketStore } from './token-bucket-store.js';
 
 /** Methods that read: never counted. */

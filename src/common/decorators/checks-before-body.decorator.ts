@@ -1,4 +1,4 @@
-import { SetMetadata, type Type } from '@nestjs/common';
+import { type ExecutionContext, SetMetadata, type Type } from '@nestjs/common';
 import type { Request } from 'express';
 
 export const CHECKS_BEFORE_BODY_KEY = 'checksBeforeBody';
@@ -11,7 +11,8 @@ export const CHECKS_BEFORE_BODY_KEY = 'checksBeforeBody';
  * nothing.
  */
 export interface BeforeBodyCheck {
-  check(request: Request): Promise<void>;
+  /** `context` names the route, for a check that reads the handler's metadata (as the platform does). */
+  check(request: Request, context: ExecutionContext): Promise<void>;
 }
 
 /**

@@ -29,7 +29,7 @@ export class BodyValidationOutranked implements NestInterceptor {
       catchError((error: unknown) =>
         from(
           (async () => {
-            if (error instanceof ValidationProblemException) for (const check of checks) await check.check(request);
+            if (error instanceof ValidationProblemException) for (const check of checks) await check.check(request, context);
             throw error;
           })(),
         ),

@@ -65,7 +65,7 @@ export class RequestBodyGuard implements CanActivate {
       if (!route.takesBody) refuseFields(request.body);
     } catch (error) {
       // A problem of the body waits for the route's own checks: theirs is answered first.
-      if (isBodyProblem(error)) for (const check of route.checks) await check.check(request);
+      if (isBodyProblem(error)) for (const check of route.checks) await check.check(request, context);
       throw error;
     }
     return true;
