@@ -11,6 +11,7 @@ import { listsConfig } from './config/lists.config.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { limitsConfig } from './config/limits.config.js';
 import { redisConfig } from './config/redis.config.js';
+import { webhooksConfig } from './config/webhooks.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ListsModule } from './lists/lists.module.js';
@@ -18,13 +19,14 @@ import { LoggingModule } from './logging/logging.module.js';
 import { PlatformModule } from './platform/platform.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig, listsConfig],
+      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig, listsConfig, webhooksConfig],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,
@@ -34,6 +36,7 @@ import { UsersModule } from './users/users.module.js';
     UsersModule,
     ListsModule,
     TasksModule,
+    WebhooksModule,
     HealthModule,
   ],
 })
