@@ -74,8 +74,15 @@ export default {
       from: { path: `^src/${MODULE}/`, pathNot: '^src/auth/' },
       to: {
         path: '^src/',
-        // The account's life cycle: a module joins it through the users module's hooks (AccountHooks).
-        pathNot: ['^src/$1/', '^src/(common|config|database)/', '^src/users/(users[.]module|account-hooks)[.]ts$'],
+        pathNot: [
+          '^src/$1/',
+          '^src/(common|config|database)/',
+          // The account's life cycle: a module joins it through the users module's hooks (AccountHooks).
+          '^src/users/(users[.]module|account-hooks)[.]ts$',
+          // Shared lists: who may act in which list (docs/CONTRIBUTING.md), and the change log every write records to.
+          '^src/lists/(list-access|lists[.]module|list-role)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-signals)[.]ts$',
+        ],
       },
     },
     {

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module.js';
+import { ChangesModule } from './changes/changes.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig } from './config/auth.config.js';
+import { changesConfig } from './config/changes.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { envValidationSchema } from './config/env.validation.js';
 import { identityProvidersConfig } from './config/identity-providers.config.js';
@@ -26,7 +28,18 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      load: [appConfig, databaseConfig, jwtConfig, authConfig, redisConfig, identityProvidersConfig, limitsConfig, listsConfig, webhooksConfig],
+      load: [
+        appConfig,
+        databaseConfig,
+        jwtConfig,
+        authConfig,
+        redisConfig,
+        identityProvidersConfig,
+        limitsConfig,
+        listsConfig,
+        changesConfig,
+        webhooksConfig,
+      ],
       validationSchema: envValidationSchema,
     }),
     LoggingModule,
@@ -36,6 +49,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     UsersModule,
     ListsModule,
     TasksModule,
+    ChangesModule,
     WebhooksModule,
     HealthModule,
   ],

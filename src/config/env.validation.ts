@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { APP_ENV } from './app.config.js';
 import { AUTH_ENV } from './auth.config.js';
+import { CHANGES_ENV } from './changes.config.js';
 import { DATABASE_ENV } from './database.config.js';
 import { HTTP_SERVER_ENV } from './http-server.config.js';
 import { IDENTITY_PROVIDERS_ENV } from './identity-providers.config.js';
@@ -73,6 +74,7 @@ export const envValidationSchema = Joi.object({
   ...REDIS_ENV,
   ...IDENTITY_PROVIDERS_ENV,
   ...LISTS_ENV,
+  ...CHANGES_ENV,
   ...WEBHOOKS_ENV,
 })
   .custom(refuseUnsafeProduction)

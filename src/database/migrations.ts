@@ -7,6 +7,7 @@ import { DistributeByUser1764700000000 } from '../../migrations/1764700000000-Di
 import { IdempotencyKeyCounts1764830000000 } from '../../migrations/1764830000000-IdempotencyKeyCounts.js';
 import { NormalizeEmails1765100000000 } from '../../migrations/1765100000000-NormalizeEmails.js';
 import { SharedLists1765200000000 } from '../../migrations/1765200000000-SharedLists.js';
+import { Changes1765300000000 } from '../../migrations/1765300000000-Changes.js';
 import { Webhooks1765400000000 } from '../../migrations/1765400000000-Webhooks.js';
 
 /**
@@ -27,5 +28,6 @@ export const MIGRATIONS = [
   IdempotencyKeyCounts1764830000000,
   NormalizeEmails1765100000000,
   SharedLists1765200000000,
+  Changes1765300000000,
   Webhooks1765400000000,
 ];

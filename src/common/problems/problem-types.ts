@@ -54,3 +54,6 @@ export const PROBLEM_TYPES: Readonly<Record<number, ProblemType>> = {
 };
 
 export const INSUFFICIENT_ROLE: ProblemType = { slug: 'insufficient-role', title: 'Insufficient role' };
+
+/** A change-feed cursor older than the retention: the changes it would need are gone. */
+export const CURSOR_EXPIRED: ProblemType = { slug: 'cursor-expired', title: 'Cursor expired' };

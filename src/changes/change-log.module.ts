@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { SqlModule } from '../database/sql.module.js';
+import { ChangeLog } from './change-log.js';
+import { ChangeLogRepository } from './change-log.repository.js';
+import { ChangeSignals } from './change-signals.js';
+
+/**
+ * The write side of the change log: import it in a module whose writes must
+ * be recorded (tasks, lists) and call `ChangeLog.record`. It knows no other
+ * module, so the lists module can import it while the feed imports lists.
+ */
+@Module({
+  imports: [SqlModule],
+  providers: [ChangeLog, ChangeLogRepository, ChangeSignals],
+  exports: [ChangeLog, ChangeSignals],
+})
+export class ChangeLogModule {}

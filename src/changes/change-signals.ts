@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Redis } from 'ioredis';
+import { redisConfig } from '../config/redis.config.js';
+
+/** "List `listId` has recorded change `seq`": what wakes the streams that follow the list. */
+export interface ListAdvanced {
+  listId: string;
+  seq: number;
+}
+
+type Listener = (signal: ListAdvanced) => void;
+
+interface Message extends ListAdvanced {
+  from: string;
+}
+
+/**
+ * Tells the event streams of every instance that a list advanced. A signal
+ * carries no data: a stream that hears it reads the feed, so a lost or
+ * duplicated signal costs latency, never a change. Local streams hear it at
+ * once; with REDIS_URL it is also published, and the other instances pass it
+ * on to theirs (pub/sub, no LISTEN: PgBouncer in transaction mode keeps no
+ * session to listen on).
+ *
+ * A signal is sent when the change is recorded, before its transaction
+ * commits: the stream that hears it reads again until the list reaches `seq`
+ * (or gives up, if the writer rolled back).
+ */
+@Injectable()
+export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ChangeSignals');
+  private readonly listeners = new Set<Listener>();
+  private readonly instance = randomUUID();
+  private readonly channel: string;
+  private readonly publisher?: Redis;
+  private readonly subscriber?: Redis;
+
+  constructor(@Inject(redisConfig.KEY) config: ConfigType<typeof redisConfig>) {
+    this.channel = `${config.keyPrefix}changes`;
+    if (!config.url) return;
+    const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2000);
+    this.publisher = quiet(
+      new Redis(config.url, {
+        retryStrategy,
+        enableOfflineQueue: false,
+        commandTimeout: config.timeoutMs,
+        maxRetriesPerRequest: 0,
+        lazyConnect: true,
+      }),
+    );
+    this.subscriber = quiet(new Redis(config.url, { retryStrategy, maxRetriesPerRequest: null, lazyConnect: true }));
+  }
+
+  onModuleInit(): void {
+    if (!this.publisher || !this.subscriber) return;
+    this.publisher.connect().catch(() => undefined);
+    this.subscriber.on('message', (channel: string, text: string) => {
+      if (channel === this.channel) this.receive(text);
+    });
+    this.subscriber
+      .subscribe(this.channel)
+      .catch((error: Error) => this.logger.warn(`Subscribe failed: ${error.message}`));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const connections = [this.publisher, this.subscriber].filter((connection) => connection !== undefined);
+    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  }
+
+  /** A list advanced here: tell the local streams, and the other instances. */
+  announce(listId: string, seq: number): void {
+    this.deliver({ listId, seq });
+    if (this.publisher?.status !== 'ready') return;
+    const message: Message = { listId, seq, from: this.instance };
+    this.publisher.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
+  }
+
+  /** Calls `listener` on every signal; returns the function that stops it. */
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private receive(text: string): void {
+    try {
+      const message = JSON.parse(text) as Partial<Message>;
+      if (message.from === this.instance) return;
+      if (typeof message.listId !== 'string' || typeof message.seq !== 'number') return;
+      this.deliver({ listId: message.listId, seq: message.seq });
+    } catch {
+      // Not one of ours: another deployment sharing the prefix, or garbage.
+    }
+  }
+
+  private deliver(signal: ListAdvanced): void {
+    for (const listener of this.listeners) listener(signal);
+  }
+}
+
+/** Redis errors are retried in the background; streams still hear their own instance meanwhile. */
+function quiet(connection: Redis): Redis {
+  connection.on('error', () => undefined);
+  return connection;
+}
