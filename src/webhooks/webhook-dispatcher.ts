@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ChangeSignals } from '../changes/change-signals.js';
 import { webhooksConfig } from '../config/webhooks.config.js';
 import {
   type ClaimedDelivery,
@@ -18,6 +19,8 @@ const FOLLOW_BATCH = 200;
 const LISTS_PER_PASS = 50;
 /** How long a shutdown waits for attempts in flight (the leases cover the rest). */
 const SHUTDOWN_WAIT_MS = 3000;
+/** After a change signal, when to look for the committed change. */
+const SIGNAL_DELAYS_MS = [10, 100];
 /** Beyond the attempt's time-out, before a lost attempt is due again. */
 const LEASE_MARGIN_MS = 10_000;
 
@@ -37,13 +40,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private running = false;
   private again = false;
   private stopped = false;
-  private inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopListening?: () => void;
+  private soonTimers = 0;
 
   constructor(
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
     private readonly queue: DeliveryQueueRepository,
     private readonly sender: WebhookSender,
     private readonly secrets: SecretBox,
+    private readonly signals: ChangeSignals,
   ) {
     this.leaseMs = config.timeoutMs + LEASE_MARGIN_MS;
   }
@@ -52,12 +58,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (!this.config.enabled) return;
     this.timer = setInterval(() => this.wake(), this.config.pollMs);
     this.timer.unref();
+    this.stopListening = this.signals.listen(() => this.soon());
     this.wake();
+  }
+
+  /**
+   * A list advanced (here or, through Redis, elsewhere). The signal comes
+   * before its transaction commits: look shortly after, and once more a bit
+   * later; the poll catches a slower commit.
+   */
+  private soon(): void {
+    if (this.soonTimers > 0) return;
+    for (const delay of SIGNAL_DELAYS_MS) {
+      this.soonTimers++;
+      setTimeout(() => {
+        this.soonTimers--;
+        this.wake();
+      }, delay).unref();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.stopListening?.();
     let wait: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.inFlight]),

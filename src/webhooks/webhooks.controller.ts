@@ -11,6 +11,7 @@ import {
   Query,
   Req,
   Res,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -18,6 +19,7 @@ import type { AuthUser } from '../common/auth-user.js';
 import { Body } from '../common/decorators/body.decorator.js';
 import { ChecksBeforeBody } from '../common/decorators/checks-before-body.decorator.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
+import { BodyValidationOutranked } from '../common/interceptors/body-validation-outranked.interceptor.js';
 import { ApiProblems } from '../common/openapi/api-problems.decorator.js';
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { CreateWebhookDto } from './dto/create-webhook.dto.js';
@@ -44,6 +46,7 @@ const uuidParam = (name: string) =>
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @ChecksBeforeBody(WebhookPrecondition)
+@UseInterceptors(BodyValidationOutranked)
 @Controller('lists/:listId/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

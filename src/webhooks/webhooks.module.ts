@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChangeLogModule } from '../changes/change-log.module.js';
 import { SqlModule } from '../database/sql.module.js';
 import { ListsModule } from '../lists/lists.module.js';
 import { DeliveryQueueRepository } from './delivery-queue.repository.js';
@@ -12,7 +13,7 @@ import { WebhooksService } from './webhooks.service.js';
 
 /** Outgoing webhooks: the endpoints' routes and the dispatcher that follows the change log. */
 @Module({
-  imports: [SqlModule, ListsModule],
+  imports: [SqlModule, ListsModule, ChangeLogModule],
   controllers: [WebhooksController],
   providers: [
     WebhooksService,
