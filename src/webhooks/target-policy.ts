@@ -7,7 +7,9 @@ import { BlockList, isIP } from 'node:net';
  * documentation, benchmarking, multicast and reserved ranges, and the IPv6
  * forms that lead back to IPv4 (mapped, NAT64) or stay local (ULA, fd00:ec2::254).
  */
-const BLOCKED = new BlockList();
+const BLOCKED_V4 = new BlockList();
+// Apart: a BlockList matches IPv4 addresses against its IPv6 rules for mapped addresses (::ffff:0:0/96).
+const BLOCKED_V6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -25,7 +27,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv4');
+  BLOCKED_V4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128],
@@ -42,7 +44,7 @@ for (const [network, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  BLOCKED.addSubnet(network, prefix, 'ipv6');
+  BLOCKED_V6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** Why a target is refused; the delivery's status becomes `refused`. */
@@ -53,7 +55,7 @@ export class RefusedTargetError extends Error {
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? BLOCKED_V4.check(address, 'ipv4') : BLOCKED_V6.check(address, 'ipv6');
 }
 
 /** The URL's own checks, before any connection: `https` (or, when private targets are allowed, `http`), an allowed literal address. */

@@ -15,7 +15,7 @@ export interface Received {
 }
 
 /** What the receiver answers a request: a status (and body), after an optional delay; `hang` never answers. */
-export type Reply = { status: number; body?: string; delayMs?: number } | 'hang';
+export type Reply = { status: number; body?: string; delayMs?: number; headers?: Record<string, string> } | 'hang';
 
 /**
  * A real HTTPS receiver on 127.0.0.1 with a self-signed certificate for
@@ -64,7 +64,7 @@ export class WebhookReceiver {
         receiver.received.push(got);
         const reply = receiver.reply(got);
         if (reply === 'hang') return;
-        setTimeout(() => res.writeHead(reply.status).end(reply.body ?? ''), reply.delayMs ?? 0);
+        setTimeout(() => res.writeHead(reply.status, reply.headers).end(reply.body ?? ''), reply.delayMs ?? 0);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
