@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type SqlSession, SqlRunner } from '../database/sql-runner.js';
 
@@ -178,14 +179,15 @@ export class DeliveryQueueRepository {
               FOR UPDATE OF d SKIP LOCKED
          )
          UPDATE webhook_deliveries d
-            SET attempts = d.attempts + 1, lease = gen_random_uuid(), last_attempt_at = now(),
+            SET attempts = d.attempts + 1, lease = $4, last_attempt_at = now(),
                 next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
            FROM due, webhooks w
           WHERE d.list_id = $1 AND d.id = due.id AND w.list_id = $1 AND w.id = d.webhook_id
           RETURNING d.list_id AS "listId", d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.payload,
                     d.attempts, d.lease, d.manual, w.url, w.secret, w.previous_secret AS "previousSecret",
                     w.previous_secret_until AS "previousSecretUntil"`,
-        [listId, limit, leaseMs],
+        // One lease for the batch, made here: Citus refuses volatile functions in a distributed UPDATE.
+        [listId, limit, leaseMs, randomUUID()],
       ),
     );
   }
@@ -193,12 +195,12 @@ export class DeliveryQueueRepository {
   /** The attempt's outcome, if its lease is still the delivery's (else a later claim owns it). */
   settle(delivery: ClaimedDelivery, result: Settlement): Promise<void> {
     return this.sql.transaction(async (tx) => {
+      // Two texts rather than a CASE: Citus takes no now() inside one.
+      const pending = result.status === 'pending';
       const rows = await tx.query<{ id: string }>(
         `UPDATE webhook_deliveries
-            SET status = $4, lease = NULL, manual = false,
-                next_attempt_at = CASE WHEN $4 = 'pending'
-                                       THEN now() + make_interval(secs => $5::double precision / 1000) END,
-                last_status_code = $6, last_response = $7, last_error = $8
+            SET status = $4, lease = NULL, manual = false, last_status_code = $5, last_response = $6, last_error = $7,
+                next_attempt_at = ${pending ? 'now() + make_interval(secs => $8::double precision / 1000)' : 'NULL'}
           WHERE list_id = $1 AND id = $2 AND lease = $3
           RETURNING id`,
         [
@@ -206,10 +208,10 @@ export class DeliveryQueueRepository {
           delivery.id,
           delivery.lease,
           result.status,
-          result.retryInMs ?? 0,
           result.statusCode,
           result.responseBody,
           result.error,
+          ...(pending ? [result.retryInMs ?? 0] : []),
         ],
       );
       if (rows.length === 0) return;

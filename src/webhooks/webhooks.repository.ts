@@ -202,20 +202,31 @@ export class WebhooksRepository {
   }
 
   /**
-   * Due now. A delivery still in its schedule is only brought forward; a
-   * finished one gets one more attempt (`manual`: no schedule after it). One
-   * in flight keeps its lease: the attempt under way settles it.
+   * Due now. A finished delivery gets one more attempt (`manual`: no schedule
+   * after it); one still in its schedule is brought forward; one in flight
+   * keeps its lease (the attempt under way settles it). Two statements: Citus
+   * takes no `now()` inside a CASE.
    */
-  async retryDelivery(listId: string, webhookId: string, id: string): Promise<boolean> {
-    const rows = await this.sql.write<{ id: string }>(
-      `UPDATE webhook_deliveries
-          SET manual = (status <> 'pending'),
-              status = 'pending',
-              next_attempt_at = CASE WHEN lease IS NULL OR status <> 'pending' THEN now() ELSE next_attempt_at END
-        WHERE list_id = $1 AND webhook_id = $2 AND id = $3
-        RETURNING id`,
-      [listId, webhookId, id],
-    );
-    return rows.length > 0;
+  retryDelivery(listId: string, webhookId: string, id: string): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const key = [listId, webhookId, id];
+      const finished = await tx.query(
+        `UPDATE webhook_deliveries SET status = 'pending', manual = true, lease = NULL, next_attempt_at = now()
+          WHERE list_id = $1 AND webhook_id = $2 AND id = $3 AND status <> 'pending'
+          RETURNING id`,
+        key,
+      );
+      if (finished.length > 0) return true;
+      await tx.query(
+        `UPDATE webhook_deliveries SET next_attempt_at = now()
+          WHERE list_id = $1 AND webhook_id = $2 AND id = $3 AND status = 'pending' AND lease IS NULL`,
+        key,
+      );
+      const rows = await tx.query(
+        `SELECT 1 FROM webhook_deliveries WHERE list_id = $1 AND webhook_id = $2 AND id = $3`,
+        key,
+      );
+      return rows.length > 0;
+    });
   }
 }
