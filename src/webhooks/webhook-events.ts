@@ -11,5 +11,3 @@ export const WEBHOOK_EVENTS = [
   'member.removed',
   'member.role_changed',
 ] as const;
-
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

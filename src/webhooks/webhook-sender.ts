@@ -71,7 +71,7 @@ export class WebhookSender implements OnModuleDestroy {
       const req = (https ? request : plainRequest)(url, {
         method: 'POST',
         agent: https ? this.agent : this.plainAgent,
-        lookup: this.lookup as never,
+        lookup: this.lookup,
         headers: {
           ...attempt.headers,
           'content-type': 'application/json',

@@ -122,9 +122,7 @@ describe('Webhook deliveries (e2e, a real HTTPS receiver)', () => {
     const listId = await newList();
     const endpoint = await hook(listId);
     await expect(
-      writes.createTask(listId, owner.id, 'Never', async () => {
-        throw new Error('rolled back');
-      }),
+      writes.createTask(listId, owner.id, 'Never', () => Promise.reject(new Error('rolled back'))),
     ).rejects.toThrow('rolled back');
     const kept = await writes.createTask(listId, owner.id, 'Kept');
     await writes.deleteTask(listId, kept.id, owner.id);

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** As test/helpers/tls-cluster.ts does: the system's OpenSSL makes the certificate. */
+const OPENSSL = 'openssl';
+
 /** One request as the receiver got it. */
 export interface Received {
   path: string;
@@ -36,7 +39,7 @@ export class WebhookReceiver {
   static async start(): Promise<WebhookReceiver> {
     const dir = mkdtempSync(join(tmpdir(), 'taskwell-hooks-'));
     execFileSync(
-      'openssl',
+      OPENSSL,
       ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'].concat([
         '-subj',
         '/CN=localhost',
