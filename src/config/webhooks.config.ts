@@ -21,13 +21,18 @@ export function parseSchedule(text: string): number[] | undefined {
 }
 
 export const WEBHOOKS_ENV = envVariables({
-  WEBHOOKS_ENABLED: Joi.boolean().default(true),
+  // On by default in development and tests; production opts in (with WEBHOOKS_SECRET_KEY), so an upgrade boots as before.
+  WEBHOOKS_ENABLED: Joi.boolean().when('NODE_ENV', {
+    is: 'production',
+    then: Joi.boolean().default(false),
+    otherwise: Joi.boolean().default(true),
+  }),
   // Encrypts the endpoints' signing secrets at rest. Production with webhooks on boots only with a strong one;
   // elsewhere, unset means a key derived from the JWT secret.
   WEBHOOKS_SECRET_KEY: Joi.string().when('NODE_ENV', {
     is: 'production',
     then: Joi.when('WEBHOOKS_ENABLED', {
-      is: Joi.not(false, 'false'),
+      is: Joi.valid(true, 'true'),
       then: Joi.string()
         .required()
         .custom((value: string, helpers) =>
@@ -71,7 +76,7 @@ interface WebhooksEnv {
 export const webhooksConfig = registerAs('webhooks', () => {
   const env = readEnv<WebhooksEnv>(WEBHOOKS_ENV);
   return {
-    /** Off: the routes answer 404 and this instance delivers nothing (changes wait in the log). */
+    /** Off (production's default): the routes answer 404 and this instance delivers nothing (changes wait in the log). */
     enabled: env.WEBHOOKS_ENABLED,
     /** Unset: derived from the JWT secret (development and tests). */
     secretKey: env.WEBHOOKS_SECRET_KEY,

@@ -52,6 +52,7 @@ describeWhen(Boolean(process.env.TEST_DATABASE_URL), 'a PostgreSQL server (TEST_
         ...LIFTED_LIMITS,
         DATABASE_URL: process.env.E2E_DATABASE_URL!,
         DB_POOL_SIZE: '10',
+        WEBHOOKS_ENABLED: 'true',
         WEBHOOKS_SECRET_KEY: 'a-webhook-key-long-enough-for-production-0123456789',
         WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
         // A spawned service trusts the receiver as any Node program would: no test-only option in production.
