@@ -80,8 +80,9 @@ export default {
           // The account's life cycle: a module joins it through the users module's hooks (AccountHooks).
           '^src/users/(users[.]module|account-hooks)[.]ts$',
           // Shared lists: who may act in which list (docs/CONTRIBUTING.md), and the change log every write records to.
-          '^src/lists/(list-access|lists[.]module|list-role)[.]ts$',
-          '^src/changes/(change-log|change-log[.]module|change|change-signals)[.]ts$',
+          '^src/(lists/lists|tasks/tasks)[.]module[.]ts$',
+          '^src/lists/(list-access|list-role)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-snapshots|change-signals)[.]ts$',
         ],
       },
     },

@@ -15,6 +15,7 @@ import { DatabaseStartup } from './database/database-startup.js';
 import { Readiness } from './health/readiness.js';
 import { BootServer } from './platform/boot-server.js';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown.js';
+import { EventStreams } from './changes/event-streams.js';
 import { startupSummary } from './lifecycle/startup-summary.js';
 import { APP_LOGGER } from './logging/logging.module.js';
 
@@ -76,10 +77,15 @@ async function bootstrap(): Promise<void> {
   const pinoLogger = app.get<PinoLogger>(APP_LOGGER);
   process.off('SIGTERM', exitWhileBooting).off('SIGINT', exitWhileBooting);
   const readiness = app.get(Readiness);
+  const events = app.get(EventStreams);
   exitGracefullyOnSignals(app, {
     graceMs: settings.shutdownGraceMs,
     drainDelayMs: settings.shutdownDrainDelayMs,
-    onDrainStart: () => readiness.startDraining(),
+    onDrainStart: () => {
+      readiness.startDraining();
+      // Event streams never end by themselves: end them now, so the drain can finish; clients resume elsewhere.
+      events.closeAll();
+    },
     logger,
     flushLogs: () => new Promise((resolve, reject) => pinoLogger.flush((error) => (error ? reject(error) : resolve()))),
   });

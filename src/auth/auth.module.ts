@@ -1,4 +1,4 @@
-import { Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { Global, Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -13,11 +13,15 @@ import { AccountService } from './account.service.js';
 import { ActiveSessions } from './active-sessions.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { EventTickets } from './event-tickets.js';
+import { EventTicketsController } from './event-tickets.controller.js';
 import { ActiveIdentities } from './external/active-identities.service.js';
 import { ExternalTokenVerifier } from './external/external-token-verifier.js';
 import { ExternalStrategy } from './external/external.strategy.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { SessionLiveness } from '../common/session-liveness.js';
+import { CallerLiveness } from './caller-liveness.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { perIpLimit } from './rate-limits.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -32,6 +36,8 @@ import { WriteLimitInterceptor } from './write-limit/write-limit.interceptor.js'
 
 const post = (path: string) => ({ path, method: RequestMethod.POST });
 
+/** Global only for `SessionLiveness`, which feature modules inject without importing auth. */
+@Global()
 @Module({
   imports: [
     UsersModule,
@@ -57,7 +63,7 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
       }),
     }),
   ],
-  controllers: [AuthController, AccountController],
+  controllers: [AuthController, AccountController, EventTicketsController],
   providers: [
     AuthService,
     AccountService,
@@ -72,10 +78,13 @@ const post = (path: string) => ({ path, method: RequestMethod.POST });
     ExternalStrategy,
     // Every route requires a token unless marked @Public(): the platform runs it first, as a global guard.
     JwtAuthGuard,
+    EventTickets,
+    // Long-lived responses (event streams) ask it whether their caller's session still holds.
+    { provide: SessionLiveness, useClass: CallerLiveness },
     // Writes per account: keyed on the caller the guards found.
     { provide: APP_INTERCEPTOR, useClass: WriteLimitInterceptor },
   ],
-  exports: [JwtAuthGuard],
+  exports: [JwtAuthGuard, SessionLiveness],
 })
 export class AuthModule implements NestModule {
   constructor(

@@ -15,6 +15,7 @@ import { SESSION_ENDED, TOKEN_EXPIRED, TOKEN_MISSING } from './access-token-prob
 import { ActiveSessions } from './active-sessions.service.js';
 import type { ActiveIdentities } from './external/active-identities.service.js';
 import { BearerTokenStrategy } from './external/bearer-token.strategy.js';
+import { EventTickets } from './event-tickets.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import { Broadcasts } from '../database/shared-state/broadcasts.js';
@@ -94,7 +95,13 @@ describe(JwtAuthGuard.name, () => {
     );
     // No identity provider configured: the external strategy takes no token (the guard tries it second).
     passport.use('external', new BearerTokenStrategy((_token, done) => done(null, false)));
-    guard = new JwtAuthGuard(new Reflector(), sessions, new LiveSessions() as unknown as ActiveIdentities);
+    const noRedis = { url: undefined, keyPrefix: 'test:', timeoutMs: 500 } as ConfigType<typeof redisConfig>;
+    guard = new JwtAuthGuard(
+      new Reflector(),
+      sessions,
+      new LiveSessions() as unknown as ActiveIdentities,
+      new EventTickets(new RedisConnections(noRedis)),
+    );
   });
 
   const bearer = (sid: string) => `Bearer ${tokens.sign({ sub: 'user-1', sid })}`;

@@ -3,10 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
+import { ACCEPTS_TICKET_KEY } from '../common/decorators/accepts-ticket.decorator.js';
 import { IS_PUBLIC_KEY } from '../common/decorators/public.decorator.js';
 import { InvalidTokenException } from '../common/problems/invalid-token.exception.js';
 import { accessTokenProblem, SESSION_ENDED } from './access-token-problems.js';
 import { ActiveSessions } from './active-sessions.service.js';
+import { EventTickets } from './event-tickets.js';
 import { ActiveIdentities } from './external/active-identities.service.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
@@ -37,6 +39,7 @@ export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
     private readonly reflector: Reflector,
     private readonly activeSessions: ActiveSessions,
     private readonly activeIdentities: ActiveIdentities,
+    private readonly tickets: EventTickets,
   ) {
     super();
   }
@@ -54,13 +57,27 @@ export class JwtAuthGuard extends AuthGuard(ACCESS_TOKEN_STRATEGIES) {
     const request = http.getRequest<Request & { user?: AuthUser }>();
     const authorization = request.headers.authorization;
     const caller =
-      (authorization === undefined ? undefined : this.verifiedTokens.get(authorization)) ??
-      (await this.verify(context, request));
+      (authorization === undefined
+        ? await this.ticketHolder(context, request)
+        : this.verifiedTokens.get(authorization)) ?? (await this.verify(context, request));
     if (!(await this.isAlive(caller))) {
       throw new InvalidTokenException(SESSION_ENDED);
     }
     request.user = caller;
     return true;
+  }
+
+  /**
+   * A route marked `@AcceptsTicket()` takes `?ticket=` when there is no header: the ticket is spent
+   * here, and a spent, expired or unknown one is a 401 like a bad token.
+   */
+  private async ticketHolder(context: ExecutionContext, request: Request): Promise<AuthUser | undefined> {
+    if (!this.reflector.get<boolean>(ACCEPTS_TICKET_KEY, context.getHandler())) return undefined;
+    const ticket = request.query.ticket;
+    if (ticket === undefined) return undefined;
+    const caller = typeof ticket === 'string' ? await this.tickets.redeem(ticket) : undefined;
+    if (caller === undefined) throw new InvalidTokenException('The ticket is unknown, expired or already used');
+    return caller;
   }
 
   /** Our token's session is alive, or an identity provider's token's identity is still linked. */

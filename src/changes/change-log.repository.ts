@@ -17,7 +17,7 @@ export class ChangeLogRepository {
   async nextPosition(session: SqlSession, listId: string): Promise<{ seq: number; at: string } | undefined> {
     const rows = await session.query<{ seq: string; at: string }>(
       `UPDATE list_counters
-          SET change_seq = change_seq + 1, change_at = GREATEST(clock_timestamp(), change_at)
+          SET change_seq = change_seq + 1, change_at = GREATEST(now(), change_at)
         WHERE list_id = $1
         RETURNING change_seq AS seq, change_at AS at`,
       [listId],

@@ -10,7 +10,7 @@ export type ChangeOp = 'upsert' | 'delete';
  */
 export type DeleteReason = 'deleted' | 'moved' | 'access_revoked';
 
-/** The webhook event type of a change (docs/API.md, "Webhooks"). */
+/** The webhook event type of a change: what a webhook delivery of it is called. */
 export type ChangeType =
   | 'task.created'
   | 'task.updated'

@@ -14,28 +14,7 @@ export interface ChangeRow {
   reason: DeleteReason | null;
 }
 
-/** A list as the API returns it, without the caller's role (each reader's own). */
-export interface ListRow extends Record<string, unknown> {
-  id: string;
-  version: number;
-}
-
-export interface MemberRow extends Record<string, unknown> {
-  userId: string;
-  /** The list's version: a member's change carries it. */
-  listVersion: number;
-}
-
-export interface TaskRow extends Record<string, unknown> {
-  id: string;
-  version: number;
-}
-
-/**
- * The statements of the feed. The snapshot statements read the current state
- * of one list (the list, its members, its tasks) in the shape of the routes
- * that return them; each is keyed by `list_id`, so on Citus it runs on one shard.
- */
+/** The statements of the feed on the change log (the snapshots are read by their owners: `change-snapshots.ts`). */
 @Injectable()
 export class ChangesRepository {
   constructor(private readonly sql: SqlRunner) {}
@@ -66,42 +45,6 @@ export class ChangesRepository {
         ORDER BY c.created_at, c.list_id, c.seq
         LIMIT $3`,
       [listIds, after, limit, userId],
-    );
-  }
-
-  async list(listId: string): Promise<ListRow | undefined> {
-    const rows = await this.sql.query<ListRow>(
-      `SELECT l.id, l.name, l.color, l.is_default AS "isDefault", l.owner_id AS "ownerId",
-              (SELECT count(*)::int FROM list_members c WHERE c.list_id = l.id) AS "memberCount",
-              l.version, l.created_at AS "createdAt", l.updated_at AS "updatedAt"
-         FROM lists l WHERE l.id = $1`,
-      [listId],
-    );
-    return rows[0];
-  }
-
-  members(listId: string, afterUserId: string, limit: number): Promise<MemberRow[]> {
-    return this.sql.query<MemberRow>(
-      `SELECT m.user_id AS "userId", u.email, u.name, m.role, m.joined_at AS "joinedAt", l.version AS "listVersion"
-         FROM list_members m JOIN users u ON u.id = m.user_id JOIN lists l ON l.id = m.list_id
-        WHERE m.list_id = $1 AND m.user_id > $2
-        ORDER BY m.user_id
-        LIMIT $3`,
-      [listId, afterUserId, limit],
-    );
-  }
-
-  tasks(listId: string, afterId: string, limit: number): Promise<TaskRow[]> {
-    return this.sql.query<TaskRow>(
-      `SELECT id, list_id AS "listId", user_id AS "userId", title, description, completed,
-              completed_at AS "completedAt", priority, due_at AS "dueAt", tags, assignee_id AS "assigneeId",
-              created_by AS "createdBy", updated_by AS "updatedBy", completed_by AS "completedBy",
-              version, created_at AS "createdAt", updated_at AS "updatedAt"
-         FROM tasks
-        WHERE list_id = $1 AND id > $2
-        ORDER BY id
-        LIMIT $3`,
-      [listId, afterId, limit],
     );
   }
 

@@ -7,6 +7,7 @@ import { jwtConfig } from '../config/jwt.config.js';
 import { ListAccess, type Memberships } from '../lists/list-access.js';
 import type { Change } from './change.js';
 import { CursorCodec, type FeedPosition, type ListPosition, NIL_UUID } from './change-cursor.js';
+import { ListSnapshots, TaskSnapshots } from './change-snapshots.js';
 import { type ChangeRow, ChangesRepository } from './changes.repository.js';
 
 /** One page of the feed. */
@@ -45,6 +46,8 @@ export class ChangesService {
   constructor(
     private readonly repository: ChangesRepository,
     private readonly listAccess: ListAccess,
+    private readonly listSnapshots: ListSnapshots,
+    private readonly taskSnapshots: TaskSnapshots,
     @Inject(changesConfig.KEY) private readonly config: ConfigType<typeof changesConfig>,
     @Inject(jwtConfig.KEY) jwt: ConfigType<typeof jwtConfig>,
   ) {
@@ -67,6 +70,10 @@ export class ChangesService {
     return this.codec.encode(userId, position);
   }
 
+  memberships(userId: string): Promise<Memberships> {
+    return this.listAccess.memberships(userId);
+  }
+
   /** The caller's position at "now": every list they belong to, at its last change, no snapshot. */
   async now(userId: string): Promise<FeedPosition> {
     const completeAt = Date.now() - COMPLETENESS_MARGIN_MS;
@@ -87,14 +94,18 @@ export class ChangesService {
   /**
    * Up to `limit` changes after `position`, which moves past them. The
    * position counts as complete up to the read's start when nothing is left.
+   * `known`: the caller's memberships as read a moment ago (an event stream
+   * re-reads them every second); the page still checks membership in SQL, so
+   * a stale entry delays an `access_revoked`, never leaks a change.
    */
   async advance(
     userId: string,
     position: FeedPosition,
     limit: number,
+    known?: Memberships,
   ): Promise<{ changes: Change[]; hasMore: boolean }> {
     const startedAt = Date.now();
-    const memberships = await this.listAccess.memberships(userId);
+    const memberships = known ?? (await this.listAccess.memberships(userId));
     const out: Change[] = [];
 
     for (const listId of [...position.lists.keys()]) {
@@ -147,7 +158,7 @@ export class ChangesService {
     room: number,
   ): Promise<void> {
     if (list.stage === 1) {
-      const row = await this.repository.list(listId);
+      const row = await this.listSnapshots.list(listId);
       if (row === undefined) {
         list.stage = 0; // deleted meanwhile: its deletion is a change after the position
         return;
@@ -165,15 +176,15 @@ export class ChangesService {
       return;
     }
     if (list.stage === 2) {
-      const rows = await this.repository.members(listId, list.after, room);
-      for (const { listVersion, ...member } of rows) {
+      const rows = await this.listSnapshots.members(listId, list.after, room);
+      for (const { member, listVersion } of rows) {
         out.push({ entity: 'member', op: 'upsert', id: member.userId, listId, version: listVersion, data: member });
       }
       if (rows.length < room) [list.stage, list.after] = [3, NIL_UUID];
-      else list.after = rows[rows.length - 1].userId;
+      else list.after = rows[rows.length - 1].member.userId;
       return;
     }
-    const rows = await this.repository.tasks(listId, list.after, room);
+    const rows = await this.taskSnapshots.tasks(listId, list.after, room);
     for (const task of rows)
       out.push({ entity: 'task', op: 'upsert', id: task.id, listId, version: task.version, data: task });
     if (rows.length < room) [list.stage, list.after] = [0, NIL_UUID];

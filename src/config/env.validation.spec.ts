@@ -95,6 +95,15 @@ describe('envValidationSchema', () => {
     expect(value.JWT_SECRET).toBeUndefined();
   });
 
+  it('keeps the event-stream cap within 80% of the connection cap', () => {
+    expect(refusal({})).toBeUndefined(); // 500 of 1000
+    expect(refusal({ EVENTS_MAX_STREAMS: '800' })).toBeUndefined();
+    expect(refusal({ EVENTS_MAX_STREAMS: '801' })).toMatch(
+      /EVENTS_MAX_STREAMS \(801\) must stay at most 80% of HTTP_MAX_CONNECTIONS \(1000\)/,
+    );
+    expect(refusal({ EVENTS_MAX_STREAMS: '4000', HTTP_MAX_CONNECTIONS: '5000' })).toBeUndefined();
+  });
+
   it('refuses a negative SHUTDOWN_GRACE_MS', () => {
     expect(refusal({ SHUTDOWN_GRACE_MS: '-1' })).toMatch(/SHUTDOWN_GRACE_MS/);
   });

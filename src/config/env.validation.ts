@@ -19,6 +19,8 @@ interface Env {
   TRUST_PROXY: string;
   JWT_ISSUER: string;
   TRUSTED_ISSUERS?: string;
+  HTTP_MAX_CONNECTIONS: number;
+  EVENTS_MAX_STREAMS: number;
 }
 
 /**
@@ -26,6 +28,12 @@ interface Env {
  * to set. (A weak JWT_SECRET is refused by its own rule, in JWT_ENV.)
  */
 function refuseUnsafeProduction(env: Env, helpers: Joi.CustomHelpers): Env | Joi.ErrorReport {
+  if (env.EVENTS_MAX_STREAMS > env.HTTP_MAX_CONNECTIONS * 0.8) {
+    // Every event stream holds a connection: the cap must leave room for ordinary requests.
+    return helpers.message({
+      custom: `EVENTS_MAX_STREAMS (${env.EVENTS_MAX_STREAMS}) must stay at most 80% of HTTP_MAX_CONNECTIONS (${env.HTTP_MAX_CONNECTIONS})`,
+    });
+  }
   const issuers = parseTrustedIssuers(env.TRUSTED_ISSUERS);
   if (issuers.some(({ issuer }) => issuer === env.JWT_ISSUER)) {
     // Our own tokens must never be taken for external ones, nor the reverse.

@@ -33,7 +33,9 @@ describe('table ownership', () => {
   it('runs statements on a table only in the module that owns it', () => {
     const foreign: string[] = [];
     for (const file of files) {
-      for (const [statement, table] of file.text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)/g)) {
+      // A membership filter may read list_members in any module (isolation twice: docs/SCALING.md).
+      const text = file.text.replaceAll(/EXISTS \(SELECT 1 FROM list_members m WHERE/g, '');
+      for (const [statement, table] of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)/g)) {
         const owner = owners.get(table);
         if (owner !== undefined && owner !== file.module) {
           foreign.push(`${file.path}: ${statement} (a table of ${owner})`);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIMIT_REACHED, MALFORMED_REQUEST, PROBLEM_TYPES } from '../../src/common/problems/problem-types.js';
+import {
+  CURSOR_EXPIRED,
+  INSUFFICIENT_ROLE,
+  LIMIT_REACHED,
+  MALFORMED_REQUEST,
+  PROBLEM_TYPES,
+} from '../../src/common/problems/problem-types.js';
 
 /**
  * docs/API.md is the reference a reader of the repository has; openapi.json is generated
@@ -97,6 +103,8 @@ describe('docs/API.md against openapi.json', () => {
       ...Object.entries(PROBLEM_TYPES).map(([status, { slug }]) => `${status} ${slug}`),
       `400 ${MALFORMED_REQUEST.slug}`,
       `409 ${LIMIT_REACHED.slug}`,
+      `403 ${INSUFFICIENT_ROLE.slug}`,
+      `410 ${CURSOR_EXPIRED.slug}`,
     ];
     expect(sorted(documented)).toEqual(sorted(defined));
   });

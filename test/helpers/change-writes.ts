@@ -97,6 +97,31 @@ export class ChangeWrites {
     });
   }
 
+  /** Creates `count` tasks in one transaction: one commit, `count` changes. */
+  async createTasks(listId: string, userId: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    await this.createTask(listId, userId, 'first of a batch', async (tx) => {
+      for (let i = 1; i < count; i++) {
+        const [task] = await tx.query<{ id: string; version: number }>(
+          `INSERT INTO tasks (list_id, user_id, created_by, title) VALUES ($1, $2, $2, $3) RETURNING id, version`,
+          [listId, userId, `batch ${i}`],
+        );
+        await this.log.record(tx, {
+          listId,
+          entity: 'task',
+          op: 'upsert',
+          id: task.id,
+          version: task.version,
+          type: 'task.created',
+          data: task,
+          actorId: userId,
+        });
+        ids.push(task.id);
+      }
+    }).then((first) => ids.unshift(first.id));
+    return ids;
+  }
+
   async deleteTask(listId: string, taskId: string, userId: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const [task] = await tx.query<{ version: number }>(
@@ -113,14 +138,6 @@ export class ChangeWrites {
         actorId: userId,
       });
     });
-  }
-
-  /** Moves every change of the list `days` into the past (retention tests). */
-  async age(listId: string, days: number): Promise<void> {
-    await this.sql.query(`UPDATE changes SET created_at = created_at - make_interval(days => $2) WHERE list_id = $1`, [
-      listId,
-      days,
-    ]);
   }
 }
 
