@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { EventTickets } from './event-tickets.js';
-import { RedisConnections } from './shared-state/redis-connections.js';
+import { RedisConnections } from '../database/shared-state/redis-connections.js';
 
 const caller = { id: 'u1', sessionId: 's1', expiresAt: 2_000_000_000 };
 

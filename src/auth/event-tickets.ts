@@ -3,7 +3,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user.js';
 import { BoundedMap } from '../common/bounded-map.js';
 import { hashToken } from './sessions.service.js';
-import { RedisConnections } from './shared-state/redis-connections.js';
+import { RedisConnections } from '../database/shared-state/redis-connections.js';
 
 /** How long a ticket can be redeemed. */
 const TICKET_TTL_SECONDS = 60;
