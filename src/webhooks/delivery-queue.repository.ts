@@ -44,6 +44,8 @@ export interface ClaimedDelivery {
   secret: string;
   previousSecret: string | null;
   previousSecretUntil: string | null;
+  /** The endpoint's list is gone: it goes with its last delivery. */
+  deleting: boolean;
 }
 
 /** How an attempt ends, for `settle`. */
@@ -149,12 +151,14 @@ export class DeliveryQueueRepository {
     await tx.query(`DELETE FROM webhook_cursors WHERE list_id = $1`, [listId]);
   }
 
-  /** Lists with a delivery due now to an enabled endpoint. */
+  /** Lists with a delivery due now to an enabled endpoint, the longest-waiting first. */
   async listsWithDueDeliveries(limit: number): Promise<string[]> {
     const rows = await this.sql.query<{ listId: string }>(
-      `SELECT DISTINCT d.list_id AS "listId" FROM webhook_deliveries d
+      `SELECT d.list_id AS "listId" FROM webhook_deliveries d
          JOIN webhooks w ON w.list_id = d.list_id AND w.id = d.webhook_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.enabled
+        GROUP BY d.list_id
+        ORDER BY min(d.next_attempt_at)
         LIMIT $1`,
       [limit],
     );
@@ -185,36 +189,25 @@ export class DeliveryQueueRepository {
           WHERE d.list_id = $1 AND d.id = due.id AND w.list_id = $1 AND w.id = d.webhook_id
           RETURNING d.list_id AS "listId", d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.payload,
                     d.attempts, d.lease, d.manual, w.url, w.secret, w.previous_secret AS "previousSecret",
-                    w.previous_secret_until AS "previousSecretUntil"`,
+                    w.previous_secret_until AS "previousSecretUntil", w.deleting`,
         // One lease for the batch, made here: Citus refuses volatile functions in a distributed UPDATE.
         [listId, limit, leaseMs, randomUUID()],
       ),
     );
   }
 
-  /** The attempt's outcome, if its lease is still the delivery's (else a later claim owns it). */
-  settle(delivery: ClaimedDelivery, result: Settlement): Promise<void> {
-    return this.sql.transaction(async (tx) => {
-      // Two texts rather than a CASE: Citus takes no now() inside one.
-      const pending = result.status === 'pending';
-      const rows = await tx.query<{ id: string }>(
-        `UPDATE webhook_deliveries
-            SET status = $4, lease = NULL, manual = false, last_status_code = $5, last_response = $6, last_error = $7,
-                next_attempt_at = ${pending ? 'now() + make_interval(secs => $8::double precision / 1000)' : 'NULL'}
-          WHERE list_id = $1 AND id = $2 AND lease = $3
-          RETURNING id`,
-        [
-          delivery.listId,
-          delivery.id,
-          delivery.lease,
-          result.status,
-          result.statusCode,
-          result.responseBody,
-          result.error,
-          ...(pending ? [result.retryInMs ?? 0] : []),
-        ],
-      );
-      if (rows.length === 0) return;
+  /**
+   * The attempt's outcome, if its lease is still the delivery's (else a later
+   * claim owns it). Most are this one statement; turning the endpoint off or
+   * retiring it joins it in a transaction.
+   */
+  async settle(delivery: ClaimedDelivery, result: Settlement): Promise<void> {
+    if (!result.disable && !delivery.deleting) {
+      await this.record(this.sql, delivery, result);
+      return;
+    }
+    await this.sql.transaction(async (tx) => {
+      if (!(await this.record(tx, delivery, result))) return;
       if (result.disable) {
         await tx.query(
           `UPDATE webhooks SET enabled = false, disabled_reason = $3, updated_at = now()
@@ -223,6 +216,7 @@ export class DeliveryQueueRepository {
         );
       }
       // An endpoint of a deleted list goes with its last delivery.
+      if (!delivery.deleting) return;
       await tx.query(
         `DELETE FROM webhooks w WHERE w.list_id = $1 AND w.id = $2 AND w.deleting
             AND (NOT w.enabled OR NOT EXISTS (SELECT 1 FROM webhook_deliveries d
@@ -230,5 +224,28 @@ export class DeliveryQueueRepository {
         [delivery.listId, delivery.webhookId],
       );
     });
+  }
+
+  private async record(session: SqlSession, delivery: ClaimedDelivery, result: Settlement): Promise<boolean> {
+    // Two texts rather than a CASE: Citus takes no now() inside one.
+    const pending = result.status === 'pending';
+    const rows = await session.query<{ id: string }>(
+      `UPDATE webhook_deliveries
+          SET status = $4, lease = NULL, manual = false, last_status_code = $5, last_response = $6, last_error = $7,
+              next_attempt_at = ${pending ? 'now() + make_interval(secs => $8::double precision / 1000)' : 'NULL'}
+        WHERE list_id = $1 AND id = $2 AND lease = $3
+        RETURNING id`,
+      [
+        delivery.listId,
+        delivery.id,
+        delivery.lease,
+        result.status,
+        result.statusCode,
+        result.responseBody,
+        result.error,
+        ...(pending ? [result.retryInMs ?? 0] : []),
+      ],
+    );
+    return rows.length > 0;
   }
 }

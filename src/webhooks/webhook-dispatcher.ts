@@ -15,6 +15,8 @@ import { signatureHeader } from './webhook-signature.js';
 
 /** Changes turned into deliveries per list and transaction. */
 const FOLLOW_BATCH = 200;
+/** Deliveries a claim takes at least (if due), from the list that waits longest. */
+const MIN_CLAIM = 8;
 /** Lists looked at per pass. */
 const LISTS_PER_PASS = 50;
 /** How long a shutdown waits for attempts in flight (the leases cover the rest). */
@@ -39,6 +41,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
+  /** Whether the next pass reads the change log too (a signal or the poll), or only claims (an attempt ended). */
+  private follows = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private stopListening?: () => void;
@@ -90,9 +94,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     clearTimeout(wait);
   }
 
-  /** Look for work now (a change was recorded, an attempt finished, the poll came round). */
-  wake(): void {
+  /** Look for work now: new changes and due deliveries (a change was recorded, the poll came round), or with `claimOnly` only due deliveries (an attempt ended). */
+  wake(claimOnly = false): void {
     if (this.stopped || !this.config.enabled) return;
+    if (!claimOnly) this.follows = true;
     if (this.running) {
       this.again = true;
       return;
@@ -105,7 +110,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     try {
       do {
         this.again = false;
-        await this.follow();
+        if (this.follows) {
+          this.follows = false;
+          await this.follow();
+        }
         await this.claim();
       } while (this.again && !this.stopped);
     } catch (error) {
@@ -137,20 +145,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         // Nothing comes after a list's deletion: its endpoints go once it is delivered.
         if (changes.some((change) => change.type === 'list.deleted')) await this.queue.retireList(tx, listId);
       });
-      if (followed === FOLLOW_BATCH) this.again = true;
+      if (followed === FOLLOW_BATCH) this.wake();
     }
   }
 
-  /** Due deliveries, as many as there are free slots, each sent on its own. */
+  /** Due deliveries, as many as there are free slots, shared among the lists that wait longest. */
   private async claim(): Promise<void> {
     let free = this.config.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    for (const listId of await this.queue.listsWithDueDeliveries(LISTS_PER_PASS)) {
+    const lists = await this.queue.listsWithDueDeliveries(Math.min(LISTS_PER_PASS, Math.ceil(free / MIN_CLAIM)));
+    // A claim is a transaction: a few rows each, so that claims do not cost more than the attempts.
+    const share = Math.max(MIN_CLAIM, Math.ceil(free / lists.length));
+    for (const listId of lists) {
       if (this.stopped || free <= 0) return;
-      const claimed = await this.queue.claim(listId, free, this.leaseMs);
+      const claimed = await this.queue.claim(listId, Math.min(share, free), this.leaseMs);
       free -= claimed.length;
       for (const delivery of claimed) this.launch(delivery);
     }
+    // A list with more due than its share: claim again once slots free up (or at once, if some are free now).
+    if (free > 0 && lists.length > 0) this.again = true;
   }
 
   private launch(delivery: ClaimedDelivery): void {
@@ -158,20 +171,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       .catch((error: Error) => this.logger.warn(`Webhook delivery ${delivery.id} not settled: ${error.message}`))
       .finally(() => {
         this.inFlight.delete(attempt);
-        this.wake();
+        // Claims come in batches: once half the slots are free (or none is busy), not for every slot.
+        if (this.inFlight.size <= this.config.concurrency / 2) this.wake(true);
       });
     this.inFlight.add(attempt);
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const bound = `${delivery.listId}:${delivery.webhookId}`;
-    const secrets = [this.secrets.open(delivery.secret, bound)];
-    if (
-      delivery.previousSecret &&
-      delivery.previousSecretUntil &&
-      Date.parse(delivery.previousSecretUntil) > Date.now()
-    ) {
-      secrets.push(this.secrets.open(delivery.previousSecret, bound));
+    const secrets = this.signingSecrets(delivery);
+    if (secrets === undefined) {
+      // Counted as a failed attempt, on its schedule: another instance (with the right key) may sign it.
+      const error = 'The signing secret cannot be read here (is WEBHOOKS_SECRET_KEY the same on every instance?)';
+      this.logger.error(`Webhook delivery ${delivery.id}: ${error}`);
+      await this.queue.settle(delivery, this.settlement(delivery, { outcome: 'error', error }));
+      return;
     }
     // Signed afresh for each attempt: receivers refuse old timestamps.
     const timestamp = Math.floor(Date.now() / 1000);
@@ -186,6 +199,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       },
     });
     await this.queue.settle(delivery, this.settlement(delivery, result));
+  }
+
+  /** The current secret, and the previous one while a rotation's overlap lasts; undefined if they do not open. */
+  private signingSecrets(delivery: ClaimedDelivery): string[] | undefined {
+    const bound = `${delivery.listId}:${delivery.webhookId}`;
+    try {
+      const secrets = [this.secrets.open(delivery.secret, bound)];
+      const until = delivery.previousSecretUntil;
+      if (delivery.previousSecret && until && Date.parse(until) > Date.now()) {
+        secrets.push(this.secrets.open(delivery.previousSecret, bound));
+      }
+      return secrets;
+    } catch {
+      return undefined;
+    }
   }
 
   private settlement(delivery: ClaimedDelivery, result: AttemptResult): Settlement {
