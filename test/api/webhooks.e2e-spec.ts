@@ -237,4 +237,16 @@ describe('Webhook endpoints (e2e)', () => {
       await call(admin, 'delete', `${hooks()}/${hook.id}`).expect(204);
     });
   });
+
+  it('answers 404 on every webhook route when webhooks are off (WEBHOOKS_ENABLED=false)', async () => {
+    const off = await createTestApp({ WEBHOOKS_ENABLED: 'false' });
+    try {
+      const http = () => request(off.getHttpServer());
+      await http().get(hooks()).set(bearer(owner)).expect(404);
+      await http().post(hooks()).set(bearer(owner)).send({ url: 'https://example.com/x', events: EVENTS }).expect(404);
+      await http().get(`${hooks()}/${randomUUID()}/deliveries`).set(bearer(owner)).expect(404);
+    } finally {
+      await off.close();
+    }
+  });
 });
