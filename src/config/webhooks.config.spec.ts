@@ -24,7 +24,9 @@ describe('webhooks configuration', () => {
     expect(validate({ ...PRODUCTION, WEBHOOKS_ENABLED: 'true', WEBHOOKS_SECRET_KEY: 'short' }).error?.message).toMatch(
       /WEBHOOKS_SECRET_KEY is too short/,
     );
-    expect(validate({ ...PRODUCTION, WEBHOOKS_ENABLED: 'true', WEBHOOKS_SECRET_KEY: STRONG_KEY }).error).toBeUndefined();
+    expect(
+      validate({ ...PRODUCTION, WEBHOOKS_ENABLED: 'true', WEBHOOKS_SECRET_KEY: STRONG_KEY }).error,
+    ).toBeUndefined();
     expect(validate({ NODE_ENV: 'development', WEBHOOKS_ENABLED: 'true' }).error).toBeUndefined();
   });
 
