@@ -94,7 +94,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     clearTimeout(wait);
   }
 
-  /** Look for work now: new changes and due deliveries (a change was recorded, the poll came round), or with `claimOnly` only due deliveries (an attempt ended). */
+  /**
+   * Look for work now: new changes and due deliveries (a change was recorded,
+   * the poll came round), or with `claimOnly` only due deliveries (an attempt ended).
+   */
   wake(claimOnly = false): void {
     if (this.stopped || !this.config.enabled) return;
     if (!claimOnly) this.follows = true;
@@ -156,14 +159,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const lists = await this.queue.listsWithDueDeliveries(Math.min(LISTS_PER_PASS, Math.ceil(free / MIN_CLAIM)));
     // A claim is a transaction: a few rows each, so that claims do not cost more than the attempts.
     const share = Math.max(MIN_CLAIM, Math.ceil(free / lists.length));
+    let claimedAny = false;
     for (const listId of lists) {
       if (this.stopped || free <= 0) return;
       const claimed = await this.queue.claim(listId, Math.min(share, free), this.leaseMs);
       free -= claimed.length;
+      claimedAny ||= claimed.length > 0;
       for (const delivery of claimed) this.launch(delivery);
     }
-    // A list with more due than its share: claim again once slots free up (or at once, if some are free now).
-    if (free > 0 && lists.length > 0) this.again = true;
+    // A list may have had more due than its share: look again while slots are free.
+    if (free > 0 && claimedAny) this.again = true;
   }
 
   private launch(delivery: ClaimedDelivery): void {

@@ -94,18 +94,22 @@ export class WebhookSender implements OnModuleDestroy {
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         let kept = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (kept >= KEPT_BODY_BYTES) return;
-          chunks.push(chunk);
-          kept += chunk.length;
-        });
-        res.on('end', () =>
+        const answered = () =>
           finish({
             outcome: 'response',
             statusCode: res.statusCode ?? 0,
             body: Buffer.concat(chunks).subarray(0, KEPT_BODY_BYTES).toString('utf8'),
-          }),
-        );
+          });
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          kept += chunk.length;
+          // Enough to keep: the rest of an endless body must not hold the slot until the time-out.
+          if (kept >= KEPT_BODY_BYTES) {
+            answered();
+            res.destroy();
+          }
+        });
+        res.on('end', answered);
         res.on('error', (error) => finish({ outcome: 'error', error: error.message }));
         // Cut off mid-body (the time-out, a reset): no 'end'.
         res.on('close', () => finish({ outcome: 'error', error: 'The response was cut off' }));
