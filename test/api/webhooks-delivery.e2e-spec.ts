@@ -274,6 +274,35 @@ describe('Webhook deliveries (e2e, a real HTTPS receiver)', () => {
     expect(await sql.query(`SELECT 1 FROM webhook_cursors WHERE list_id = $1`, [listId])).toHaveLength(0);
   });
 
+  it('gives every endpoint of the list the same event id; none gets what came before it, or while it was off', async () => {
+    const listId = await newList();
+    const first = await hook(listId, ['task.created', 'member.removed']);
+    await writes.createTask(listId, owner.id, 'Before the second');
+    await received(first.at, 1);
+    const second = await hook(listId, ['task.created', 'member.removed']);
+    const member = await registerUser(app, 'Member');
+    await writes.addMember(listId, member.id);
+    await writes.removeMember(listId, member.id);
+    await writes.createTask(listId, owner.id, 'Both');
+    const [, removed, both] = await received(first.at, 3);
+    const [removedToo, bothToo] = await received(second.at, 2);
+    expect(JSON.parse(removed.body)).toMatchObject({ type: 'member.removed', data: { listId, userId: member.id } });
+    expect(removedToo.headers['webhook-id']).toBe(removed.headers['webhook-id']);
+    expect(bothToo.headers['webhook-id']).toBe(both.headers['webhook-id']);
+    expect(JSON.parse(bothToo.body).data.title).toBe('Both');
+
+    await http().patch(second.base).set(bearer(owner)).send({ enabled: false }).expect(200);
+    await writes.createTask(listId, owner.id, 'While off');
+    await received(first.at, 4);
+    await http().patch(second.base).set(bearer(owner)).send({ enabled: true }).expect(200);
+    await writes.createTask(listId, owner.id, 'On again');
+    await received(first.at, 5);
+    const titles = (await received(second.at, 3)).map((got) => JSON.parse(got.body).data.title as string | undefined);
+    await sleep(300);
+    expect(receiver.at(second.at)).toHaveLength(3);
+    expect(titles).toEqual([undefined, 'Both', 'On again']);
+  });
+
   it('two instances share a burst: every change delivered, no attempt sent twice', async () => {
     const second = await createTestApp(env());
     try {
