@@ -21,6 +21,8 @@ const TAGS: Record<string, string> = {
   users: 'The caller’s account',
   tasks: 'The caller’s tasks, at `/api/tasks` and at `/api/{userId}/tasks`',
   lists: 'Shared lists: members, roles and invitations',
+  changes: 'What changed in the caller’s lists since a cursor',
+  events: 'The caller’s changes pushed as server-sent events',
   health: 'Probes for load balancers and orchestrators',
 };
 

@@ -8,7 +8,21 @@ import { ChangeSignals } from './change-signals.js';
  * What every write to a list calls, once per changed resource, inside its own
  * transaction: `await changeLog.record(tx, { listId, entity, op, id, version, type, data, actorId })`.
  * The change commits or rolls back with the write it records (so does the
- * webhook delivery built on it).
+ * webhook delivery built on it). What each write records (`data`: the
+ * resource as its route answers; a list without `role`):
+ *
+ * - task created / edited / completed / reopened: an upsert, `task.created`,
+ *   `task.updated`, `task.completed`, `task.reopened`; deleted: a delete with
+ *   its last version, `task.deleted`; bulk routes: one per task.
+ * - task moved: in the old list a delete with reason `moved` and the new
+ *   version (`task.deleted`), in the new one an upsert (`task.created`).
+ * - list renamed or recoloured: an upsert, `list.updated`; deleted: a delete,
+ *   `list.deleted`, recorded before the list's rows go (its counter row goes
+ *   with them).
+ * - member joined, removed or left, role changed, transfer, hand-off: the
+ *   member's upsert or delete (`member.added`, `member.removed`,
+ *   `member.role_changed`, version: the list's new one), and the list's
+ *   upsert (`list.updated`: `memberCount`, `ownerId`, `version`).
  *
  * Taking the number locks the list's counter row until the transaction ends:
  * a list's writers are serialized from their `record` call to their commit.
@@ -26,7 +40,9 @@ export class ChangeLog {
     // Every list has its counter row from its creation: a missing one is a bug, not a client error.
     if (position === undefined) throw new Error(`List ${change.listId} has no counter row`);
     const eventId = await this.repository.insert(tx, change, position.seq, position.at);
-    this.signals.announce(change.listId, position.seq);
+    // Streams hear of it once it is committed (a rolled-back change is never announced).
+    const memberId = change.entity === 'member' ? change.id : undefined;
+    tx.afterCommit(() => this.signals.announce({ listId: change.listId, seq: position.seq, memberId }));
     return { listId: change.listId, seq: position.seq, eventId };
   }
 }

@@ -8,6 +8,8 @@ import { redisConfig } from '../config/redis.config.js';
 export interface ListAdvanced {
   listId: string;
   seq: number;
+  /** For a member's change: whose membership changed (their streams re-read their memberships). */
+  memberId?: string;
 }
 
 type Listener = (signal: ListAdvanced) => void;
@@ -24,9 +26,9 @@ interface Message extends ListAdvanced {
  * on to theirs (pub/sub, no LISTEN: PgBouncer in transaction mode keeps no
  * session to listen on).
  *
- * A signal is sent when the change is recorded, before its transaction
- * commits: the stream that hears it reads again until the list reaches `seq`
- * (or gives up, if the writer rolled back).
+ * A signal is sent once the change's transaction has committed; a stream
+ * that does not find `seq` yet (another instance's snapshot a moment behind)
+ * reads again a few times until the list reaches it.
  */
 @Injectable()
 export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
@@ -70,10 +72,10 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
   }
 
   /** A list advanced here: tell the local streams, and the other instances. */
-  announce(listId: string, seq: number): void {
-    this.deliver({ listId, seq });
+  announce(signal: ListAdvanced): void {
+    this.deliver(signal);
     if (this.publisher?.status !== 'ready') return;
-    const message: Message = { listId, seq, from: this.instance };
+    const message: Message = { ...signal, from: this.instance };
     this.publisher.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
   }
 
@@ -88,7 +90,8 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
       const message = JSON.parse(text) as Partial<Message>;
       if (message.from === this.instance) return;
       if (typeof message.listId !== 'string' || typeof message.seq !== 'number') return;
-      this.deliver({ listId: message.listId, seq: message.seq });
+      const memberId = typeof message.memberId === 'string' ? message.memberId : undefined;
+      this.deliver({ listId: message.listId, seq: message.seq, memberId });
     } catch {
       // Not one of ours: another deployment sharing the prefix, or garbage.
     }

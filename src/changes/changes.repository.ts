@@ -48,6 +48,28 @@ export class ChangesRepository {
     );
   }
 
+  /** One list's changes after `afterSeq`, by number: a run with no gap (numbers follow commit order). */
+  tail(listId: string, afterSeq: number, limit: number): Promise<ChangeRow[]> {
+    return this.sql.query<ChangeRow>(
+      `SELECT list_id AS "listId", seq, entity, op, entity_id AS id, version, data, reason
+         FROM changes
+        WHERE list_id = $1 AND seq > $2
+        ORDER BY seq
+        LIMIT $3`,
+      [listId, afterSeq, limit],
+    );
+  }
+
+  /** Which of `userIds` are members of the list now (the database's word, for many readers at once). */
+  async membersAmong(listId: string, userIds: string[]): Promise<Set<string>> {
+    const rows = await this.sql.query<{ userId: string }>(
+      `SELECT u AS "userId" FROM unnest($2::uuid[]) AS u
+        WHERE EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = $1 AND m.user_id = u)`,
+      [listId, userIds],
+    );
+    return new Set(rows.map((row) => row.userId));
+  }
+
   /** Deletes the changes recorded before `before`. */
   async purge(before: Date): Promise<void> {
     await this.sql.write(`DELETE FROM changes WHERE created_at < $1`, [before.toISOString()]);

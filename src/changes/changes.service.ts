@@ -149,6 +149,23 @@ export class ChangesService {
     return { changes: out, hasMore };
   }
 
+  /**
+   * One list's changes after `afterSeq`, for the event streams that follow it
+   * (one read for all of them); the caller checks each reader's membership
+   * (`membersAmong`) and maps rows with `changeOf`.
+   */
+  tail(listId: string, afterSeq: number, limit: number): Promise<ChangeRow[]> {
+    return this.repository.tail(listId, afterSeq, limit);
+  }
+
+  membersAmong(listId: string, userIds: string[]): Promise<Set<string>> {
+    return this.repository.membersAmong(listId, userIds);
+  }
+
+  changeOf(row: ChangeRow, memberships: Memberships): Change {
+    return toChange(row, memberships);
+  }
+
   /** One step of a list's snapshot: the list, then its members, then its tasks, in pages. */
   private async snapshotStep(
     listId: string,

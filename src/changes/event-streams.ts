@@ -16,11 +16,12 @@ import { changesConfig } from '../config/changes.config.js';
 import type { Memberships } from '../lists/list-access.js';
 import type { FeedPosition } from './change-cursor.js';
 import { type ListAdvanced, ChangeSignals } from './change-signals.js';
+import type { ChangeRow } from './changes.repository.js';
 import { ChangesService } from './changes.service.js';
 
-/** A stream that heard of a change it cannot read yet (not committed) reads again after these waits. */
+/** A stream told of a change it cannot read yet reads again after these waits, then gives up (the next read finds it). */
 const RETRY_DELAYS_MS = [25, 50, 100, 200, 400, 800, 1600, 3200];
-/** Every this many re-checks, a stream reads the feed unasked: joined lists, and any signal lost on the way. */
+/** Every this many re-checks, a stream re-reads its memberships and the feed unasked (a signal lost on the way). */
 const READ_EVERY_RECHECKS = 5;
 /** The largest read while skipping ahead after a `pull`. */
 const SKIP_PAGE = 500;
@@ -28,8 +29,9 @@ const SKIP_PAGE = 500;
 interface Stream {
   caller: AuthUser;
   position: FeedPosition;
-  /** Re-read at every re-check: a read does not ask the database for them each time. */
+  /** Kept, not asked for on every read: re-read when `stale` (their own member changes, every few seconds). */
   memberships: Memberships;
+  stale: boolean;
   response: Response;
   /** Lists signalled past the stream's position: list id → the number it was told of. */
   waiting: Map<string, number>;
@@ -57,6 +59,8 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('EventStreams');
   private readonly streams = new Set<Stream>();
   private readonly perUser = new Map<string, number>();
+  /** Lists signalled since the last shared read. */
+  private readonly tails = new Set<string>();
   private stopListening?: () => void;
 
   constructor(
@@ -118,6 +122,7 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
       caller,
       position,
       memberships,
+      stale: false,
       response,
       waiting: new Map(),
       reading: false,
@@ -160,32 +165,116 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  private signalled({ listId, seq }: ListAdvanced): void {
+  private signalled({ listId, seq, memberId }: ListAdvanced): void {
+    let behind = false;
     for (const stream of this.streams) {
+      if (stream.caller.id === memberId) {
+        // Their own membership changed (joined, removed, another role): memberships first, then a read.
+        stream.stale = true;
+        void this.read(stream);
+        continue;
+      }
       const list = stream.position.lists.get(listId);
       if (list === undefined || list.seq >= seq) continue;
       stream.waiting.set(listId, Math.max(seq, stream.waiting.get(listId) ?? 0));
-      void this.read(stream);
+      behind = true;
     }
+    if (!behind) return;
+    // Signals that arrive together (a burst of writes, a transaction of many changes) make one read.
+    this.tails.add(listId);
+    if (this.tails.size === 1) setImmediate(() => this.readTails());
+  }
+
+  private readTails(): void {
+    const lists = [...this.tails];
+    this.tails.clear();
+    for (const listId of lists) void this.readTail(listId, 0);
   }
 
   /**
-   * Session still alive (else the stream ends), memberships re-read (a list
-   * left or joined since: read now); now and then, a read unasked.
+   * One read of a list's new changes for every stream of this instance that
+   * follows it and waits for them: two statements (the changes after the
+   * lowest position, and which readers are still members) whatever the
+   * number of streams. A stream that needs more than that (a list joined or
+   * left, too many changes, a read of its own under way) reads for itself.
+   */
+  private async readTail(listId: string, attempt: number): Promise<void> {
+    const followers: Stream[] = [];
+    for (const stream of this.streams) {
+      if (!stream.waiting.has(listId)) continue;
+      if (stream.reading || stream.stale || !this.settled(stream)) void this.read(stream);
+      else followers.push(stream);
+    }
+    if (followers.length === 0) return;
+    for (const stream of followers) stream.reading = true;
+    try {
+      const from = Math.min(...followers.map((stream) => stream.position.lists.get(listId)?.seq ?? 0));
+      const [rows, members] = await Promise.all([
+        this.changes.tail(listId, from, this.config.maxBatch + 1),
+        this.changes.membersAmong(listId, [...new Set(followers.map((stream) => stream.caller.id))]),
+      ]);
+      for (const stream of followers) this.deliverTail(stream, listId, rows, members);
+    } catch (error) {
+      this.logger.warn(`Reading a list's changes for its streams failed: ${(error as Error).message}`);
+      for (const stream of followers) stream.readAgain = true;
+    } finally {
+      for (const stream of followers) stream.reading = false;
+    }
+    let waiting = false;
+    for (const stream of followers) {
+      if (stream.closed) continue;
+      if (stream.readAgain) void this.read(stream);
+      else if ((stream.waiting.get(listId) ?? 0) > (stream.position.lists.get(listId)?.seq ?? Infinity)) waiting = true;
+      else stream.waiting.delete(listId);
+    }
+    // Told of a change not readable here yet (another instance's commit a moment ahead): again, soon.
+    const delay = RETRY_DELAYS_MS[attempt];
+    if (waiting && delay !== undefined) setTimeout(() => void this.readTail(listId, attempt + 1), delay).unref();
+  }
+
+  private deliverTail(stream: Stream, listId: string, rows: ChangeRow[], members: Set<string>): void {
+    const list = stream.position.lists.get(listId);
+    if (stream.closed || list === undefined) return;
+    // Removed from the list: the stream's own read sends `access_revoked`.
+    if (!members.has(stream.caller.id)) {
+      stream.stale = true;
+      stream.readAgain = true;
+      return;
+    }
+    const mine = rows.filter((row) => Number(row.seq) > list.seq);
+    if (mine.length === 0) return;
+    // More than one event holds, or (never expected) a gap: the stream's own read decides.
+    if (mine.length > this.config.maxBatch || Number(mine[0].seq) !== list.seq + 1) {
+      return void (stream.readAgain = true);
+    }
+    list.seq = Number(mine[mine.length - 1].seq);
+    const changes = mine.map((row) => this.changes.changeOf(row, stream.memberships));
+    this.send(stream, this.changes.encode(stream.caller.id, stream.position), changes);
+  }
+
+  /** Nothing but changes to read: no list joined or left since the stream's last read, no snapshot under way. */
+  private settled(stream: Stream): boolean {
+    const { lists } = stream.position;
+    if (lists.size !== stream.memberships.size) return false;
+    for (const [listId, list] of lists) {
+      if (list.stage !== 0 || !stream.memberships.has(listId)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Session still alive (else the stream ends); every few re-checks, the
+   * memberships again and a read unasked (a signal lost while Redis was away).
    */
   private async recheck(stream: Stream): Promise<void> {
-    let changed: boolean;
     try {
       if (!(await this.liveness.isAlive(stream.caller))) return this.close(stream);
-      const memberships = await this.changes.memberships(stream.caller.id);
-      changed =
-        memberships.size !== stream.memberships.size ||
-        [...memberships].some(([listId, role]) => stream.memberships.get(listId) !== role);
-      stream.memberships = memberships;
     } catch {
       return; // the database is away: the next re-check decides
     }
-    if (changed || ++stream.rechecks % READ_EVERY_RECHECKS === 0) void this.read(stream);
+    if (++stream.rechecks % READ_EVERY_RECHECKS !== 0) return;
+    stream.stale = true;
+    void this.read(stream);
   }
 
   /** Reads the feed from the stream's position and sends what came; one read at a time per stream. */
@@ -199,6 +288,10 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
     try {
       do {
         stream.readAgain = false;
+        if (stream.stale) {
+          stream.stale = false;
+          stream.memberships = await this.changes.memberships(stream.caller.id);
+        }
         await this.readOnce(stream);
       } while (stream.readAgain && !stream.closed);
       for (const [listId, seq] of stream.waiting) {
@@ -229,7 +322,7 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** A signal told of a change not readable yet (its transaction had not committed): read again soon. */
+  /** A signal told of a change not readable here yet: read again soon. */
   private retryIfWaiting(stream: Stream): void {
     clearTimeout(stream.retry);
     if (stream.closed || stream.waiting.size === 0) {
@@ -238,7 +331,7 @@ export class EventStreams implements OnModuleInit, OnApplicationShutdown {
     }
     const delay = RETRY_DELAYS_MS[stream.attempt++];
     if (delay === undefined) {
-      // Rolled back, most likely: the number will be taken again and signalled again.
+      // The periodic read finds it, whatever it was.
       stream.waiting.clear();
       stream.attempt = 0;
       return;

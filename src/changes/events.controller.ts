@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
@@ -30,12 +30,8 @@ export class EventsController {
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The `id` of the last event received' })
   @ApiProblems(400, 401, 410, 429, 503)
-  async stream(
-    @CurrentUser() caller: AuthUser,
-    @Req() request: Request,
-    @Res() response: Response,
-    @Headers('last-event-id') lastEventId?: string,
-  ): Promise<void> {
+  async stream(@CurrentUser() caller: AuthUser, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const lastEventId = request.header('last-event-id');
     await this.streams.start(caller, request, response, lastEventId === '' ? undefined : lastEventId);
   }
 }

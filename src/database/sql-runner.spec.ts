@@ -50,4 +50,43 @@ describe(`${SqlRunner.name}.transaction`, () => {
     await expect(sql.transaction(work, { retry: true })).rejects.toMatchObject({ code: '23505' });
     expect(work.runs).toBe(1);
   });
+
+  it('runs afterCommit callbacks once the transaction committed, only then, and never after a rollback', async () => {
+    const calls: string[] = [];
+    await sql.transaction(async (tx) => {
+      tx.afterCommit(() => calls.push('committed'));
+      await tx.query('SELECT 1');
+      calls.push('work done');
+    });
+    expect(calls).toEqual(['work done', 'committed']);
+
+    await expect(
+      sql.transaction(async (tx) => {
+        tx.afterCommit(() => calls.push('rolled back'));
+        await tx.query(failWith('23505'));
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    // A lost race run again keeps only the callbacks of the run that committed.
+    const work = failingOnce('40001');
+    await sql.transaction(
+      async (tx) => {
+        const label = `run ${work.runs + 1}`;
+        tx.afterCommit(() => calls.push(label));
+        return work(tx);
+      },
+      { retry: true },
+    );
+    expect(calls).toEqual(['work done', 'committed', 'run 2']);
+  });
+
+  it('keeps a commit a commit when an afterCommit callback throws', async () => {
+    await expect(
+      sql.transaction(async (tx) => {
+        tx.afterCommit(() => {
+          throw new Error('a follow-up failed');
+        });
+        return (await tx.query<{ word: string }>(`SELECT 'written' AS word`))[0].word;
+      }),
+    ).resolves.toBe('written');
+  });
 });

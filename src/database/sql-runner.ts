@@ -13,6 +13,11 @@ import { ROW_TYPES } from './row-types.js';
 export interface SqlSession {
   /** Rows as plain objects shaped by the statement's column aliases, timestamps as ISO 8601 strings. */
   query<T>(text: string, values?: unknown[]): Promise<T[]>;
+  /**
+   * A transaction's session runs `callback` once its transaction has committed (never after a
+   * rollback); the runner itself, outside a transaction, has nothing to wait for and runs it at once.
+   */
+  afterCommit(callback: () => void): void;
 }
 
 /** How a transaction runs. */
@@ -64,6 +69,10 @@ export class SqlRunner implements SqlSession {
       : 'BEGIN';
   }
 
+  afterCommit(callback: () => void): void {
+    callback();
+  }
+
   query<T>(text: string, values: unknown[] = []): Promise<T[]> {
     if (this.transactionMode) return this.transaction((session) => session.query<T>(text, values));
     return this.withClient((client) => this.run<T>(client, text, values));
@@ -88,9 +97,20 @@ export class SqlRunner implements SqlSession {
   private runTransaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       await client.query(this.begin);
+      const committed: (() => void)[] = [];
       try {
-        const result = await work({ query: (text, values = []) => this.run(client, text, values) });
+        const result = await work({
+          query: (text, values = []) => this.run(client, text, values),
+          afterCommit: (callback) => committed.push(callback),
+        });
         await client.query('COMMIT');
+        for (const callback of committed) {
+          try {
+            callback();
+          } catch {
+            // Committed is committed: a failing follow-up must not turn the write into an error.
+          }
+        }
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined); // a lost connection rolls back by itself

@@ -21,8 +21,8 @@ const MIN_CLAIM = 8;
 const LISTS_PER_PASS = 50;
 /** How long a shutdown waits for attempts in flight (the leases cover the rest). */
 const SHUTDOWN_WAIT_MS = 3000;
-/** After a change signal, when to look for the committed change. */
-const SIGNAL_DELAYS_MS = [10, 100];
+/** After a change signal, when to look: at once, and again should a pass already under way have missed it. */
+const SIGNAL_DELAYS_MS = [0, 100];
 /** Beyond the attempt's time-out, before a lost attempt is due again. */
 const LEASE_MARGIN_MS = 10_000;
 
@@ -67,9 +67,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * A list advanced (here or, through Redis, elsewhere). The signal comes
-   * before its transaction commits: look shortly after, and once more a bit
-   * later; the poll catches a slower commit.
+   * A list advanced (here or, through Redis, elsewhere), after its writer
+   * committed. Signals fold together: one look at once and one a little
+   * later, whatever their number; the poll catches a lost one.
    */
   private soon(): void {
     if (this.soonTimers > 0) return;

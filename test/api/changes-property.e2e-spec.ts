@@ -45,12 +45,21 @@ describe('The change feed never skips a committed change (property)', () => {
   };
 
   it('holds for concurrent writers with random commit delays', async () => {
-    const writer = fc.record({ list: fc.nat(2), holdMs: fc.integer({ min: 0, max: 40 }), startMs: fc.nat(60) });
+    // Each writer starts its transaction, waits `waitMs` before taking its number (so numbers are
+    // taken in another order than transactions started), records, holds `holdMs`, commits.
+    const writer = fc.record({
+      list: fc.nat(2),
+      startMs: fc.nat(60),
+      waitMs: fc.integer({ min: 0, max: 30 }),
+      holdMs: fc.integer({ min: 0, max: 40 }),
+    });
     await fc.assert(
       fc.asyncProperty(
         fc.array(writer, { minLength: 2, maxLength: 12 }),
         fc.integer({ min: 1, max: 7 }),
-        async (plan, limit) => {
+        // How long the reader rests between drains: a slow reader finds several commits at once.
+        fc.integer({ min: 0, max: 50 }),
+        async (plan, limit, restMs) => {
           const owner = await registerUser(app);
           const lists = [
             await writes.createList(owner.id),
@@ -63,9 +72,15 @@ describe('The change feed never skips a committed change (property)', () => {
           let writing = true;
 
           const writers = Promise.all(
-            plan.map(async ({ list, holdMs, startMs }, i) => {
+            plan.map(async ({ list, startMs, waitMs, holdMs }, i) => {
               await sleep(startMs);
-              const task = await writes.createTask(lists[list], owner.id, `w${i}`, () => sleep(holdMs));
+              const task = await writes.createTask(
+                lists[list],
+                owner.id,
+                `w${i}`,
+                () => sleep(holdMs),
+                () => sleep(waitMs),
+              );
               acknowledged.push({ id: task.id, at: Date.now() });
             }),
           ).finally(() => (writing = false));
@@ -77,7 +92,7 @@ describe('The change feed never skips a committed change (property)', () => {
               for (const write of acknowledged) {
                 if (write.at < startedAt) expect(seen.has(write.id)).toBe(true);
               }
-              await sleep(3);
+              await sleep(restMs);
             }
           })();
 

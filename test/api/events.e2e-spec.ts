@@ -172,6 +172,47 @@ describe('GET /api/events (e2e)', () => {
     }
   });
 
+  it('delivers every acknowledged write, whatever order concurrent writers commit in', async () => {
+    const owner = await registerUser(app);
+    const lists = [
+      await writes.createList(owner.id),
+      await writes.createList(owner.id),
+      await writes.createList(owner.id),
+    ];
+    const stream = await openStream(`${base}/api/events`, auth(owner));
+    try {
+      // Writers in three lists, each holding its transaction open a different while after recording.
+      const acknowledged = await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          await sleep((i * 7) % 30);
+          return (await writes.createTask(lists[i % 3], owner.id, `w${i}`, () => sleep((i * 13) % 40))).id;
+        }),
+      );
+      const seen = new Set<string>();
+      let read = 0;
+      const deadline = Date.now() + 5000;
+      while (acknowledged.some((id) => !seen.has(id)) && Date.now() < deadline) {
+        while (read < stream.events.length) {
+          const event = stream.events[read++];
+          const data = JSON.parse(event.data) as { id: string }[] | { pull: true };
+          if (!Array.isArray(data)) {
+            // Too many at once: the feed from the event's id has them.
+            let cursor = event.id;
+            for (let more = true; more;) {
+              const page = await request(app.getHttpServer()).get('/api/changes').query({ cursor }).set(auth(owner));
+              for (const change of page.body.data as { id: string }[]) seen.add(change.id);
+              [cursor, more] = [page.body.meta.cursor, page.body.meta.hasMore];
+            }
+          } else for (const change of data) seen.add(change.id);
+        }
+        await sleep(20);
+      }
+      expect(acknowledged.filter((id) => !seen.has(id))).toEqual([]);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('ends the stream when its session is revoked', async () => {
     const user = await registerUser(app);
     const stream = await openStream(`${base}/api/events`, auth(user));

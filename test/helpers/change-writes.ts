@@ -69,12 +69,16 @@ export class ChangeWrites {
     });
   }
 
-  /** Creates a task and records it; `beforeCommit` runs last inside the transaction. */
+  /**
+   * Creates a task and records it; `beforeRecord` runs between the insert and the record (the
+   * transaction has started, its number is not taken yet), `beforeCommit` last inside the transaction.
+   */
   createTask(
     listId: string,
     userId: string,
     title: string,
     beforeCommit?: (tx: SqlSession) => Promise<void>,
+    beforeRecord?: () => Promise<void>,
   ): Promise<Record<string, unknown> & { id: string; version: number }> {
     return this.sql.transaction(async (tx) => {
       const [task] = await tx.query<Record<string, unknown> & { id: string; version: number }>(
@@ -82,6 +86,7 @@ export class ChangeWrites {
          RETURNING id, list_id AS "listId", user_id AS "userId", title, version`,
         [listId, userId, title],
       );
+      if (beforeRecord) await beforeRecord();
       await this.log.record(tx, {
         listId,
         entity: 'task',

@@ -27,7 +27,7 @@ export function openStream(
   headers: Record<string, string> = {},
 ): Promise<SseConnection & { json?: Record<string, any> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
+    const req = httpRequest(url, { agent: false, headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
       let raw = '';
       let pending = '';
       const events: ServerSentEvent[] = [];

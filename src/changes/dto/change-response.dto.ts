@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ChangeResponseDto {
-  @ApiProperty({ enum: ['task', 'list', 'member'] })
+  @ApiProperty({ enum: ['task', 'list', 'member'], enumName: 'ChangeEntity' })
   entity!: string;
 
-  @ApiProperty({ enum: ['upsert', 'delete'] })
+  @ApiProperty({ enum: ['upsert', 'delete'], enumName: 'ChangeOp' })
   op!: string;
 
   /** The task's or the list's id; for a member, their user id. */
@@ -24,6 +24,7 @@ export class ChangeResponseDto {
 
   @ApiPropertyOptional({
     enum: ['deleted', 'moved', 'access_revoked'],
+    enumName: 'ChangeDeleteReason',
     description:
       '`moved`: the task went to a list the caller cannot see; `access_revoked`: one change for a whole list the caller left or was removed from (drop its tasks and members).',
   })
