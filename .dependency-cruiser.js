@@ -82,7 +82,7 @@ export default {
           '^src/users/(users[.]module|users[.]service|account-hooks)[.]ts$',
           '^src/(lists/lists|tasks/tasks)[.]module[.]ts$',
           '^src/lists/(list-access|list-role)[.]ts$',
-          '^src/changes/(change-log|change-log[.]module|change|change-snapshots)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-snapshots|change-signals)[.]ts$',
         ],
       },
     },

@@ -13,6 +13,7 @@ import { listsConfig } from './config/lists.config.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { limitsConfig } from './config/limits.config.js';
 import { redisConfig } from './config/redis.config.js';
+import { webhooksConfig } from './config/webhooks.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ListsModule } from './lists/lists.module.js';
@@ -20,6 +21,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { PlatformModule } from './platform/platform.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
@@ -36,6 +38,7 @@ import { UsersModule } from './users/users.module.js';
         limitsConfig,
         listsConfig,
         changesConfig,
+        webhooksConfig,
       ],
       validationSchema: envValidationSchema,
     }),
@@ -47,6 +50,7 @@ import { UsersModule } from './users/users.module.js';
     ListsModule,
     TasksModule,
     ChangesModule,
+    WebhooksModule,
     HealthModule,
   ],
 })

@@ -9,6 +9,7 @@ import { JWT_ENV } from './jwt.config.js';
 import { LIMITS_ENV } from './limits.config.js';
 import { LISTS_ENV } from './lists.config.js';
 import { REDIS_ENV } from './redis.config.js';
+import { WEBHOOKS_ENV } from './webhooks.config.js';
 import { insecureJwksUri, parseTrustedIssuers } from './trusted-issuers.js';
 
 interface Env {
@@ -82,6 +83,7 @@ export const envValidationSchema = Joi.object({
   ...IDENTITY_PROVIDERS_ENV,
   ...LISTS_ENV,
   ...CHANGES_ENV,
+  ...WEBHOOKS_ENV,
 })
   .custom(refuseUnsafeProduction)
   .options({ allowUnknown: true, abortEarly: false });

@@ -8,6 +8,7 @@ import { IdempotencyKeyCounts1764830000000 } from '../../migrations/176483000000
 import { NormalizeEmails1765100000000 } from '../../migrations/1765100000000-NormalizeEmails.js';
 import { SharedLists1765200000000 } from '../../migrations/1765200000000-SharedLists.js';
 import { Changes1765300000000 } from '../../migrations/1765300000000-Changes.js';
+import { Webhooks1765400000000 } from '../../migrations/1765400000000-Webhooks.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   NormalizeEmails1765100000000,
   SharedLists1765200000000,
   Changes1765300000000,
+  Webhooks1765400000000,
 ];
