@@ -118,6 +118,27 @@ describe('Webhook deliveries (e2e, a real HTTPS receiver)', () => {
     });
   });
 
+  it('delivers what the real routes record: a task created, completed, deleted; a 412 sends nothing', async () => {
+    const listId = await newList();
+    const endpoint = await hook(listId, ['task.created', 'task.completed', 'task.deleted', 'task.updated']);
+    const task = (
+      await http().post(`/api/lists/${listId}/tasks`).set(bearer(owner)).send({ title: 'Routed' }).expect(201)
+    ).body.data;
+    await http()
+      .patch(`/api/tasks/${task.id}`)
+      .set(bearer(owner))
+      .set('If-Match', '"9"')
+      .send({ title: 'x' })
+      .expect(412);
+    await http().patch(`/api/tasks/${task.id}`).set(bearer(owner)).send({ completed: true }).expect(200);
+    await http().delete(`/api/tasks/${task.id}`).set(bearer(owner)).expect(204);
+    await received(endpoint.at, 3);
+    await sleep(500);
+    const got = receiver.at(endpoint.at).map((r) => new Webhook(endpoint.secret).verify(r.body, headersOf(r)) as any);
+    expect(got.map((event) => event.type).sort()).toEqual(['task.completed', 'task.created', 'task.deleted']);
+    expect(got.find((event) => event.type === 'task.completed').data).toMatchObject({ id: task.id, completed: true });
+  });
+
   it('sends nothing for a rolled-back change, nor for an event the endpoint did not choose', async () => {
     const listId = await newList();
     const endpoint = await hook(listId);
