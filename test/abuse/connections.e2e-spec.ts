@@ -25,6 +25,8 @@ describe('Connection limits (e2e, built service)', () => {
       HTTP_REQUEST_TIMEOUT_MS: '2000',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',
       HTTP_MAX_CONNECTIONS: '4',
+      // The boot keeps event streams to at most 80% of the connections.
+      EVENTS_MAX_STREAMS: '3',
     });
     port = Number(new URL(service.baseUrl).port);
   }, 120_000);
