@@ -24,6 +24,7 @@ const TAGS: Record<string, string> = {
   lists: 'Shared lists: members, roles and invitations',
   changes: 'What changed in the caller’s lists since a cursor',
   events: 'The caller’s changes pushed as server-sent events',
+  webhooks: 'A list’s changes delivered to HTTPS endpoints, signed (Standard Webhooks), and their delivery log',
   health: 'Probes for load balancers and orchestrators',
 };
 
@@ -35,6 +36,8 @@ const PATH_PARAMETERS = {
   listId: 'The list’s id (a list the caller is not a member of is a 404)',
   memberId: 'The member’s user id',
   invitationId: 'The invitation’s id',
+  webhookId: 'The webhook endpoint’s id',
+  deliveryId: 'The delivery’s id',
   userId:
     'The caller’s own user id (a UUID), or, with an identity provider’s access token, that token’s `sub` ' +
     '(anyone else’s is a 403; a value that is neither a UUID nor the caller’s `sub` is a 400)',

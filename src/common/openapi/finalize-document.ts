@@ -73,7 +73,7 @@ export function finalizeDocument(document: OpenAPIObject, options: FinalizeOptio
     if (schema && !isRef(schema)) schema.additionalProperties = false;
   }
   for (const schema of Object.values(schemas)) {
-    if (!isRef(schema)) unwrapLoneAllOf(schema);
+    if (!isRef(schema)) unwrapLoneAllOf(schema, schemas);
   }
   // Every tag used is declared (descriptions come from the document builder).
   const declared = new Set((document.tags ?? []).map((tag) => tag.name));
@@ -162,11 +162,17 @@ function describePathParameter(parameter: ParameterObject, options: FinalizeOpti
  * `example` survive OpenAPI 3.0's "$ref has no siblings"; without siblings the
  * wrapper is noise (and a lint warning).
  */
-function unwrapLoneAllOf(schema: SchemaObject): void {
+function unwrapLoneAllOf(schema: SchemaObject, schemas: Schemas): void {
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
     if (!isRef(property) && property.allOf?.length === 1 && Object.keys(property).length === 1) {
       schema.properties![key] = property.allOf[0];
+      continue;
     }
+    // A nullable named enum: OpenAPI 3.0 wants `nullable` beside a `type`, the enum's own.
+    if (isRef(property) || !property.nullable || property.type || property.allOf?.length !== 1) continue;
+    const [member] = property.allOf;
+    const target = isRef(member) ? schemas[refName(member)] : undefined;
+    if (target && !isRef(target) && target.type) property.type = target.type;
   }
 }
 

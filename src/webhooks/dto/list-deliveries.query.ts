@@ -7,7 +7,7 @@ const toInt = ({ value }: { value: unknown }) =>
 
 /** `GET …/deliveries`: newest first, keyset-paginated. */
 export class ListDeliveriesQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Deliveries per page.' })
   @Transform(toInt)
   @Max(100)
   @Min(1)

@@ -13,7 +13,7 @@ export class UpdateWebhookDto {
   @DescriptionField()
   description?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: true })
   @IsOptional()
   @IsBoolean({ message: 'must be a boolean' })
   enabled?: boolean;

@@ -24,7 +24,7 @@ export const UrlField = (required: boolean) =>
   applyDecorators(
     required
       ? ApiProperty({ format: 'uri', maxLength: 2048, example: 'https://example.com/hooks/taskwell' })
-      : ApiPropertyOptional({ format: 'uri', maxLength: 2048 }),
+      : ApiPropertyOptional({ format: 'uri', maxLength: 2048, example: 'https://example.com/hooks/taskwell' }),
     ...(required ? [] : [IsOptional()]),
     IsUrl(
       {
@@ -43,7 +43,7 @@ export const UrlField = (required: boolean) =>
 export const EventsField = (required: boolean) =>
   applyDecorators(
     required
-      ? ApiProperty({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent', isArray: true })
+      ? ApiProperty({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent', isArray: true, example: ['task.created'] })
       : ApiPropertyOptional({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent', isArray: true }),
     ...(required ? [] : [IsOptional()]),
     IsIn(WEBHOOK_EVENTS, { each: true, message: `each must be one of: ${WEBHOOK_EVENTS.join(', ')}` }),

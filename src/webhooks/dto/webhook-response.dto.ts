@@ -14,7 +14,7 @@ export class WebhookResponseDto {
   events!: string[];
   enabled!: boolean;
   /** Why the service turned it off: `gone` (the receiver answered 410), `failing` (a delivery failed its whole schedule). */
-  @ApiProperty({ type: String, nullable: true, enum: ['gone', 'failing'] })
+  @ApiProperty({ type: 'string', nullable: true, enum: ['gone', 'failing'], enumName: 'WebhookDisabledReason' })
   disabledReason!: string | null;
   /** Until when the secret before the last rotation still signs beside the current one. */
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -51,7 +51,7 @@ export class DeliveryResponseDto {
   eventId!: string;
   @ApiProperty({ enum: WEBHOOK_EVENTS, enumName: 'WebhookEvent' })
   type!: string;
-  @ApiProperty({ enum: ['pending', 'succeeded', 'failed', 'refused'] })
+  @ApiProperty({ enum: ['pending', 'succeeded', 'failed', 'refused'], enumName: 'DeliveryStatus' })
   status!: string;
   @ApiProperty({ type: 'integer', minimum: 0 })
   attempts!: number;
