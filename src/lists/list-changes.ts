@@ -56,7 +56,7 @@ export class ListChanges {
     actorId: string | null,
   ): Promise<void> {
     const member = (await this.lists.member(tx, listId, userId))!;
-    const profile = (await this.users.profiles([userId])).get(userId);
+    const profile = (await this.users.profiles([userId], tx)).get(userId);
     const version = await this.listVersion(tx, listId);
     await this.log.record(tx, {
       listId,

@@ -106,8 +106,11 @@ export class UsersRepository {
   }
 
   /** The email and name of each of these users (those that exist). */
-  findProfiles(ids: string[]): Promise<{ id: string; email: string | null; name: string | null }[]> {
-    return this.sql.query(`SELECT id, email, name FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+  findProfiles(
+    ids: string[],
+    session: SqlSession = this.sql,
+  ): Promise<{ id: string; email: string | null; name: string | null }[]> {
+    return session.query(`SELECT id, email, name FROM users WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** Case-insensitive, answered by the unique index on lower(email). */

@@ -65,9 +65,12 @@ export class UsersService {
   }
 
   /** The email and name of each of these users, by id (another module shows them beside its own rows). */
-  async profiles(ids: string[]): Promise<Map<string, { email: string | null; name: string | null }>> {
+  async profiles(
+    ids: string[],
+    session?: SqlSession,
+  ): Promise<Map<string, { email: string | null; name: string | null }>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.users.findProfiles(ids);
+    const rows = await this.users.findProfiles(ids, session);
     return new Map(rows.map((row) => [row.id, { email: row.email, name: row.name }]));
   }
 
