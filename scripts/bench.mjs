@@ -14,6 +14,12 @@
 // Prints one line per run and a Markdown table. Same workload as the wrk
 // harness of scripts/bench-vs-reference.sh, without needing wrk.
 //
+// BENCH_SHARED=1 also runs the mixed workload with shared lists: the users are
+// put in teams of SHARED_MEMBERS (20), each team's first user shares a list
+// with the others (editor invitations), TASKS_PER_USER tasks are created in it,
+// and half of the requests of this run go to the caller's team list through
+// /api/lists/{listId}/tasks (the other half as in mixed).
+//
 // BENCH_EXTERNAL=1 (with BENCH_DATABASE_URL) also runs the mixed workload as
 // users of an identity provider: a local EdDSA issuer (jose keys, a JWKS
 // server on 127.0.0.1, tokens shaped like Better Auth's) is configured in
@@ -36,6 +42,8 @@ const DURATION = Number(env.DURATION ?? 20);
 const HEAVY_DURATION = Number(env.HEAVY_DURATION ?? 10);
 const CONNECTIONS = (env.CONNECTIONS ?? '100,10').split(',').map(Number);
 const PASSWORD = 'bench-Password-1234';
+const SHARED = env.BENCH_SHARED === '1';
+const SHARED_MEMBERS = Number(env.SHARED_MEMBERS ?? 20);
 
 let server;
 const issuer = env.BENCH_EXTERNAL === '1' ? await startIssuer() : undefined;
@@ -54,6 +62,15 @@ try {
     const theirs = await run('mixed-external', connections, DURATION, mixedRequest(external));
     rows.push(theirs);
     ratios.push(`${connections} connections: external/ours req/s = ${(theirs.rps / ours.rps).toFixed(3)}`);
+  }
+  if (SHARED) {
+    const teams = await shareLists(users);
+    for (const connections of CONNECTIONS) {
+      const ours = rows.find((row) => row.name === 'mixed' && row.connections === connections);
+      const shared = await run('mixed-shared', connections, DURATION, sharedRequest(users, teams));
+      rows.push(shared);
+      ratios.push(`${connections} connections: shared/mixed req/s = ${(shared.rps / ours.rps).toFixed(3)}`);
+    }
   }
   const heavyHeaders = { authorization: `Bearer ${heavy.token}` };
   for (const [name, path] of [
@@ -234,6 +251,62 @@ function mixedRequest(users) {
     if (r < 95)
       return { method: 'PATCH', path: `/api/tasks/${id}`, headers, body: JSON.stringify({ title: `Edited ${r}` }) };
     return { method: 'POST', path: `/api/tasks/${id}/toggle`, headers };
+  };
+}
+
+/** Teams of SHARED_MEMBERS users: the first shares a list with the others, which gets TASKS_PER_USER tasks. */
+async function shareLists(users) {
+  const started = Date.now();
+  const teams = [];
+  for (let first = 0; first + SHARED_MEMBERS <= users.length; first += SHARED_MEMBERS) {
+    const members = users.slice(first, first + SHARED_MEMBERS);
+    const owner = members[0];
+    const list = (await api('POST', '/api/lists', owner.token, { name: `Team ${teams.length + 1}` })).data;
+    const invitation = (
+      await api('POST', `/api/lists/${list.id}/invitations`, owner.token, { role: 'editor', maxUses: members.length })
+    ).data;
+    for (const member of members.slice(1)) {
+      await api('POST', '/api/invitations/accept', member.token, { token: invitation.token });
+    }
+    const team = { listId: list.id, members, ids: [] };
+    await inParallel(
+      Array.from({ length: TASKS_PER_USER }, (_, n) => async () => {
+        const author = members[n % members.length];
+        team.ids.push((await api('POST', `/api/lists/${list.id}/tasks`, author.token, taskBody(n))).data.id);
+      }),
+      16,
+    );
+    for (const member of members) member.team = team;
+    teams.push(team);
+  }
+  console.log(
+    `shared ${teams.length} lists of ${SHARED_MEMBERS} members × ${TASKS_PER_USER} tasks in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return teams;
+}
+
+/** Half of the requests as in mixed, half (of the team members) on their team's list. */
+function sharedRequest(users, teams) {
+  const solo = mixedRequest(users);
+  const pick = (list) => list[Math.floor(Math.random() * list.length)];
+  return () => {
+    if (Math.random() < 0.5) return solo();
+    const team = pick(teams);
+    const user = pick(team.members);
+    const base = `/api/lists/${team.listId}/tasks`;
+    const headers = { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' };
+    const r = Math.random() * 100;
+    if (r < 55) return { method: 'GET', path: `${base}?limit=20`, headers };
+    if (r < 65) return { method: 'GET', path: `${base}?limit=20&status=pending&sort=dueAt&order=asc`, headers };
+    const id = pick(team.ids);
+    if (r < 80) return { method: 'GET', path: `${base}/${id}`, headers };
+    if (r < 90) {
+      const body = JSON.stringify({ title: `Bench ${Date.now()}`, priority: 'high', tags: ['bench'] });
+      return { method: 'POST', path: base, headers, body };
+    }
+    if (r < 95)
+      return { method: 'PATCH', path: `${base}/${id}`, headers, body: JSON.stringify({ title: `Edited ${r}` }) };
+    return { method: 'POST', path: `${base}/${id}/toggle`, headers };
   };
 }
 
