@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlSession } from '../database/sql-runner.js';
 import type { ChangeInput } from './change.js';
+import { NEXT_POSITION } from './change-statement.js';
 
 /**
  * The statements that write the change log; they run in the writer's
@@ -11,14 +12,11 @@ export class ChangeLogRepository {
   /**
    * The list's next change number and time, under the list's counter row lock:
    * a second writer of the list waits here until the first commits or rolls
-   * back, so numbers are taken in commit order. The time never goes back
-   * (`GREATEST`), so within a list it follows the number.
+   * back, so numbers are taken in commit order (`NEXT_POSITION`).
    */
   async nextPosition(session: SqlSession, listId: string): Promise<{ seq: number; at: string } | undefined> {
     const rows = await session.query<{ seq: string; at: string }>(
-      `UPDATE list_counters
-          SET change_seq = change_seq + 1, change_at = GREATEST(now(), change_at)
-        WHERE list_id = $1
+      `UPDATE list_counters SET ${NEXT_POSITION} WHERE list_id = $1
         RETURNING change_seq AS seq, change_at AS at`,
       [listId],
     );

@@ -42,7 +42,7 @@ export class ChangeLog {
     const eventId = await this.repository.insert(tx, change, position.seq, position.at);
     // Streams hear of it once it is committed (a rolled-back change is never announced).
     const memberId = change.entity === 'member' ? change.id : undefined;
-    tx.afterCommit(() => this.signals.announce({ listId: change.listId, seq: position.seq, memberId }));
+    tx.afterCommit(() => this.announce(change.listId, position.seq, memberId));
     return { listId: change.listId, seq: position.seq, eventId };
   }
 
@@ -59,7 +59,15 @@ export class ChangeLog {
       const position = await this.repository.nextPositions(tx, listId, listChanges.length);
       if (position === undefined) throw new Error(`List ${listId} has no counter row`);
       await this.repository.insertAll(tx, listId, listChanges, position.last - listChanges.length + 1, position.at);
-      tx.afterCommit(() => this.signals.announce({ listId, seq: position.last }));
+      tx.afterCommit(() => this.announce(listId, position.last));
     }
+  }
+
+  /**
+   * Wakes the streams that follow the list, once change `seq` has committed: `record` calls it, and
+   * so does the caller of a write that recorded its change in its own statement (`change-statement`).
+   */
+  announce(listId: string, seq: number, memberId?: string): void {
+    this.signals.announce({ listId, seq, memberId });
   }
 }

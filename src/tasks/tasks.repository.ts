@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ChangeLog } from '../changes/change-log.js';
 import type { ChangeInput, ChangeType } from '../changes/change.js';
+import { loggedCte, positionCte } from '../changes/change-statement.js';
 import { isForeignKeyViolation } from '../common/problems/sql-state.js';
 import { limitsConfig } from '../config/limits.config.js';
 import { SqlRunner, type SqlSession } from '../database/sql-runner.js';
@@ -9,7 +10,7 @@ import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
 import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
 import { accessConditions, type TaskAccess, WRITE_ROLES } from './list/task-access.js';
 import type { ListFilters } from './list/task-filters.js';
-import { TASK_COLUMNS, type TaskRow } from './task-columns.js';
+import { TASK_COLUMNS, type TaskRow, taskJson } from './task-columns.js';
 import type { TaskPriority } from './task-priority.js';
 
 /** Every write bumps the version and the update time, even when no value changed. */
@@ -76,26 +77,45 @@ const LOCK_KEY_COUNTER = `INSERT INTO task_counts AS c (user_id) VALUES ($1)
 const COUNTER = `counter AS (
     INSERT INTO list_counters AS c (list_id) VALUES ($1) ON CONFLICT (list_id) DO UPDATE SET tasks = c.tasks
     RETURNING tasks)`;
-const ADMISSION = `SELECT counter.tasks AS "listTasks",
-         EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = $1 AND m.user_id = $2 AND m.role = ANY($3::text[]))
-           AS allowed,
-         ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM list_members a WHERE a.list_id = $1 AND a.user_id = $4::uuid))
-           AS assignable
-    FROM counter`;
-const ADMIT = `WITH ${COUNTER} ${ADMISSION}`;
+const ALLOWED = `EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = $1 AND m.user_id = $2 AND m.role = ANY($3::text[]))`;
+const ASSIGNABLE = `($4::uuid IS NULL OR EXISTS (SELECT 1 FROM list_members a WHERE a.list_id = $1 AND a.user_id = $4::uuid))`;
+const ADMIT = `WITH ${COUNTER} SELECT counter.tasks AS "listTasks", ${ALLOWED} AS allowed, ${ASSIGNABLE} AS assignable
+  FROM counter`;
+
+/**
+ * A create and its change in one statement. The list's counter row is locked and its next change
+ * number taken only while the caller is an editor, the assignee a member and the list below
+ * MAX_TASKS_PER_LIST (`$11`), checked again on the row as it is once locked; the task goes in only
+ * then (from `position`). The insert trigger counts it on the same row before the commit releases
+ * it, so the quota holds whatever runs concurrently. The checks come back too, as of the
+ * statement's snapshot, to tell why nothing went in.
+ */
+const INSERT_RECORDED = `WITH ${positionCte(`c.list_id = $1 AND c.tasks < $11 AND ${ALLOWED} AND ${ASSIGNABLE}`)},
+  inserted AS (
+    INSERT INTO tasks (list_id, user_id, created_by, updated_by, assignee_id, title, description, completed,
+      completed_at, completed_by, priority, due_at, tags)
+    SELECT $1::uuid, $2::uuid, $2::uuid, $2::uuid, $4::uuid, $5::text, $6::text, $7::boolean,
+      CASE WHEN $7::boolean THEN now() END, CASE WHEN $7::boolean THEN $2::uuid END, $8::text, $9::timestamptz,
+      $10::text[]
+      FROM position
+    RETURNING ${TASK_COLUMNS}),
+  change AS (
+    SELECT i."listId" AS list_id, i.id AS entity_id, i.version, 'task.created' AS type, ${taskJson('i')} AS data,
+           NULL AS reason
+      FROM inserted i),
+  ${loggedCte({ source: 'change', entity: 'task', op: 'upsert', actor: '$2::uuid' })}
+SELECT (SELECT tasks FROM list_counters WHERE list_id = $1) AS "listTasks", ${ALLOWED} AS allowed,
+       ${ASSIGNABLE} AS assignable, position.seq, inserted.*
+  FROM (SELECT 1) statement LEFT JOIN position ON true LEFT JOIN inserted ON true`;
+
+/** Creates refused by the statement's locked checks but not by its snapshot (a concurrent create filled the list) run again this often. */
+const INSERT_ATTEMPTS = 5;
 
 interface Admission {
   listTasks: number;
   allowed: boolean;
   assignable: boolean;
 }
-
-const INSERT_TASK = `INSERT INTO tasks (list_id, user_id, created_by, updated_by, assignee_id, title, description,
-  completed, completed_at, completed_by, priority, due_at, tags)`;
-
-/** Typed: in `INSERT … SELECT` the parameters do not take their types from the columns. `$1` list, `$2` caller. */
-const TASK_VALUES = `$1::uuid, $2::uuid, $2::uuid, $2::uuid, $4::uuid, $5::text, $6::text, $7::boolean,
-  CASE WHEN $7::boolean THEN now() END, CASE WHEN $7::boolean THEN $2::uuid END, $8::text, $9::timestamptz, $10::text[]`;
 
 const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`;
 
@@ -131,29 +151,26 @@ export class TasksRepository {
     return this.sql.query<ListRow>(statement.text, statement.values);
   }
 
-  /**
-   * The new task in `listId`, checked and inserted in one statement (one round trip): the list's counter
-   * row locked, the caller an editor, the assignee a member, MAX_TASKS_PER_LIST not reached.
-   */
+  /** The new task in `listId` and its change, checked and inserted in one statement (`INSERT_RECORDED`). */
   insert(callerId: string, listId: string, task: NewTask): Promise<Inserted> {
-    return this.sql.transaction((tx) => this.insertIn(tx, callerId, listId, task)).catch(listGoneAsRefusal);
+    return this.insertIn(this.sql, callerId, listId, task).catch(listGoneAsRefusal);
   }
 
   private async insertIn(session: SqlSession, callerId: string, listId: string, task: NewTask): Promise<Inserted> {
-    const [{ listTasks, allowed, assignable, ...inserted }] = await session.query<Admission & Partial<TaskRow>>(
-      `WITH ${COUNTER}, admission AS (${ADMISSION}),
-       inserted AS (
-         ${INSERT_TASK} SELECT ${TASK_VALUES} FROM admission
-          WHERE admission."listTasks" < $11 AND admission.allowed AND admission.assignable
-         RETURNING ${TASK_COLUMNS})
-       SELECT admission.*, inserted.* FROM admission LEFT JOIN inserted ON true`,
-      [...taskValues(callerId, listId, task), this.limits.maxTasksPerList],
-    );
-    const refusal = this.refusalOf({ listTasks, allowed, assignable });
-    if (refusal) return refusal;
-    const created = inserted as TaskRow;
-    await this.changes.record(session, upsertOf(created, 'task.created', callerId));
-    return { task: created };
+    const values = [...taskValues(callerId, listId, task), this.limits.maxTasksPerList];
+    for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
+      const [{ listTasks, allowed, assignable, seq, ...inserted }] = await session.query<
+        Admission & { seq: string | null } & Partial<TaskRow>
+      >(INSERT_RECORDED, values);
+      if (seq !== null) {
+        session.afterCommit(() => this.changes.announce(listId, Number(seq)));
+        return { task: inserted as TaskRow };
+      }
+      const refusal = this.refusalOf({ listTasks, allowed, assignable });
+      if (refusal) return refusal;
+    }
+    // Every list has its counter row from its creation: checks that pass on a row never found are a bug.
+    throw new Error(`List ${listId} admitted a task ${INSERT_ATTEMPTS} times but its counter row refused it`);
   }
 
   /**
@@ -288,18 +305,20 @@ export class TasksRepository {
     const values: unknown[] = [id];
     const param = paramsOf(values);
     const conditions = [`t.id = $1`, ...accessConditions(access, param), ...versionConditions(versions, param)];
-    return this.sql.transaction(
-      async (tx) => {
-        const [gone] = await tx.query<{ id: string; listId: string; version: number }>(
-          `DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING id, list_id AS "listId", version`,
-          values,
-        );
-        if (!gone) return false;
-        await this.changes.record(tx, deletionOf(gone, 'deleted', access.callerId));
-        return true;
-      },
-      { retry: true },
+    const actor = param(access.callerId, '::uuid');
+    const [gone] = await this.sql.write<{ listId: string; seq: string }>(
+      `WITH gone AS (DELETE FROM tasks t WHERE ${conditions.join(' AND ')} RETURNING list_id, id, version),
+         change AS (
+           SELECT list_id, id AS entity_id, version, 'task.deleted' AS type, NULL::jsonb AS data, 'deleted' AS reason
+             FROM gone),
+         ${positionCte(counterOf(access, param), 'FROM change s')},
+         ${loggedCte({ source: 'change', entity: 'task', op: 'delete', actor })}
+       SELECT list_id AS "listId", seq FROM position`,
+      values,
     );
+    if (!gone) return false;
+    this.changes.announce(gone.listId, Number(gone.seq));
+    return true;
   }
 
   /**
@@ -435,13 +454,6 @@ export class TasksRepository {
     );
   }
 
-  /** Whether the task was completed, read before a write within its transaction. */
-  private completedBefore(tx: SqlSession, id: string, access: TaskAccess): Promise<{ completed: boolean }[]> {
-    const values: unknown[] = [id];
-    const scope = accessConditions(access, paramsOf(values));
-    return tx.query(`SELECT t.completed FROM tasks t WHERE t.id = $1 AND ${scope.join(' AND ')}`, values);
-  }
-
   /** `$1` the task, `$2` the writer; `assignments` adds its own parameters after those. */
   private async updateWhere(
     id: string,
@@ -461,20 +473,24 @@ export class TasksRepository {
       );
     }
     const where = conditions.join(' AND ');
-    return this.sql.transaction(
-      async (tx) => {
-        // Reopening: whether it was completed is known only from before the write (completing shows it after).
-        const [before] = completion === false ? await this.completedBefore(tx, id, access) : [];
-        const [row] = await tx.query<TaskRow>(
-          `UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}`,
-          values,
-        );
-        if (!row) return undefined;
-        await this.changes.record(tx, upsertOf(row, updateType(row, completion, before?.completed), access.callerId));
-        return row;
-      },
-      { retry: true },
+    // Reopening: whether it was completed is known only from before the write (completing shows it after).
+    const before = completion === false ? `before AS (SELECT t.completed FROM tasks t WHERE ${where}),` : '';
+    const [row] = await this.sql.write<TaskRow & { seq: string }>(
+      `WITH ${before}
+         written AS (UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}),
+         change AS (
+           SELECT w."listId" AS list_id, w.id AS entity_id, w.version, ${updateType(completion)} AS type,
+                  ${taskJson('w')} AS data, NULL AS reason
+             FROM written w),
+         ${positionCte(counterOf(access, param), 'FROM change s')},
+         ${loggedCte({ source: 'change', entity: 'task', op: 'upsert', actor: '$2::uuid' })}
+       SELECT written.*, position.seq FROM written, position`,
+      values,
     );
+    if (!row) return undefined;
+    const { seq, ...task } = row;
+    this.changes.announce(task.listId, Number(seq));
+    return task;
   }
 }
 
@@ -502,16 +518,30 @@ function deletionOf(
 }
 
 /**
- * What an edit was: `completed` flipped by it (a toggle always flips it; set to true, the completion
- * time is the write's own; set to false, it was completed before) or not.
+ * What an edit of the row `w` was, in SQL: `completed` flipped by it (a toggle always flips it; set to
+ * true, the completion time is the write's own; set to false, it was completed `before`) or not.
  */
-function updateType(task: TaskRow, completion: boolean | 'toggle' | undefined, wasCompleted?: boolean): ChangeType {
-  const flipped =
-    completion === 'toggle' ||
-    (completion === true && task.completedAt === task.updatedAt) ||
-    (completion === false && wasCompleted === true);
-  if (!flipped) return 'task.updated';
-  return task.completed ? 'task.completed' : 'task.reopened';
+function updateType(completion: boolean | 'toggle' | undefined): string {
+  const types: Record<string, ChangeType> = {
+    updated: 'task.updated',
+    completed: 'task.completed',
+    reopened: 'task.reopened',
+  };
+  if (completion === 'toggle') return `CASE WHEN w.completed THEN '${types.completed}' ELSE '${types.reopened}' END`;
+  if (completion === true) {
+    return `CASE WHEN w."completedAt" = w."updatedAt" THEN '${types.completed}' ELSE '${types.updated}' END`;
+  }
+  if (completion === false) return `CASE WHEN (SELECT completed FROM before) THEN '${types.reopened}' ELSE '${types.updated}' END`;
+  return `'${types.updated}'`;
+}
+
+/**
+ * Which counter row numbers the change of the row written (`s`): its list's; on one known list named
+ * by id too, so that Citus routes the whole statement to that list's shard.
+ */
+function counterOf(access: TaskAccess, param: (value: unknown, cast?: string) => string): string {
+  const row = 'c.list_id = s.list_id';
+  return access.lists.length === 1 ? `${row} AND c.list_id = ${param(access.lists[0], '::uuid')}` : row;
 }
 
 function taskValues(callerId: string, listId: string, task: NewTask): unknown[] {
