@@ -80,7 +80,8 @@ export class TasksService {
     if (hasMore) page.length = limit;
     const last = page.at(-1);
     const nextCursor = hasMore && last ? encodeCursor(sort, order, { key: last.sortKey, id: last.id }) : null;
-    return { tasks: page.map(({ total: _total, sortKey: _sortKey, ...task }) => task), total, nextCursor };
+    // Rows as they came (their `total` and `sortKey` too): the controller's `toResponse` picks the fields.
+    return { tasks: page, total, nextCursor };
   }
 
   /**

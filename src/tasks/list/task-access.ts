@@ -34,7 +34,13 @@ export function accessConditions(
   return [`${alias}.list_id = ANY(${param(access.lists, '::uuid[]')})`, memberOf(`${alias}.list_id`, access, param)];
 }
 
+/**
+ * The roles are the code's own constants (`READ_ROLES`, `WRITE_ROLES`), written into the statement
+ * rather than sent as an array parameter: one fewer value to encode on every task statement, and
+ * still two prepared statements in all.
+ */
 function memberOf(list: string, access: TaskAccess, param: (value: unknown, cast?: string) => string): string {
+  const roles = access.roles.map((role) => `'${role}'`).join(', ');
   return `EXISTS (SELECT 1 FROM list_members m WHERE m.list_id = ${list} AND m.user_id = ${param(access.callerId, '::uuid')}
-       AND m.role = ANY(${param(access.roles, '::text[]')}))`;
+       AND m.role IN (${roles}))`;
 }
