@@ -4,17 +4,20 @@
 //
 // Starts the built service on BENCH_PORT (3100) against BENCH_DATABASE_URL (emptied first: a
 // dedicated database), with REDIS_URL if set, and measures:
-//   1. idle streams: opens STREAMS (1000) streams and reports the service's resident memory per stream;
+//   1. idle streams: opens STREAMS (1000; 10000 for the documented target) streams, OPENING (50) at a
+//      time, and reports the service's resident memory and its heap (after a full GC) per stream;
 //   2. fan-out: WATCHERS (100) members of one list each hold a stream while writes arrive at
 //      WRITES_PER_SECOND (200) for SECONDS (10); reports the latency from a write's commit to each
 //      watcher's event (p50, p95, p99, max) and how many deliveries arrived.
 // Writes go straight to the database (a task and its change, as ChangeLog.record writes them, in one
 // transaction) and then signal the list on Redis as the service does, so the measure is the fan-out
 // (signal, feed read, event), not the write route. Without REDIS_URL the streams only find the writes
-// on their periodic read (every fifth EVENTS_RECHECK_MS): the script says so.
+// only through their own instance's signals, which this script does not send: the script says so.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -25,10 +28,25 @@ const STREAMS = Number(env.STREAMS ?? 1000);
 const WATCHERS = Number(env.WATCHERS ?? 100);
 const WRITES_PER_SECOND = Number(env.WRITES_PER_SECOND ?? 200);
 const SECONDS = Number(env.SECONDS ?? 10);
+const OPENING = Number(env.OPENING ?? 50);
 const PASSWORD = 'bench-Password-1234';
 const PREFIX = env.REDIS_KEY_PREFIX ?? 'taskwell:';
 const STREAMS_PER_USER = 1000;
 
+/**
+ * Loaded into the service: on SIGUSR2 it runs a full GC and writes process.memoryUsage() (bytes) to
+ * BENCH_MEMORY_FILE, so the heap per stream is measured from outside.
+ */
+const MEMORY_PROBE = `data:text/javascript,${encodeURIComponent(
+  `import { writeFileSync } from 'node:fs';
+   process.on('SIGUSR2', () => {
+     globalThis.gc?.();
+     writeFileSync(process.env.BENCH_MEMORY_FILE, JSON.stringify(process.memoryUsage()));
+   });`,
+)}`;
+
+const memoryDir = mkdtempSync(join(tmpdir(), 'bench-live-'));
+const memoryFile = join(memoryDir, 'memory.json');
 const url = env.BENCH_DATABASE_URL;
 if (!url) throw new Error('Set BENCH_DATABASE_URL (a database to empty and use)');
 const { server, base } = await startService();
@@ -40,12 +58,22 @@ try {
   const idleUsers = [];
   for (let i = 0; i < Math.ceil(STREAMS / STREAMS_PER_USER); i++) idleUsers.push(await register(`idle${i}`));
   await sleep(1000);
-  const before = rss(server.pid);
-  for (let i = 0; i < STREAMS; i++) open.push(await stream(idleUsers[Math.floor(i / STREAMS_PER_USER)].token));
+  const before = await memory(server);
+  const opened = Date.now();
+  let next = 0;
+  const opener = async () => {
+    for (let i = next++; i < STREAMS; i = next++) {
+      open.push(await stream(idleUsers[Math.floor(i / STREAMS_PER_USER)].token));
+    }
+  };
+  await Promise.all(Array.from({ length: OPENING }, opener));
+  const openMs = Date.now() - opened;
   await sleep(2000);
-  const after = rss(server.pid);
+  const after = await memory(server);
+  const per = (key) => ((after[key] - before[key]) / STREAMS).toFixed(1);
   console.log(
-    `idle streams: ${STREAMS} open; service RSS ${mb(before)} → ${mb(after)} MB: ${((after - before) / STREAMS).toFixed(1)} kB a stream`,
+    `idle streams: ${STREAMS} open (in ${(openMs / 1000).toFixed(1)} s); service RSS ${mb(before.rss)} → ${mb(after.rss)} MB, ` +
+      `${per('rss')} kB a stream; heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB, ${per('heapUsed')} kB a stream`,
   );
 
   // 2. Fan-out to the watchers of one list.
@@ -93,16 +121,18 @@ try {
   await db.end();
   redis?.disconnect();
   server.kill('SIGTERM');
+  rmSync(memoryDir, { recursive: true, force: true });
 }
 
 async function startService() {
   await recreateDatabase(url);
   const port = env.BENCH_PORT ?? '3100';
-  const server = spawn(process.execPath, ['dist/src/main.js'], {
+  const server = spawn(process.execPath, ['--expose-gc', '--import', MEMORY_PROBE, 'dist/src/main.js'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...env,
       NODE_ENV: 'production',
+      BENCH_MEMORY_FILE: memoryFile,
       PORT: port,
       DATABASE_URL: url,
       LOG_LEVEL: 'warn',
@@ -216,9 +246,20 @@ function stream(token, onChanges = () => undefined) {
   });
 }
 
-function rss(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]); // kB
+/** The service's resident memory and heap after a full GC, in kB. */
+async function memory(server) {
+  rmSync(memoryFile, { force: true });
+  server.kill('SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    try {
+      const usage = JSON.parse(readFileSync(memoryFile, 'utf8'));
+      return { rss: usage.rss / 1024, heapUsed: usage.heapUsed / 1024 };
+    } catch {
+      // not written yet
+    }
+  }
+  throw new Error('the service did not report its memory');
 }
 
 function mb(kb) {

@@ -12,7 +12,11 @@ export interface ListAdvanced {
   memberId?: string;
 }
 
-type Listener = (signal: ListAdvanced) => void;
+export interface SignalListener {
+  signalled(signal: ListAdvanced): void;
+  /** Signals from other instances may have been lost (the Redis subscription was down). */
+  resync(): void;
+}
 
 interface Message extends ListAdvanced {
   from: string;
@@ -33,7 +37,8 @@ interface Message extends ListAdvanced {
 @Injectable()
 export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ChangeSignals');
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<SignalListener>();
+  private subscribedBefore = false;
   private readonly instance = randomUUID();
   private readonly channel: string;
   private readonly publisher?: Redis;
@@ -61,6 +66,11 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.channel) this.receive(text);
     });
+    // 'ready' follows every (re)connect: what was published while the connection was down is lost.
+    this.subscriber.on('ready', () => {
+      if (this.subscribedBefore) for (const listener of this.listeners) listener.resync();
+      this.subscribedBefore = true;
+    });
     this.subscriber
       .subscribe(this.channel)
       .catch((error: Error) => this.logger.warn(`Subscribe failed: ${error.message}`));
@@ -79,8 +89,13 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
     this.publisher.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
   }
 
+  /** Whether signals of other instances arrive: without Redis there are none, with it while subscribed. */
+  get reliable(): boolean {
+    return this.subscriber === undefined || this.subscriber.status === 'ready';
+  }
+
   /** Calls `listener` on every signal; returns the function that stops it. */
-  listen(listener: Listener): () => void {
+  listen(listener: SignalListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -98,7 +113,7 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
   }
 
   private deliver(signal: ListAdvanced): void {
-    for (const listener of this.listeners) listener(signal);
+    for (const listener of this.listeners) listener.signalled(signal);
   }
 }
 

@@ -4,7 +4,7 @@ import { CursorExpiredException } from '../common/problems/cursor-expired.except
 import { ValidationProblemException } from '../common/problems/validation-problem.exception.js';
 import { changesConfig } from '../config/changes.config.js';
 import { jwtConfig } from '../config/jwt.config.js';
-import { ListAccess, type Memberships } from '../lists/list-access.js';
+import { ListAccess, type Memberships, type MembershipWatcher } from '../lists/list-access.js';
 import type { Change } from './change.js';
 import { CursorCodec, type FeedPosition, type ListPosition, NIL_UUID } from './change-cursor.js';
 import { ListSnapshots, TaskSnapshots } from './change-snapshots.js';
@@ -72,6 +72,11 @@ export class ChangesService {
 
   memberships(userId: string): Promise<Memberships> {
     return this.listAccess.memberships(userId);
+  }
+
+  /** Calls `watcher` on every membership change (here or, with Redis, on another instance). */
+  watchMemberships(watcher: MembershipWatcher): void {
+    this.listAccess.watchMemberships(watcher);
   }
 
   /** The caller's position at "now": every list they belong to, at its last change, no snapshot. */

@@ -12,8 +12,12 @@ export const CHANGES_ENV = envVariables({
   EVENTS_HEARTBEAT_MS: Joi.number().integer().min(100).max(300_000).default(25_000),
   // More changes than this at once: the stream sends `{ "pull": true }` and the client reads the feed.
   EVENTS_MAX_BATCH: Joi.number().integer().min(1).max(500).default(100),
-  // A stream re-reads the memberships and the session this often (removed members, revoked sessions).
+  // While Redis is configured but away (no revocations or signals arrive), every stream's session is
+  // checked this often, and every fifth time its feed read.
   EVENTS_RECHECK_MS: Joi.number().integer().min(100).max(60_000).default(1000),
+  // Otherwise the sessions of all streams are checked this often, in one pass (what no message tells:
+  // a session past its lifetime, an identity unlinked).
+  EVENTS_SESSION_SWEEP_SECONDS: Joi.number().integer().min(1).max(86_400).default(60),
 });
 
 interface ChangesEnv {
@@ -24,6 +28,7 @@ interface ChangesEnv {
   EVENTS_HEARTBEAT_MS: number;
   EVENTS_MAX_BATCH: number;
   EVENTS_RECHECK_MS: number;
+  EVENTS_SESSION_SWEEP_SECONDS: number;
 }
 
 /** The change feed and the event streams. */
@@ -38,5 +43,6 @@ export const changesConfig = registerAs('changes', () => {
     heartbeatMs: env.EVENTS_HEARTBEAT_MS,
     maxBatch: env.EVENTS_MAX_BATCH,
     recheckMs: env.EVENTS_RECHECK_MS,
+    sessionSweepMs: env.EVENTS_SESSION_SWEEP_SECONDS * 1000,
   };
 });

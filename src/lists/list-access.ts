@@ -5,9 +5,9 @@ import { listsConfig } from '../config/lists.config.js';
 import { InsufficientRoleException } from '../common/problems/insufficient-role.exception.js';
 import { atLeast, type ListRole } from './list-role.js';
 import { ListsRepository } from './lists.repository.js';
-import { MembershipCache, type Memberships } from './membership-cache.js';
+import { MembershipCache, type Memberships, type MembershipWatcher } from './membership-cache.js';
 
-export type { Memberships } from './membership-cache.js';
+export type { Memberships, MembershipWatcher } from './membership-cache.js';
 
 /**
  * Who may do what in which list: what every module that works inside lists
@@ -40,6 +40,11 @@ export class ListAccess {
     const memberships: Memberships = await this.lists.membershipsOf(userId);
     this.cache.set(userId, memberships, mark);
     return memberships;
+  }
+
+  /** Calls `watcher` on every membership change, made here or (with Redis) on another instance. */
+  watchMemberships(watcher: MembershipWatcher): void {
+    this.cache.watch(watcher);
   }
 
   /** The user's default list (their Inbox). */

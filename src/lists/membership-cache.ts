@@ -11,6 +11,14 @@ export type Memberships = ReadonlyMap<string, ListRole>;
 /** With Redis, changes arrive as messages: the time bound only guards against a message lost unnoticed. */
 const WITH_REDIS_TTL_MS = 60_000;
 
+/** Told of membership changes, so that what holds memberships open (event streams) re-reads them. */
+export interface MembershipWatcher {
+  /** These users' memberships changed, here or (with Redis) on another instance. */
+  changed(userIds: readonly string[]): void;
+  /** Changes may have been missed (the Redis subscription was down): everyone's may have changed. */
+  resync(): void;
+}
+
 interface Entry {
   memberships: Memberships;
   staleAt: number;
@@ -30,6 +38,7 @@ export class MembershipCache {
   private readonly entries: BoundedMap<string, Entry>;
   private readonly ttlMs: number;
   private readonly channel: BroadcastChannel<string[]>;
+  private readonly watchers: MembershipWatcher[] = [];
   /** Rises on every forgetting: a read that started before one does not store what it read. */
   private generation = 0;
 
@@ -73,14 +82,21 @@ export class MembershipCache {
     if (unique.length > 0) await this.channel.publish(unique);
   }
 
+  /** Calls `watcher` after every change this cache hears of (once it has forgotten the users). */
+  watch(watcher: MembershipWatcher): void {
+    this.watchers.push(watcher);
+  }
+
   private forget(userIds: string[]): void {
     this.generation++;
     for (const userId of userIds) this.entries.delete(userId);
+    for (const watcher of this.watchers) watcher.changed(userIds);
   }
 
   private clear(): void {
     this.generation++;
     this.entries.clear();
+    for (const watcher of this.watchers) watcher.resync();
   }
 }
 

@@ -62,7 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (!this.config.enabled) return;
     this.timer = setInterval(() => this.wake(), this.config.pollMs);
     this.timer.unref();
-    this.stopListening = this.signals.listen(() => this.soon());
+    this.stopListening = this.signals.listen({ signalled: () => this.soon(), resync: () => this.soon() });
     this.wake();
   }
 

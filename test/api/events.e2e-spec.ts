@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import type { App } from 'supertest/types.js';
 import { CursorCodec } from '../../src/changes/change-cursor.js';
 import { EventStreams } from '../../src/changes/event-streams.js';
@@ -348,6 +349,39 @@ describe('GET /api/events across instances (Redis)', () => {
       expect(taskIds((await stream.nextEvent(1, 3000)).data)).toEqual([task.id]);
     } finally {
       stream.close();
+    }
+  });
+
+  it('ends a stream within 1 s when its session is revoked on another instance', async () => {
+    const user = await registerUser(one.app);
+    const stream = await openStream(`${two.base}/api/events`, auth(user));
+    expect(stream.status).toBe(200);
+    await sleep(200); // the subscriptions of both instances are up
+    await request(one.app.getHttpServer())
+      .post('/api/auth/logout')
+      .send({ refreshToken: user.refreshToken })
+      .expect(204);
+    const ended = await Promise.race([stream.ended.then(() => true), sleep(1000).then(() => false)]);
+    expect(ended).toBe(true);
+  });
+});
+
+describe('GET /api/events: what no message announces', () => {
+  it('asks nothing while idle, and ends a stream whose session lapsed at the next sweep of all sessions', async () => {
+    // The per-stream re-check of old (EVENTS_RECHECK_MS: 100) would end the stream at once; only the sweep may.
+    const { app, base } = await listening({ ...FAST, SESSION_CACHE_SECONDS: '0', EVENTS_SESSION_SWEEP_SECONDS: '3' });
+    try {
+      const user = await registerUser(app);
+      const stream = await openStream(`${base}/api/events`, auth(user));
+      expect(stream.status).toBe(200);
+      // The session reaches its absolute end: nothing is revoked, so no message tells anyone.
+      await app.get(DataSource).query(`UPDATE sessions SET expires_at = now() WHERE user_id = $1`, [user.id]);
+      const early = await Promise.race([stream.ended.then(() => true), sleep(1000).then(() => false)]);
+      expect(early).toBe(false);
+      const ended = await Promise.race([stream.ended.then(() => true), sleep(4000).then(() => false)]);
+      expect(ended).toBe(true);
+    } finally {
+      await app.close();
     }
   });
 });

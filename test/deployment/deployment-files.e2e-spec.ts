@@ -72,6 +72,21 @@ describe('docker-compose.yml', () => {
     expect(haproxy).toMatch(/inter 2s fall 2/);
     expect(compose.services.proxy.volumes.join(' ')).toMatch(/deploy\/haproxy\.cfg/);
   });
+
+  it('keeps event streams open through either proxy: idle time-outs longer than the 25 s keep-alive', () => {
+    const seconds = (value: string) =>
+      Number(/^(\d+)(s|m|h)?$/.exec(value)![1]) * { s: 1, m: 60, h: 3600 }[/[smh]$/.exec(value)?.[0] ?? 's']!;
+    const haproxy = read('deploy/haproxy.cfg');
+    for (const side of ['client', 'server']) {
+      expect(seconds(new RegExp(`timeout ${side} (\\w+)`).exec(haproxy)![1])).toBeGreaterThan(25);
+    }
+    const nginx = read('deploy/nginx.conf');
+    const events = /location \/api\/events \{([^}]*)\}/.exec(nginx)![1];
+    expect(events).toMatch(/proxy_buffering off;/);
+    expect(seconds(/proxy_read_timeout (\w+);/.exec(events)![1])).toBeGreaterThan(25);
+    expect(nginx).toMatch(/proxy_http_version 1\.1;/);
+    expect(nginx).toMatch(/proxy_set_header Connection "";/);
+  });
 });
 
 describe('deploy/pgbouncer.ini', () => {

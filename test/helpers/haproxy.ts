@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerProcess } from './child-process.js';
+import { deployConfig } from './deploy-config.js';
 import { freePort } from './free-port.mjs';
 
 /** How often HAProxy asks each instance's readiness; two failures in a row take it out. */
@@ -10,7 +11,7 @@ export const HEALTH_CHECK_INTERVAL_MS = 300;
 export const DROP_AFTER_MS = HEALTH_CHECK_INTERVAL_MS * 2 + 1000;
 
 /**
- * A real load balancer (Debian's HAProxy) in front of service instances:
+ * A real load balancer (Debian's HAProxy, with deploy/haproxy.cfg) in front of service instances:
  * round-robin, health-checked on `/health/ready`. A request that could not
  * reach an instance (connection refused: never sent) is sent to another
  * one; a request an instance received is never sent twice, so a write is
@@ -33,30 +34,21 @@ export class TestHaproxy {
     const config = join(dir, 'haproxy.cfg');
     writeFileSync(
       config,
-      [
-        'global',
-        '  maxconn 2000',
-        'defaults',
-        '  mode http',
-        '  timeout connect 2s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        // A readiness answer slower than this counts as a failure (default: the interval, too tight on a busy machine).
-        '  timeout check 1s',
-        '  retries 3',
-        '  option redispatch 1',
-        '  retry-on conn-failure',
-        'frontend api',
-        `  bind 127.0.0.1:${port}`,
-        '  default_backend instances',
-        'backend instances',
-        '  balance roundrobin',
-        '  option httpchk GET /health/ready',
-        '  http-check expect status 200',
-        `  default-server check inter ${HEALTH_CHECK_INTERVAL_MS}ms fall 2 rise 1`,
-        ...backends.map((backend, index) => `  server api${index} ${new URL(backend).host}`),
-        '',
-      ].join('\n'),
+      deployConfig('haproxy.cfg', [
+        [/^ {2}bind :8080$/m, `  bind 127.0.0.1:${port}`],
+        // Docker's DNS and its replicas by name: the instances' addresses instead.
+        [/^resolvers docker\n( {2}.*\n)+/m, ''],
+        [
+          /^ {2}default-server check inter 2s fall 2 rise 2 resolvers docker init-addr none$/m,
+          // Checked faster, so that tests need not wait; a readiness answer slower than 1 s counts as a failure
+          // (the default, the interval, is too tight on a busy machine).
+          `  default-server check inter ${HEALTH_CHECK_INTERVAL_MS}ms fall 2 rise 1\n  timeout check 1s`,
+        ],
+        [
+          /^ {2}server-template api 10 api:3000$/m,
+          backends.map((backend, index) => `  server api${index} ${new URL(backend).host}`).join('\n'),
+        ],
+      ]),
     );
     try {
       const server = await ServerProcess.start('haproxy', 'haproxy', ['-db', '-f', config], port);
