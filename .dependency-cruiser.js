@@ -75,14 +75,15 @@ export default {
       to: {
         path: '^src/',
         // The account's life cycle (the users module's AccountHooks), users' names beside a module's rows, who may
-        // do what inside lists (the lists module's ListAccess and roles), and the change log every write records to.
+        // do what inside lists (the lists module's ListAccess and roles), and the change log every write records to
+        // (and its retention, which a module that reads the log later may hold back).
         pathNot: [
           '^src/$1/',
           '^src/(common|config|database)/',
           '^src/users/(users[.]module|users[.]service|account-hooks)[.]ts$',
           '^src/(lists/lists|tasks/tasks)[.]module[.]ts$',
           '^src/lists/(list-access|list-role)[.]ts$',
-          '^src/changes/(change-log|change-log[.]module|change|change-snapshots|change-signals)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-snapshots|change-signals|change-retention)[.]ts$',
         ],
       },
     },

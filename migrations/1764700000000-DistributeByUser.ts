@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isCitusCoordinator } from './citus.js';
 
 /**
  * Everything a user owns is keyed by the user first (docs/SCALING.md), so that on a
@@ -116,13 +117,6 @@ async function distribute(db: QueryRunner): Promise<void> {
   await db.query(`SELECT create_distributed_table('refresh_tokens', 'user_id', colocate_with => 'tasks')`);
   await db.query(`SELECT create_distributed_table('idempotency_keys', 'user_id', colocate_with => 'tasks')`);
   for (const key of keys) await db.query(`ALTER TABLE ${key.table} ADD CONSTRAINT ${key.name} ${key.definition}`);
-}
-
-async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
-  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
-  if (installed.length === 0) return false;
-  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
-  return row.coordinator;
 }
 
 /** False for a table restored onto a coordinator from a single server: still local (docs/SCALING.md). */

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isCitusCoordinator } from './citus.js';
 
 /**
  * Stored emails take the one normalized form the service now writes and
@@ -114,11 +115,4 @@ const HIDDEN = /[\p{Mn}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 function normalizeEmail(raw: string): string {
   const folded = raw.trim().normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().replaceAll('ς', 'σ');
   return folded.normalize('NFKC').trim();
-}
-
-async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
-  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
-  if (installed.length === 0) return false;
-  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
-  return row.coordinator;
 }

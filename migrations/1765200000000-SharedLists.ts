@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isCitusCoordinator } from './citus.js';
 
 /**
  * Shared lists: a list has members with a role (`owner`, `admin`, `editor`,
@@ -234,13 +235,6 @@ export class SharedLists1765200000000 implements MigrationInterface {
       new Error('SharedLists1765200000000 cannot be reverted: restore the backup taken before the upgrade'),
     );
   }
-}
-
-async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
-  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
-  if (installed.length === 0) return false;
-  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
-  return row.coordinator;
 }
 
 async function extensionInstalled(db: QueryRunner, extension: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isCitusCoordinator } from './citus.js';
 
 /**
  * The change log: every write to a list's tasks, the list itself or its
@@ -64,11 +65,4 @@ export class Changes1765300000000 implements MigrationInterface {
     await db.query(`DROP TABLE changes`);
     await db.query(`ALTER TABLE list_counters DROP COLUMN change_at, DROP COLUMN change_seq`);
   }
-}
-
-async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
-  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
-  if (installed.length === 0) return false;
-  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
-  return row.coordinator;
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isCitusCoordinator } from './citus.js';
 
 /**
  * Outgoing webhooks, built on the change log (`changes`, 1765300000000):
@@ -104,11 +105,4 @@ export class Webhooks1765400000000 implements MigrationInterface {
     await db.query(`DROP TABLE webhook_cursors`);
     await db.query(`DROP TABLE webhooks`);
   }
-}
-
-async function isCitusCoordinator(db: QueryRunner): Promise<boolean> {
-  const installed = (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)) as unknown[];
-  if (installed.length === 0) return false;
-  const [row] = (await db.query(`SELECT citus_is_coordinator() AS coordinator`)) as { coordinator: boolean }[];
-  return row.coordinator;
 }

@@ -13,14 +13,13 @@
 // transaction) and then signal the list on Redis as the service does, so the measure is the fan-out
 // (signal, feed read, event), not the write route. Without REDIS_URL the streams only find the writes
 // only through their own instance's signals, which this script does not send: the script says so.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { register as registerAccount, sleep, startService as startBuiltService } from './bench-service.mjs';
 import { recreateDatabase } from './recreate-database.mjs';
 
 const env = process.env;
@@ -29,7 +28,6 @@ const WATCHERS = Number(env.WATCHERS ?? 100);
 const WRITES_PER_SECOND = Number(env.WRITES_PER_SECOND ?? 200);
 const SECONDS = Number(env.SECONDS ?? 10);
 const OPENING = Number(env.OPENING ?? 50);
-const PASSWORD = 'bench-Password-1234';
 const PREFIX = env.REDIS_KEY_PREFIX ?? 'taskwell:';
 const STREAMS_PER_USER = 1000;
 
@@ -126,48 +124,22 @@ try {
 
 async function startService() {
   await recreateDatabase(url);
-  const port = env.BENCH_PORT ?? '3100';
-  const server = spawn(process.execPath, ['--expose-gc', '--import', MEMORY_PROBE, 'dist/src/main.js'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const { server, origin } = await startBuiltService({
+    port: env.BENCH_PORT ?? '3100',
+    databaseUrl: url,
+    nodeArgs: ['--expose-gc', '--import', MEMORY_PROBE],
     env: {
-      ...env,
-      NODE_ENV: 'production',
       BENCH_MEMORY_FILE: memoryFile,
-      PORT: port,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: randomBytes(48).toString('base64url'),
-      JWT_ACCESS_TTL: '3600',
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
       HTTP_MAX_CONNECTIONS: String(Math.ceil(((STREAMS + WATCHERS + 100) / 0.8) * 1.1)),
       EVENTS_MAX_STREAMS: String(STREAMS + WATCHERS + 100),
       EVENTS_MAX_STREAMS_PER_USER: String(STREAMS_PER_USER),
     },
   });
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(`${origin}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { server, base: origin };
-    await sleep(300);
-  }
-  throw new Error('the service did not become ready');
+  return { server, base: origin };
 }
 
-async function register(name) {
-  const email = `${name}-${randomBytes(6).toString('hex')}@bench.example`;
-  const response = await fetch(`${base}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-  const { data } = await response.json();
-  return { id: data.user.id, token: data.tokens.accessToken };
+function register(name) {
+  return registerAccount(base, name);
 }
 
 /** A list of the owner with the watchers as viewers (SQL: the measure is the streams, not the list routes). */
@@ -264,8 +236,4 @@ async function memory(server) {
 
 function mb(kb) {
   return (kb / 1024).toFixed(1);
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -13,7 +13,7 @@
 // transaction), then signal the list on Redis as the service does: the measure is the dispatchers
 // (follow the log, claim, sign, send), not the write route. Without REDIS_URL the dispatchers find the
 // changes on their poll (WEBHOOKS_POLL_MS, 1000): the script says so.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { recreateDatabase } from './recreate-database.mjs';
+import { register as registerAccount, sleep, startService as startBuiltService } from './bench-service.mjs';
 
 const env = process.env;
 const INSTANCES = Number(env.INSTANCES ?? 2);
@@ -29,7 +30,6 @@ const LISTS = Number(env.LISTS ?? 10);
 const RATE = Number(env.RATE ?? 300);
 const SECONDS = Number(env.SECONDS ?? 10);
 const RECEIVER_DELAY_MS = Number(env.RECEIVER_DELAY_MS ?? 0);
-const PASSWORD = 'bench-Password-1234';
 const PREFIX = env.REDIS_KEY_PREFIX ?? 'taskwell:';
 const OPENSSL = 'openssl';
 
@@ -142,17 +142,11 @@ try {
 }
 
 async function startService(port) {
-  const server = spawn(process.execPath, ['dist/src/main.js'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const { server, origin } = await startBuiltService({
+    port,
+    databaseUrl: url,
     env: {
-      ...env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATABASE_URL: url,
-      LOG_LEVEL: 'warn',
       JWT_SECRET: jwtSecret,
-      JWT_ACCESS_TTL: '3600',
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
       RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
       RATE_LIMIT_WRITES_BURST: '100000',
       LISTS_MAX_OWNED: '100000',
@@ -163,30 +157,11 @@ async function startService(port) {
       NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
     },
   });
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(`${origin}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { server, base: origin };
-    await sleep(300);
-  }
-  throw new Error('the service did not become ready');
+  return { server, base: origin };
 }
 
-async function register(name) {
-  const email = `${name}-${randomBytes(6).toString('hex')}@bench.example`;
-  const response = await fetch(`${base}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-  const { data } = await response.json();
-  return { id: data.user.id, token: data.tokens.accessToken };
+function register(name) {
+  return registerAccount(base, name);
 }
 
 async function api(token, method, path, body) {
@@ -230,8 +205,4 @@ async function write(ownerId, listId) {
     client.release();
   }
   await redis?.publish(`${PREFIX}changes`, JSON.stringify({ listId, seq, from: 'bench-webhooks' }));
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

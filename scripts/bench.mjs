@@ -26,13 +26,13 @@
 // TRUSTED_ISSUERS, as many users again are seeded with its tokens, and each
 // mixed run is followed at once by the same run with those tokens; the
 // table then gives their req/s ratio.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { recreateDatabase } from './recreate-database.mjs';
+import { register as registerAccount, sleep, startService as startBuiltService } from './bench-service.mjs';
 
 const env = process.env;
 const USERS = Number(env.USERS ?? 50);
@@ -41,7 +41,6 @@ const HEAVY_TASKS = Number(env.HEAVY_TASKS ?? 10000);
 const DURATION = Number(env.DURATION ?? 20);
 const HEAVY_DURATION = Number(env.HEAVY_DURATION ?? 10);
 const CONNECTIONS = (env.CONNECTIONS ?? '100,10').split(',').map(Number);
-const PASSWORD = 'bench-Password-1234';
 const SHARED = env.BENCH_SHARED === '1';
 const SHARED_MEMBERS = Number(env.SHARED_MEMBERS ?? 20);
 
@@ -115,20 +114,11 @@ async function startService() {
   const url = env.BENCH_DATABASE_URL;
   if (!url) throw new Error('Set BENCH_URL (a running service) or BENCH_DATABASE_URL (a database to empty and use)');
   await recreateDatabase(url);
-  const port = env.BENCH_PORT ?? '3100';
-  server = spawn(process.execPath, ['dist/src/main.js'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const started = await startBuiltService({
+    port: env.BENCH_PORT ?? '3100',
+    databaseUrl: url,
     env: {
-      ...env,
-      NODE_ENV: 'production',
-      PORT: port,
-      DATABASE_URL: url,
       DB_POOL_SIZE: '10',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: randomBytes(48).toString('base64url'),
-      JWT_ACCESS_TTL: '3600',
-      // Seeding registers 51 users from one address: the per-IP limit would make it wait minutes.
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
       // Seeding and the heavy runs drive a few accounts far past their fair share: measure the service, not its limits.
       RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
       RATE_LIMIT_WRITES_BURST: '1000000',
@@ -136,18 +126,8 @@ async function startService() {
       ...(issuer && { TRUSTED_ISSUERS: JSON.stringify(issuer.config) }),
     },
   });
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(`${origin}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return origin;
-    await sleep(300);
-  }
-  throw new Error('the service did not become ready');
+  server = started.server;
+  return started.origin;
 }
 
 async function vacuumAnalyze(url) {
@@ -174,9 +154,7 @@ async function api(method, path, token, body) {
 }
 
 async function register() {
-  const email = `bench-${randomBytes(6).toString('hex')}@example.com`;
-  const { data } = await api('POST', '/api/auth/register', undefined, { email, password: PASSWORD });
-  return { token: data.tokens.accessToken, ids: [] };
+  return { token: (await registerAccount(base, 'bench')).token, ids: [] };
 }
 
 /** A task like the wrk harness's: ~70% due, ~30% completed, half described, 0-3 tags. */
@@ -328,8 +306,4 @@ async function run(name, connections, duration, next) {
   };
   console.log(JSON.stringify(row));
   return row;
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

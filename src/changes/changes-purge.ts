@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { changesConfig } from '../config/changes.config.js';
+import { ChangeRetention } from './change-retention.js';
 import { ChangesRepository } from './changes.repository.js';
 
 /**
  * Deletes changes past CHANGES_RETENTION_DAYS, every CHANGES_PURGE_INTERVAL_MS
  * on every instance (the deletes are idempotent; running on several costs one
- * cheap statement each). A cursor that old answers `410 cursor-expired`.
+ * cheap statement each), but for those still held (`ChangeRetention`: a list's
+ * changes its webhooks have not turned into deliveries yet). A feed cursor
+ * that old answers `410 cursor-expired` all the same.
  */
 @Injectable()
 export class ChangesPurge implements OnModuleInit, OnModuleDestroy {
@@ -15,6 +18,7 @@ export class ChangesPurge implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly repository: ChangesRepository,
+    private readonly retention: ChangeRetention,
     @Inject(changesConfig.KEY) private readonly config: ConfigType<typeof changesConfig>,
   ) {}
 
@@ -30,7 +34,8 @@ export class ChangesPurge implements OnModuleInit, OnModuleDestroy {
 
   async purge(): Promise<void> {
     try {
-      await this.repository.purge(new Date(Date.now() - this.config.retentionMs));
+      const before = new Date(Date.now() - this.config.retentionMs);
+      await this.repository.purge(before, await this.retention.holds(before));
     } catch (error) {
       this.logger.warn(`Purge failed: ${(error as Error).message}`);
     }

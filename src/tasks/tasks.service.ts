@@ -47,9 +47,6 @@ export interface KeyedRequest {
 /** Writes that miss because the task moved under them (a move is a delete and an insert) are tried this often. */
 const WRITE_ATTEMPTS = 8;
 
-/** Default lists remembered per instance: a user's default list never changes, so it never goes stale. */
-const DEFAULT_LISTS_CACHED = 10_000;
-
 /**
  * The rules of tasks in lists: which list a request means, roles (`viewer` reads, `editor` writes),
  * defaults, `If-Match`, 404 versus 403 versus 412, moves, and keyset paging. The statements are
@@ -57,8 +54,6 @@ const DEFAULT_LISTS_CACHED = 10_000;
  */
 @Injectable()
 export class TasksService {
-  private readonly defaultLists = new Map<string, string>();
-
   constructor(
     private readonly tasks: TasksRepository,
     private readonly access: ListAccess,
@@ -278,17 +273,12 @@ export class TasksService {
     return listId;
   }
 
-  /** The caller's own default list: theirs as long as the account lives, so remembered. */
-  private async defaultListOf(userId: string): Promise<string> {
-    const cached = this.defaultLists.get(userId);
-    if (cached !== undefined) return cached;
+  /** The caller's own default list (`ListAccess` remembers it: it never changes while the account lives). */
+  private defaultListOf(userId: string): Promise<string> {
     // Every account has its default list until the account goes: none means it went since the token was checked.
-    const listId = await this.access.defaultListOf(userId).catch((error: unknown) => {
+    return this.access.defaultListOf(userId).catch((error: unknown) => {
       throw error instanceof NotFoundException ? new InvalidTokenException('This account no longer exists') : error;
     });
-    if (this.defaultLists.size >= DEFAULT_LISTS_CACHED) this.defaultLists.clear();
-    this.defaultLists.set(userId, listId);
-    return listId;
   }
 
   /** The lists a statement may reach: the path's list, or those of the caller's lists where their role allows. */

@@ -82,6 +82,20 @@ export class DeliveryQueueRepository {
   }
 
   /**
+   * Lists with an enabled endpoint whose cursor is behind a change recorded before `before`, and
+   * their cursor: the changes after it are not delivered yet. Spans every shard, like the look-up
+   * above, once per purge.
+   */
+  undispatchedBefore(before: Date): Promise<{ listId: string; afterSeq: string }[]> {
+    return this.sql.query<{ listId: string; afterSeq: string }>(
+      `SELECT w.list_id AS "listId", w.seq AS "afterSeq" FROM webhook_cursors w
+        WHERE EXISTS (SELECT 1 FROM webhooks e WHERE e.list_id = w.list_id AND e.enabled AND NOT e.deleting)
+          AND EXISTS (SELECT 1 FROM changes c WHERE c.list_id = w.list_id AND c.seq > w.seq AND c.created_at < $1)`,
+      [before.toISOString()],
+    );
+  }
+
+  /**
    * Runs `work` on the list's changes after its cursor, in number order, in
    * one transaction holding the cursor's row lock (another instance skips the
    * list meanwhile), and moves the cursor past them. Undefined when another

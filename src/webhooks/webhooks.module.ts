@@ -6,6 +6,7 @@ import { DeliveryQueueRepository } from './delivery-queue.repository.js';
 import { SecretBox } from './secret-box.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookPrecondition } from './webhook-precondition.js';
+import { WebhookRetention } from './webhook-retention.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -23,6 +24,7 @@ import { WebhooksService } from './webhooks.service.js';
     SecretBox,
     WebhookSender,
     WebhookDispatcher,
+    WebhookRetention,
   ],
 })
 export class WebhooksModule {}

@@ -1,34 +1,22 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
-import { eventually, postJson, sleep } from '../helpers/http.js';
-
-const GRACE_MS = 5000;
+import type { BuiltService } from '../helpers/built-service.js';
+import { sleep } from '../helpers/http.js';
+import { GRACE_MS, howItStopped, newAccountToken, sendSigterm, startForShutdown } from '../helpers/shutdown.js';
 
 /** SIGTERM as an orchestrator sends it during a rolling deploy. */
 describe('Graceful shutdown (e2e, built service)', () => {
   let service: BuiltService;
 
   beforeAll(async () => {
-    ensureBuilt();
-    service = await BuiltService.start({
-      ...BASE_ENV,
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
-      SHUTDOWN_GRACE_MS: String(GRACE_MS),
-    });
+    service = await startForShutdown();
   }, 60_000);
   afterAll(async () => {
     await service?.dispose();
   });
 
   it('finishes the request in flight, refuses new connections, and exits 0', async () => {
-    const registered = await postJson(`${service.baseUrl}/api/auth/register`, {
-      email: uniqueEmail(),
-      password: GOOD_PASSWORD,
-    });
-    const token = registered.body.data.tokens.accessToken as string;
+    const token = await newAccountToken(service);
 
     // A client that is slow to send its body keeps its request in flight for as long as we like.
     const body = JSON.stringify({ title: 'Sent across a shutdown' });
@@ -36,13 +24,7 @@ describe('Graceful shutdown (e2e, built service)', () => {
     inFlight.send(body.slice(0, 10));
     await sleep(200);
 
-    const signalledAt = Date.now();
-    service.signal('SIGTERM');
-    await eventually(
-      () => service.logs().find((line) => /SIGTERM received/.test(String(line.msg))),
-      5000,
-      'SIGTERM log',
-    );
+    const signalledAt = await sendSigterm(service);
     await expect(newConnection(service.baseUrl)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
     await sleep(300); // still in flight after the signal
@@ -51,10 +33,10 @@ describe('Graceful shutdown (e2e, built service)', () => {
     expect(response.status).toBe(201);
     expect(JSON.parse(response.body).data).toMatchObject({ title: 'Sent across a shutdown' });
 
-    const exit = await service.exited;
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalledAt).toBeLessThan(GRACE_MS);
-    expect(service.logs().some((line) => line.msg === 'Stopped cleanly')).toBe(true);
+    const stopped = await howItStopped(service, signalledAt);
+    expect(stopped.exit).toEqual({ code: 0, signal: null });
+    expect(stopped.tookMs).toBeLessThan(GRACE_MS);
+    expect(stopped.stoppedCleanly).toBe(true);
   });
 });
 
