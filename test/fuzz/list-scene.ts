@@ -153,18 +153,26 @@ export class ListScene {
   private async view(): Promise<unknown> {
     const owner = await this.tokenOf('owner');
     const get = async (path: string, token = owner) => harnessJson(this.baseUrl(), 'GET', path, token);
-    const read = async ({ id, webhookId }: ListIds) => ({
-      list: await get(`/api/lists/${id}`),
-      members: await get(`/api/lists/${id}/members`),
-      invitations: await get(`/api/lists/${id}/invitations`),
-      tasks: await get(`/api/lists/${id}/tasks?limit=100`),
-      webhooks: await get(`/api/lists/${id}/webhooks`),
-      deliveries: await get(`/api/lists/${id}/webhooks/${webhookId}/deliveries`),
-    });
-    const memberships: Record<string, unknown> = {};
-    for (const person of ['editor', ...ACTORS] as const)
-      memberships[person] = await get('/api/lists?limit=100', await this.tokenOf(person));
-    return { shared: await read(this.shared), private: await read(this.private_), memberships };
+    // Read at once: a view is taken after every refused write.
+    const read = async ({ id, webhookId }: ListIds) => {
+      const paths = [
+        '',
+        '/members',
+        '/invitations',
+        '/tasks?limit=100',
+        '/webhooks',
+        `/webhooks/${webhookId}/deliveries`,
+      ];
+      return Promise.all(paths.map((path) => get(`/api/lists/${id}${path}`)));
+    };
+    const others = ['editor', ...ACTORS] as const;
+    const tokens = await Promise.all(others.map((person) => this.tokenOf(person)));
+    const [shared, private_, ...memberships] = await Promise.all([
+      read(this.shared),
+      read(this.private_),
+      ...tokens.map((token) => get('/api/lists?limit=100', token)),
+    ]);
+    return { shared, private: private_, memberships };
   }
 }
 

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { execute } from '../execute.js';
 import type { FuzzClass } from '../fuzz-class.js';
+import type { FuzzTarget } from '../target.js';
 import type { HostileRequest, PathValue } from '../hostile-request.js';
-import { attackList, expectationOf, type Family, type ListAttack, type MemberName } from '../list-attack.js';
+import {
+  attackList,
+  checkListsUnchanged,
+  expectationOf,
+  type Family,
+  type ListAttack,
+  type MemberName,
+} from '../list-attack.js';
 import { LIST_ROUTE_NAMES, LIST_ROUTES, subResourceOf, type ListRouteSpec } from '../list-routes.js';
 import { ACTORS } from '../list-scene.js';
 import { ROUTES, TASK_ROUTE_NAMES } from '../routes.js';
@@ -52,16 +60,17 @@ const taskRequest: fc.Arbitrary<HostileRequest> = fc
     };
   });
 
+type ListProbe = Omit<ListAttack, 'actor'>;
+
 /**
  * Every route inside a list (the list, its members, invitations, webhooks and tasks, the task
- * routes through all three families) as someone who may not do it: a viewer writing (403
- * insufficient-role), a demoted admin at admin routes (403), anyone who left, was removed or never
- * joined (404), and the owner of another list naming this list's resources in it (404). A viewer's
- * reads must answer, without a trace of another list.
+ * routes through all three families), each request driven as every actor who may not do it: a
+ * viewer writing (403 insufficient-role), a demoted admin at admin routes (403), anyone who left,
+ * was removed (admin or not) or never joined (404), and the owner of another list naming this
+ * list's resources in it (404). Reads a viewer may make must answer, without a trace of another list.
  */
-const listAttack: fc.Arbitrary<ListAttack> = fc
+const listProbe: fc.Arbitrary<ListProbe> = fc
   .record({
-    actor: fc.constantFrom(...ACTORS),
     route: fc.constantFrom(...LIST_ROUTE_NAMES),
     family: fc.constantFrom<Family>('list', 'tasks', 'user'),
     list: fc.constantFrom<ListAttack['list']>('shared', 'own'),
@@ -70,7 +79,7 @@ const listAttack: fc.Arbitrary<ListAttack> = fc
     ifMatch: fc.constantFrom<ListAttack['ifMatch']>(undefined, 'stale', 'any'),
     body: fc.constantFrom<ListAttack['body']>(undefined, 'valid', 'invalid', 'malformed'),
   })
-  .map(({ actor, route, family, list, of, member, ifMatch, body }): ListAttack => {
+  .map(({ route, family, list, of, member, ifMatch, body }): ListProbe => {
     const spec: ListRouteSpec = LIST_ROUTES[route];
     const sub = subResourceOf(route);
     const outside = spec.selector !== undefined && family !== 'list';
@@ -80,30 +89,36 @@ const listAttack: fc.Arbitrary<ListAttack> = fc
     const bodyKind =
       read || (outside && spec.selector === 'query') ? undefined : outside && spec.selector === 'body' ? 'valid' : body;
     return {
-      actor,
       route,
       ...(spec.selector ? { family } : {}),
-      list: outside ? 'shared' : list,
+      // In their own list the actor may do anything: only another list's resources named there are an attack.
+      list: outside || sub === undefined ? 'shared' : list,
       ...((outside && spec.selector !== 'none') || (!outside && sub && sub !== 'member') ? { of } : {}),
       ...(sub === 'member' ? { member } : {}),
       ...(ifMatch && !read ? { ifMatch } : {}),
       ...(bodyKind && (bodyKind !== 'valid' || spec.body) ? { body: bodyKind } : {}),
     };
-  })
-  .filter(
-    (attack) =>
-      // In their own list the actor may do anything: only another list's resources named there are an attack.
-      (attack.list === 'shared' || subResourceOf(attack.route) !== undefined) &&
-      // Anyone may leave: a member route never names the actor.
-      attack.member !== attack.actor &&
-      // Writes that the role allows are not attacks (and would change the lists).
-      (expectationOf(attack).status !== 200 || LIST_ROUTES[attack.route].method === 'GET'),
-  );
+  });
 
-type BolaValue = HostileRequest | ListAttack;
+/** Whether the probe is an attack for this actor: not a write their role allows, nor leaving (anyone may). */
+function isAttack(attack: ListAttack): boolean {
+  if (attack.member === attack.actor) return false;
+  return expectationOf(attack).status !== 200 || LIST_ROUTES[attack.route].method === 'GET';
+}
+
+async function driveAsEveryActor(probe: ListProbe, target: FuzzTarget): Promise<void> {
+  const sent: string[] = [];
+  for (const actor of ACTORS) {
+    const attack: ListAttack = { actor, ...probe };
+    if (isAttack(attack)) sent.push(await attackList(attack, target));
+  }
+  if (LIST_ROUTES[probe.route].method !== 'GET') await checkListsUnchanged(target, sent);
+}
+
+type BolaValue = HostileRequest | ListProbe;
 
 export const bola: FuzzClass<BolaValue> = {
   name: 'bola',
-  arbitrary: fc.oneof({ arbitrary: taskRequest, weight: 1 }, { arbitrary: listAttack, weight: 2 }),
-  run: (value, target) => ('actor' in value ? attackList(value, target) : execute(value, target)),
+  arbitrary: fc.oneof({ arbitrary: taskRequest, weight: 1 }, { arbitrary: listProbe, weight: 2 }),
+  run: (value, target) => ('target' in value ? execute(value, target) : driveAsEveryActor(value, target)),
 };
