@@ -37,7 +37,7 @@ export const FUZZ_CLASSES: { fuzz: FuzzClass; weight: number }[] = [
   { fuzz: erase(randomRoutes), weight: 3 },
   { fuzz: erase(rawHttp), weight: 3 },
   { fuzz: erase(badTokens), weight: 2 },
-  { fuzz: erase(bola), weight: 2 },
+  { fuzz: erase(bola), weight: 4 },
   { fuzz: erase(oddHeaders), weight: 2 },
 ];
 

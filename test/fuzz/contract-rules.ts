@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { MALFORMED_REQUEST, PROBLEM_TYPES } from '../../src/common/problems/problem-types.js';
+import { INSUFFICIENT_ROLE, MALFORMED_REQUEST, PROBLEM_TYPES } from '../../src/common/problems/problem-types.js';
 
 /** A broken rule of the contract; `rule` names it (the failure class), the message carries the evidence. */
 export class ContractViolation extends Error {
@@ -80,7 +80,11 @@ function checkProblem(
   } catch {
     return violated(`${status} body not JSON`, evidence());
   }
-  const types = [PROBLEM_TYPES[status], ...(status === 400 ? [MALFORMED_REQUEST] : [])].filter(Boolean);
+  const types = [
+    PROBLEM_TYPES[status],
+    ...(status === 400 ? [MALFORMED_REQUEST] : []),
+    ...(status === 403 ? [INSUFFICIENT_ROLE] : []),
+  ].filter(Boolean);
   const type = types.find(
     (candidate) => typeof problem.type === 'string' && problem.type.endsWith(`/${candidate.slug}`),
   );

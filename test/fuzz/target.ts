@@ -6,7 +6,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { BASE_ENV, BuiltService } from '../helpers/built-service.js';
 import { GOOD_PASSWORD } from '../helpers/fixtures.js';
 import { LIFTED_LIMITS } from '../helpers/lifted-limits.js';
+import { harnessJson } from './harness-request.js';
 import { send } from './http-client.js';
+import { ListScene } from './list-scene.js';
 
 export type Engine = 'postgres' | 'embedded';
 
@@ -39,6 +41,7 @@ export class FuzzTarget {
   private victimSince = 0;
   private ownTask?: string;
   private victimSnapshot: unknown;
+  private scene?: Promise<ListScene>;
   victim!: Account & { taskIds: string[] };
   dead!: DeadTokens;
 
@@ -56,6 +59,10 @@ export class FuzzTarget {
       ...BASE_ENV,
       CORS_ORIGINS: 'https://app.example.com',
       ...LIFTED_LIMITS,
+      // The BOLA class attacks the webhook routes too; its endpoint's documentation address is refused at once.
+      WEBHOOKS_ENABLED: 'true',
+      WEBHOOKS_SECRET_KEY: 'fuzz-webhook-secret-key-that-is-long-enough-0123456789',
+      WEBHOOKS_POLL_MS: '100',
       ...(dataDir
         ? { DATA_DIR: dataDir }
         : { DATABASE_URL: process.env.E2E_DATABASE_URL!, DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE ?? '4' }),
@@ -134,7 +141,13 @@ export class FuzzTarget {
     this.ownTask = undefined;
   }
 
-  /** Between batches: the process answers, and the victim's data is exactly as it was. */
+  /** The shared lists the BOLA class attacks, set up on first use. */
+  listScene(): Promise<ListScene> {
+    this.scene ??= ListScene.build(() => this.baseUrl);
+    return this.scene;
+  }
+
+  /** Between batches: the process answers, and the victim's data (and lists, once set up) is exactly as it was. */
   async checkInvariants(): Promise<void> {
     if (await this.hasDied()) throw new Error(`the service died:\n${this.recentOutput()}`);
     const live = await send(this.baseUrl, 'GET', '/health/live', {});
@@ -144,6 +157,7 @@ export class FuzzTarget {
       throw new Error(
         `the victim's data changed:\nbefore ${JSON.stringify(this.victimSnapshot)}\nafter  ${JSON.stringify(now)}`,
       );
+    if (this.scene) await (await this.scene).checkUnchanged();
   }
 
   private async setUpPeople(): Promise<void> {
@@ -193,18 +207,7 @@ export class FuzzTarget {
   }
 
   /** A request of the harness itself, which must succeed. */
-  private async json(method: string, path: string, token?: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = {};
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const answer = await send(
-      this.baseUrl,
-      method,
-      path,
-      headers,
-      body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
-    );
-    if (answer.status >= 300) throw new Error(`harness ${method} ${path} answered ${answer.status}: ${answer.text}`);
-    return answer.text ? JSON.parse(answer.text) : undefined;
+  private json(method: string, path: string, token?: string, body?: unknown): Promise<unknown> {
+    return harnessJson(this.baseUrl, method, path, token, body);
   }
 }
