@@ -6,6 +6,7 @@ import {
   atLeast,
   createList,
   deleteList,
+  getList,
   listLists,
   listMembers,
   type Member,
@@ -19,6 +20,7 @@ import { listHash, navigate } from './router.js';
 import { authed, clearSession, readSession } from './session.js';
 import { openShareDialog } from './share-dialog.js';
 import { renderTasks, type TasksView } from './tasks-view.js';
+import { webhooksPanel } from './webhooks-panel.js';
 
 /** A message for the next rendering (after a navigation): what just happened, or what went wrong. */
 let pending: { text: string; alert: boolean } | undefined;
@@ -139,15 +141,27 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
     }
     tasksView?.apply(changes.filter((change) => change.entity === 'task' && change.listId === shown.id));
     if (sidebarChanged) renderSidebar();
-    if (next.role !== shown.role) {
-      say(`Your role in “${next.name}” is now ${next.role}.`);
-      void showList(next);
-    } else if (membersChanged || next.memberCount !== shown.memberCount) {
-      void showList(next);
+    if (membersChanged || next.role !== shown.role || next.memberCount !== shown.memberCount) {
+      void redrawShown(shown);
     } else if (next !== shown) {
       selected = next;
       main.querySelector('#list-heading')?.replaceChildren(next.name);
     }
+  }
+
+  /**
+   * The list shown, read again and drawn again after its members or the caller's role changed:
+   * the role that decides the controls comes from the list's own route, not from the stream.
+   */
+  async function redrawShown(before: TaskList): Promise<void> {
+    const { data, error, response } = await authed(() => getList(before.id));
+    if (!main.isConnected) return; // another page is shown by now
+    if (!data) return gone(before, toProblem(error, response));
+    const list = data.data;
+    lists = lists.map((existing) => (existing.id === list.id ? list : existing));
+    renderSidebar();
+    if (list.role !== before.role) say(`Your role in “${list.name}” is now ${list.role}.`);
+    await showList(list);
   }
 
   // ---- the lists -------------------------------------------------------------------------------
@@ -236,6 +250,7 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
               navigate('#/');
             },
           }),
+        atLeast(list.role, 'admin') && webhooksPanel({ list, say, fail: (problem) => explain(list, problem) }),
       ),
       tasks,
     );
