@@ -64,6 +64,9 @@ export function renderTasks(container: HTMLElement, context: ListContext): Tasks
   let nextCursor: string | null = null;
   let pendingInView = 0;
   let completedInView = 0;
+  /** Reads started (the page, the counts): only the latest one's answer is shown, whatever order they come back in. */
+  let loads = 0;
+  let counts = 0;
   /** Tasks whose edit form is open: drawing the list again keeps the form, and what is typed in it. */
   const editing = new Map<string, HTMLFormElement>();
 
@@ -204,8 +207,10 @@ export function renderTasks(container: HTMLElement, context: ListContext): Tasks
   /** The first page for the current filters, or (`more`) the page after the last one shown. */
   async function load(more: boolean): Promise<void> {
     const query = { ...filters, sort, order, limit: PAGE_SIZE, cursor: more ? (nextCursor ?? undefined) : undefined };
+    const mine = ++loads;
     try {
       const { data, error, response } = await authed(() => listTasks(listId, query));
+      if (mine !== loads) return;
       if (!data) {
         const problem = toProblem(error, response);
         if (problem.status === 404 && (await listIsGone())) return context.lost();
@@ -227,7 +232,10 @@ export function renderTasks(container: HTMLElement, context: ListContext): Tasks
       const { data } = await authed(() => listTasks(listId, { ...textFilters(), status, limit: 1 }));
       return data?.meta.total ?? 0;
     };
-    [pendingInView, completedInView] = await Promise.all([count('pending'), count('completed')]);
+    const mine = ++counts;
+    const [pending, completed] = await Promise.all([count('pending'), count('completed')]);
+    if (mine !== counts) return;
+    [pendingInView, completedInView] = [pending, completed];
     itemsLeft.textContent = `${pendingInView} ${pendingInView === 1 ? 'item' : 'items'} left`;
     markAll.textContent = pendingInView > 0 || completedInView === 0 ? 'Mark all as complete' : 'Mark all as active';
     markAll.disabled = pendingInView + completedInView === 0;
