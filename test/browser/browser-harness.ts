@@ -20,13 +20,16 @@ export const PASSWORD = 'plausible-Tortoise-42';
  * page and that record when a step fails.
  */
 export interface Harness {
-  api: BuiltService;
+  /** The API now running (`restartApi` replaces it). */
+  readonly api: BuiltService;
   webUrl: string;
   browser: Browser;
   consoleLines: string[];
   /** Every API response the pages saw: `METHOD path status`. */
   traffic: string[];
   newContext: (options?: BrowserContextOptions) => Promise<BrowserContext>;
+  /** Stops the API (SIGTERM, as a deployment does) and starts it again on the same port and database. */
+  restartApi: () => Promise<void>;
   step: (name: string, body: () => Promise<void>) => Promise<void>;
   close: () => Promise<void>;
 }
@@ -35,14 +38,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   ensureBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   const webPort = await freePortHint();
-  const api = await BuiltService.start({
+  const apiEnv = {
     ...BASE_ENV,
     DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
     DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE ?? '2',
     CORS_ORIGINS: `http://localhost:${webPort}`,
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
     ...env,
-  });
+  };
+  let api = await BuiltService.start(apiEnv);
   const outDir = mkdtempSync(join(tmpdir(), 'taskwell-web-'));
   const build = spawnSync('npm', ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir'], {
     cwd: WEB,
@@ -68,7 +72,9 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const traffic: string[] = [];
 
   return {
-    api,
+    get api() {
+      return api;
+    },
     webUrl: web.url,
     browser,
     consoleLines,
@@ -84,6 +90,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       });
       context.setDefaultTimeout(10_000);
       return context;
+    },
+    async restartApi() {
+      const { baseUrl } = api;
+      api.signal('SIGTERM');
+      await api.exited;
+      api = await BuiltService.start({ ...apiEnv, PORT: new URL(baseUrl).port });
     },
     async step(name, body) {
       try {

@@ -1,10 +1,12 @@
 import { authLogout } from './api/sdk.gen.js';
 import { confirmDialog } from './confirm-dialog.js';
+import { type Change, follow, supersedes } from './live.js';
 import { field, h } from './dom.js';
 import {
   atLeast,
   createList,
   deleteList,
+  getList,
   listLists,
   listMembers,
   type Member,
@@ -17,7 +19,8 @@ import { clearProblem, type Problem, showProblem, toProblem } from './problem.js
 import { listHash, navigate } from './router.js';
 import { authed, clearSession, readSession } from './session.js';
 import { openShareDialog } from './share-dialog.js';
-import { renderTasks } from './tasks-view.js';
+import { renderTasks, type TasksView } from './tasks-view.js';
+import { webhooksPanel } from './webhooks-panel.js';
 
 /** A message for the next rendering (after a navigation): what just happened, or what went wrong. */
 let pending: { text: string; alert: boolean } | undefined;
@@ -38,6 +41,11 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
   const alert = h('p', { class: 'alert', role: 'alert', hidden: true });
   const nav = h('nav', { class: 'sidebar', 'aria-labelledby': 'lists-heading' });
   const main = h('div', { class: 'list-main' });
+  const listItems = h('ul', { class: 'lists' });
+  /** What is shown, kept to apply the live changes to (each by its `version`). */
+  let lists: TaskList[] = [];
+  let selected: TaskList | undefined;
+  let tasksView: TasksView | undefined;
 
   function say(message: string): void {
     alert.hidden = true;
@@ -70,11 +78,13 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
     alert,
     h('div', { class: 'layout' }, nav, main),
   );
+  nav.append(h('h2', { id: 'lists-heading' }, 'Lists'), listItems, newListForm());
   if (pending) {
     (pending.alert ? shout : say)(pending.text);
     pending = undefined;
   }
   load().catch((failure: unknown) => shout(toProblem(failure).detail));
+  follow({ changes: (changes) => applyChanges(changes), resync: () => navigate(location.hash || '#/') });
 
   async function load(): Promise<void> {
     const all: TaskList[] = [];
@@ -86,18 +96,76 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
       cursor = data.meta.nextCursor ?? undefined;
     } while (cursor);
     // The Inbox first, then the API's order (oldest first): a list joined later may be older than the Inbox.
-    const lists = all.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
-    const selected = lists.find((list) => list.id === listId) ?? lists.find((list) => list.isDefault) ?? lists[0];
+    lists = all.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+    selected = lists.find((list) => list.id === listId) ?? lists.find((list) => list.isDefault) ?? lists[0];
     if (listId && selected?.id !== listId) {
       // An old link, or a list that has gone since: say so rather than show another list silently.
       shout('That list is not available to you: it was deleted, or you are no longer a member.');
     }
-    renderSidebar(lists, selected);
-    if (selected) await showList(selected);
+    renderSidebar();
+    if (selected) await showList(selected, moved);
+  }
+
+  // ---- changes made elsewhere (another tab, another member) ------------------------------------
+  /**
+   * The live stream's changes, each applied only if newer than what is shown. A list gone (deleted,
+   * or the caller removed) leaves the sidebar, and if it is the one shown, the page says so and
+   * shows the Inbox; a new role, or members changed, draws the list shown again; its tasks' changes
+   * go to the tasks view.
+   */
+  function applyChanges(changes: Change[]): void {
+    // Before the lists are loaded there is nothing to apply to: the load reads them as they are.
+    if (!selected) return;
+    const shown = selected;
+    let next = shown;
+    let membersChanged = false;
+    let sidebarChanged = false;
+    for (const change of changes) {
+      const held = lists.find((list) => list.id === change.listId);
+      if (change.entity === 'member') {
+        membersChanged ||= change.listId === shown.id && change.version > shown.version;
+        continue;
+      }
+      if (change.entity !== 'list' || (held && !supersedes(change, held))) continue;
+      if (change.op === 'delete') {
+        if (!held) continue;
+        if (held.id === shown.id) return gone(shown);
+        lists = lists.filter((list) => list.id !== held.id);
+        sidebarChanged = true;
+        continue;
+      }
+      const list = change.data as unknown as TaskList;
+      lists = held ? lists.map((existing) => (existing.id === list.id ? list : existing)) : [...lists, list];
+      if (list.id === shown.id) next = list;
+      sidebarChanged = true;
+    }
+    tasksView?.apply(changes.filter((change) => change.entity === 'task' && change.listId === shown.id));
+    if (sidebarChanged) renderSidebar();
+    if (membersChanged || next.role !== shown.role || next.memberCount !== shown.memberCount) {
+      void redrawShown(shown);
+    } else if (next !== shown) {
+      selected = next;
+      main.querySelector('#list-heading')?.replaceChildren(next.name);
+    }
+  }
+
+  /**
+   * The list shown, read again and drawn again after its members or the caller's role changed:
+   * the role that decides the controls comes from the list's own route, not from the stream.
+   */
+  async function redrawShown(before: TaskList): Promise<void> {
+    const { data, error, response } = await authed(() => getList(before.id));
+    if (!main.isConnected) return; // another page is shown by now
+    if (!data) return gone(before, toProblem(error, response));
+    const list = data.data;
+    lists = lists.map((existing) => (existing.id === list.id ? list : existing));
+    renderSidebar();
+    if (list.role !== before.role) say(`Your role in “${list.name}” is now ${list.role}.`);
+    await showList(list);
   }
 
   // ---- the lists -------------------------------------------------------------------------------
-  function renderSidebar(lists: TaskList[], selected: TaskList | undefined): void {
+  function newListForm(): HTMLFormElement {
     const name = h('input', { name: 'name', required: true, maxlength: 100, autocomplete: 'off' });
     const form = h(
       'form',
@@ -115,30 +183,31 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
         navigate(listHash(data.data.id));
       })();
     });
-    nav.replaceChildren(
-      h('h2', { id: 'lists-heading' }, 'Lists'),
-      h(
-        'ul',
-        { class: 'lists' },
-        ...lists.map((list) =>
+    return form;
+  }
+
+  /** The lists as they are now (the new-list form and what is typed in it stay). */
+  function renderSidebar(): void {
+    listItems.replaceChildren(
+      ...lists.map((list) =>
+        h(
+          'li',
+          {},
           h(
-            'li',
-            {},
-            h(
-              'a',
-              { href: listHash(list.id), 'aria-current': list.id === selected?.id ? 'page' : undefined },
-              list.name,
-              list.memberCount > 1 ? h('span', { class: 'badge' }, ` shared · ${list.role}`) : false,
-            ),
+            'a',
+            { href: listHash(list.id), 'aria-current': list.id === selected?.id ? 'page' : undefined },
+            list.name,
+            list.memberCount > 1 ? h('span', { class: 'badge' }, ` shared · ${list.role}`) : false,
           ),
         ),
       ),
-      form,
     );
   }
 
   // ---- the selected list -----------------------------------------------------------------------
-  async function showList(list: TaskList): Promise<void> {
+  async function showList(list: TaskList, focus = false): Promise<void> {
+    selected = list;
+    tasksView = undefined;
     let members: Member[] = [];
     if (!list.isDefault) {
       const { data, error, response } = await authed(() => listMembers(list.id));
@@ -181,13 +250,14 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
               navigate('#/');
             },
           }),
+        atLeast(list.role, 'admin') && webhooksPanel({ list, say, fail: (problem) => explain(list, problem) }),
       ),
       tasks,
     );
     // After a move (a list chosen, created, left or lost), the list's name takes the focus, so a
     // screen reader starts there rather than at the top of a page it has already read.
-    if (moved) heading.focus();
-    renderTasks(tasks, {
+    if (focus) heading.focus();
+    tasksView = renderTasks(tasks, {
       list,
       members,
       say,

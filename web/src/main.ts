@@ -1,6 +1,7 @@
 import { renderApp } from './app-view.js';
 import { renderAuth } from './auth-view.js';
 import { renderInvite } from './invite-view.js';
+import { follow, startLive, stopLive } from './live.js';
 import { currentRoute, forgetInvite, onRoute, pendingInvite, rememberInvite } from './router.js';
 import { configureClient, onSessionChange, onSessionEnded, readSession } from './session.js';
 import './style.css';
@@ -12,6 +13,10 @@ let signedIn = false;
 /** `moved`: shown after a navigation in the app, so the focus goes to what is new. */
 function show(notice?: string, moved = false): void {
   signedIn = readSession() !== undefined;
+  // The page being replaced stops taking changes; the stream runs while someone is signed in.
+  follow(undefined);
+  if (signedIn) startLive();
+  else stopLive();
   const route = currentRoute();
   // An invitation survives signing in or creating an account (and a reload meanwhile) in this tab.
   if (route.page === 'invite') rememberInvite(route.token);

@@ -1,5 +1,6 @@
 import type { TaskPriority, TaskSort, TaskStatusFilter } from './api/types.gen.js';
 import { field, h, option, uid } from './dom.js';
+import { type Change, supersedes } from './live.js';
 import {
   atLeast,
   clearCompleted as clearCompletedRequest,
@@ -39,12 +40,18 @@ export interface ListContext {
   lost(): void;
 }
 
+/** What the page around the tasks can do to them. */
+export interface TasksView {
+  /** Changes to this list's tasks, made elsewhere (the live stream). */
+  apply(changes: Change[]): void;
+}
+
 /**
  * The tasks of one list (`/api/lists/{listId}/tasks`): filters, the list with
  * its cursor, the new-task form, bulk actions. A viewer gets the list without
  * any control that changes it; a 403 (a role lowered meanwhile) is explained.
  */
-export function renderTasks(container: HTMLElement, context: ListContext): void {
+export function renderTasks(container: HTMLElement, context: ListContext): TasksView {
   const { list, members, say } = context;
   const listId = list.id;
   const canEdit = atLeast(list.role, 'editor');
@@ -57,6 +64,11 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
   let nextCursor: string | null = null;
   let pendingInView = 0;
   let completedInView = 0;
+  /** Reads started (the page, the counts): only the latest one's answer is shown, whatever order they come back in. */
+  let loads = 0;
+  let counts = 0;
+  /** Tasks whose edit form is open: drawing the list again keeps the form, and what is typed in it. */
+  const editing = new Map<string, HTMLFormElement>();
 
   const tasksList = h('ul', { class: 'tasks', 'aria-label': 'Tasks' });
   const loadMore = h('button', { type: 'button', hidden: true, onclick: () => void load(true) }, 'Load more');
@@ -195,8 +207,10 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
   /** The first page for the current filters, or (`more`) the page after the last one shown. */
   async function load(more: boolean): Promise<void> {
     const query = { ...filters, sort, order, limit: PAGE_SIZE, cursor: more ? (nextCursor ?? undefined) : undefined };
+    const mine = ++loads;
     try {
       const { data, error, response } = await authed(() => listTasks(listId, query));
+      if (mine !== loads) return;
       if (!data) {
         const problem = toProblem(error, response);
         if (problem.status === 404 && (await listIsGone())) return context.lost();
@@ -218,7 +232,10 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
       const { data } = await authed(() => listTasks(listId, { ...textFilters(), status, limit: 1 }));
       return data?.meta.total ?? 0;
     };
-    [pendingInView, completedInView] = await Promise.all([count('pending'), count('completed')]);
+    const mine = ++counts;
+    const [pending, completed] = await Promise.all([count('pending'), count('completed')]);
+    if (mine !== counts) return;
+    [pendingInView, completedInView] = [pending, completed];
     itemsLeft.textContent = `${pendingInView} ${pendingInView === 1 ? 'item' : 'items'} left`;
     markAll.textContent = pendingInView > 0 || completedInView === 0 ? 'Mark all as complete' : 'Mark all as active';
     markAll.disabled = pendingInView + completedInView === 0;
@@ -229,13 +246,50 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
     return filters.status === 'all' || (filters.status === 'completed') === task.completed;
   }
 
+  /** Whether a task changed elsewhere still belongs in the view (but for the search). */
+  function fitsView(task: ListTask): boolean {
+    return (
+      matchesStatus(task) &&
+      (!filters.priority || task.priority === filters.priority) &&
+      (!filters.tag || task.tags.includes(filters.tag))
+    );
+  }
+
+  /**
+   * Changes from elsewhere, each only if newer than the task shown: an update or a delete of a
+   * shown task applies in place (keeping its place, as a toggle here does); a task not shown may
+   * belong in the view at a place only the API's sort knows, so the first page is read again.
+   */
+  function apply(changes: Change[]): void {
+    let changed = false;
+    let readAgain = false;
+    for (const change of changes) {
+      const held = tasks.find((task) => task.id === change.id);
+      if (!held) {
+        readAgain ||= change.op === 'upsert';
+        continue;
+      }
+      if (!supersedes(change, held)) continue;
+      const task = change.op === 'upsert' ? (change.data as ListTask | undefined) : undefined;
+      if (task && filters.q)
+        readAgain = true; // whether it still matches the search is the API's to say
+      else if (task && fitsView(task)) replaceTask(task);
+      else tasks = tasks.filter((existing) => existing.id !== change.id);
+      changed = true;
+    }
+    if (readAgain) return void load(false);
+    if (!changed) return;
+    renderList();
+    void countItems();
+  }
+
   function replaceTask(task: ListTask): void {
     tasks = tasks.map((existing) => (existing.id === task.id ? task : existing));
   }
 
   // ---- the list --------------------------------------------------------------------------------
   function renderList(): void {
-    tasksList.replaceChildren(...tasks.map((task) => renderItem(task)));
+    tasksList.replaceChildren(...tasks.map((task) => editing.get(task.id) ?? renderItem(task)));
     if (tasks.length === 0) tasksList.append(h('li', { class: 'empty' }, 'No tasks here.'));
     loadMore.hidden = nextCursor === null;
   }
@@ -333,6 +387,7 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
       h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
     );
     const close = (updated = task) => {
+      editing.delete(task.id);
       const fresh = renderItem(updated);
       form.replaceWith(fresh);
       fresh.querySelector<HTMLButtonElement>('button')?.focus();
@@ -378,6 +433,7 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
       fields.title.focus();
     }
 
+    editing.set(task.id, form);
     item.replaceWith(form);
     fields.title.focus();
   }
@@ -419,4 +475,5 @@ export function renderTasks(container: HTMLElement, context: ListContext): void 
     ),
   );
   void load(false);
+  return { apply };
 }
