@@ -83,7 +83,7 @@ export default {
           '^src/users/(users[.]module|users[.]service|account-hooks)[.]ts$',
           '^src/(lists/lists|tasks/tasks)[.]module[.]ts$',
           '^src/lists/(list-access|list-role)[.]ts$',
-          '^src/changes/(change-log|change-log[.]module|change|change-snapshots|change-signals|change-retention)[.]ts$',
+          '^src/changes/(change-log|change-log[.]module|change|change-snapshots|change-signals|change-statement|change-retention)[.]ts$',
         ],
       },
     },

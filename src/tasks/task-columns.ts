@@ -22,9 +22,9 @@ const FIELDS: [column: string, field: string, timestamp?: true][] = [
 ];
 
 /** Rows come back already shaped as `TaskRow`: no hydration step on the hot paths. */
-export const TASK_COLUMNS = FIELDS.map(([column, field]) => (column === field ? column : `${column} AS "${field}"`)).join(
-  ', ',
-);
+export const TASK_COLUMNS = FIELDS.map(([column, field]) =>
+  column === field ? column : `${column} AS "${field}"`,
+).join(', ');
 
 /**
  * The task of `row` (a CTE's row of `TASK_COLUMNS`) as JSON built by PostgreSQL, equal to what its

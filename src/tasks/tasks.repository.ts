@@ -531,7 +531,8 @@ function updateType(completion: boolean | 'toggle' | undefined): string {
   if (completion === true) {
     return `CASE WHEN w."completedAt" = w."updatedAt" THEN '${types.completed}' ELSE '${types.updated}' END`;
   }
-  if (completion === false) return `CASE WHEN (SELECT completed FROM before) THEN '${types.reopened}' ELSE '${types.updated}' END`;
+  if (completion === false)
+    return `CASE WHEN (SELECT completed FROM before) THEN '${types.reopened}' ELSE '${types.updated}' END`;
   return `'${types.updated}'`;
 }
 
