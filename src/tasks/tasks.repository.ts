@@ -69,10 +69,11 @@ const LOCK_KEY_COUNTER = `INSERT INTO task_counts AS c (user_id) VALUES ($1)
   RETURNING idempotency_keys`;
 
 /**
- * Locks the list's counter row and reads it, with what a task needs to enter the list: the caller an
- * editor of it, the assignee (if any) a member. Every insert into a list takes this lock first, so the
- * quota checked under it holds whatever runs concurrently (the insert trigger updates the same row
- * before the commit releases it). `$1` list, `$2` caller, `$3` editor roles, `$4` assignee.
+ * A move locks the target list's counter row and reads it, with what a task needs to enter the list:
+ * the caller an editor of it, the assignee (if any) a member. A create takes the same lock first
+ * (`INSERT_RECORDED`), so the quota checked under it holds whatever runs concurrently (the insert
+ * trigger updates the same row before the commit releases it). `$1` list, `$2` caller, `$3` editor
+ * roles, `$4` assignee.
  */
 const COUNTER = `counter AS (
     INSERT INTO list_counters AS c (list_id) VALUES ($1) ON CONFLICT (list_id) DO UPDATE SET tasks = c.tasks

@@ -46,6 +46,11 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
   let lists: TaskList[] = [];
   let selected: TaskList | undefined;
   let tasksView: TasksView | undefined;
+  /**
+   * The list this page is deleting or leaving: the stream may announce its loss before the request's
+   * own answer arrives, and that answer says what happened (and where to go).
+   */
+  let ending: string | undefined;
 
   function say(message: string): void {
     alert.hidden = true;
@@ -128,7 +133,7 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
       }
       if (change.entity !== 'list' || (held && !supersedes(change, held))) continue;
       if (change.op === 'delete') {
-        if (!held) continue;
+        if (!held || held.id === ending) continue;
         if (held.id === shown.id) return gone(shown);
         lists = lists.filter((list) => list.id !== held.id);
         sidebarChanged = true;
@@ -240,11 +245,15 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
             list,
             members,
             me,
-            fail: (problem) => explain(list, problem),
+            fail: (problem) => {
+              ending = undefined;
+              explain(list, problem);
+            },
             changed: (message) => {
               announceNext(message);
               reopen();
             },
+            leaving: () => (ending = list.id),
             left: () => {
               announceNext(`You left “${list.name}”.`);
               navigate('#/');
@@ -330,7 +339,10 @@ export function renderApp(root: HTMLElement, listId: string | undefined, onSigne
   async function remove(list: TaskList): Promise<void> {
     const question = `Delete “${list.name}” and all its tasks, for every member? This cannot be undone.`;
     if (!(await confirmDialog(question, 'Delete list'))) return;
+    ending = list.id;
     const { error, response } = await authed(() => deleteList(list));
+    // Deleted: the page goes on to the Inbox, and the stream's news of it may still come in meanwhile.
+    if (response?.status !== 204) ending = undefined;
     if (response?.status === 412) {
       announceNext('The list was changed elsewhere meanwhile: check it, then delete it again.', true);
       return navigate(listHash(list.id));

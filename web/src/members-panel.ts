@@ -24,6 +24,8 @@ export interface MembersContext {
   fail(problem: Problem): void;
   /** Members or roles changed: the page loads the list again and says `message`. */
   changed(message: string): void;
+  /** The caller is leaving the list (the request is on its way): its own answer says how it went. */
+  leaving(): void;
   /** The caller left the list. */
   left(): void;
 }
@@ -93,6 +95,7 @@ export function membersPanel(context: MembersContext): HTMLElement {
 
   async function leave(): Promise<void> {
     if (!(await confirmDialog(`Leave “${list.name}”? You will need a new invitation to come back.`, 'Leave'))) return;
+    context.leaving();
     const { error, response } = await authed(() => removeMember(list.id, me));
     if (response?.status !== 204) return context.fail(toProblem(error, response));
     context.left();
