@@ -74,11 +74,13 @@ describe('Write flood (e2e)', () => {
   });
 
   it('refills at the sustained rate', async () => {
-    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '600', RATE_LIMIT_WRITES_BURST: '1' });
+    // One token every 500 ms: longer than a create takes even on the embedded engine on a busy machine,
+    // so the second create finds the bucket still empty.
+    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '120', RATE_LIMIT_WRITES_BURST: '1' });
     const user = await registerUser(app);
     await create(user).expect(201);
     expectWriteLimited(await create(user));
-    await new Promise((resolve) => setTimeout(resolve, 150)); // one token every 100 ms
+    await new Promise((resolve) => setTimeout(resolve, 600));
     await create(user).expect(201);
   });
 
