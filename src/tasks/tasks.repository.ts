@@ -455,6 +455,13 @@ export class TasksRepository {
     );
   }
 
+  /** Whether the task was completed, read before a write within its transaction. */
+  private completedBefore(tx: SqlSession, id: string, access: TaskAccess): Promise<{ completed: boolean }[]> {
+    const values: unknown[] = [id];
+    const scope = accessConditions(access, paramsOf(values));
+    return tx.query(`SELECT t.completed FROM tasks t WHERE t.id = $1 AND ${scope.join(' AND ')}`, values);
+  }
+
   /** `$1` the task, `$2` the writer; `assignments` adds its own parameters after those. */
   private async updateWhere(
     id: string,
@@ -474,20 +481,29 @@ export class TasksRepository {
       );
     }
     const where = conditions.join(' AND ');
-    // Reopening: whether it was completed is known only from before the write (completing shows it after).
-    const before = completion === false ? `before AS (SELECT t.completed FROM tasks t WHERE ${where}),` : '';
-    const [row] = await this.sql.write<TaskRow & { seq: string }>(
-      `WITH ${before}
-         written AS (UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}),
+    const statement = (
+      type: string,
+    ) => `WITH written AS (UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}),
          change AS (
-           SELECT w."listId" AS list_id, w.id AS entity_id, w.version, ${updateType(completion)} AS type,
+           SELECT w."listId" AS list_id, w.id AS entity_id, w.version, ${type} AS type,
                   ${taskJson('w')} AS data, NULL AS reason
              FROM written w),
          ${positionCte(counterOf(access, param), 'FROM change s')},
          ${loggedCte({ source: 'change', entity: 'task', op: 'upsert', actor: '$2::uuid' })}
-       SELECT written.*, position.seq FROM written, position`,
-      values,
-    );
+       SELECT written.*, position.seq FROM written, position`;
+    // Reopening: whether it was completed is known only from before the write (completing shows it
+    // after), read first in the write's transaction. (Not a CTE beside the write: Citus runs a
+    // statement's CTEs one after the other, so such a read would see the write.)
+    const [row] =
+      completion === false
+        ? await this.sql.transaction(
+            async (tx) => {
+              const [before] = await this.completedBefore(tx, id, access);
+              return tx.query<TaskRow & { seq: string }>(statement(reopenType(before?.completed)), values);
+            },
+            { retry: true },
+          )
+        : await this.sql.write<TaskRow & { seq: string }>(statement(updateType(completion)), values);
     if (!row) return undefined;
     const { seq, ...task } = row;
     this.changes.announce(task.listId, Number(seq));
@@ -532,9 +548,13 @@ function updateType(completion: boolean | 'toggle' | undefined): string {
   if (completion === true) {
     return `CASE WHEN w."completedAt" = w."updatedAt" THEN '${types.completed}' ELSE '${types.updated}' END`;
   }
-  if (completion === false)
-    return `CASE WHEN (SELECT completed FROM before) THEN '${types.reopened}' ELSE '${types.updated}' END`;
   return `'${types.updated}'`;
+}
+
+/** What setting `completed` to false was: a reopening when the task was completed before. */
+function reopenType(wasCompleted: boolean | undefined): string {
+  const type: ChangeType = wasCompleted ? 'task.reopened' : 'task.updated';
+  return `'${type}'`;
 }
 
 /**
