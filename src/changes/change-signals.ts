@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { ConfigType } from '@nestjs/config';
 import { Redis } from 'ioredis';
 import { redisConfig } from '../config/redis.config.js';
+import { closeRedis } from '../database/shared-state/close-redis.js';
+import { RedisSubscription } from '../database/shared-state/redis-subscription.js';
 
 /** "List `listId` has recorded change `seq`": what wakes the streams that follow the list. */
 export interface ListAdvanced {
@@ -38,14 +40,15 @@ interface Message extends ListAdvanced {
 export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ChangeSignals');
   private readonly listeners = new Set<SignalListener>();
-  private subscribedBefore = false;
   private readonly instance = randomUUID();
   private readonly channel: string;
+  private readonly timeoutMs: number;
   private readonly publisher?: Redis;
   private readonly subscriber?: Redis;
 
   constructor(@Inject(redisConfig.KEY) config: ConfigType<typeof redisConfig>) {
     this.channel = `${config.keyPrefix}changes`;
+    this.timeoutMs = config.timeoutMs;
     if (!config.url) return;
     const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2000);
     this.publisher = quiet(
@@ -57,7 +60,9 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
         lazyConnect: true,
       }),
     );
-    this.subscriber = quiet(new Redis(config.url, { retryStrategy, maxRetriesPerRequest: null, lazyConnect: true }));
+    this.subscriber = quiet(
+      new Redis(config.url, { retryStrategy, maxRetriesPerRequest: null, lazyConnect: true, autoResubscribe: false }),
+    );
   }
 
   onModuleInit(): void {
@@ -66,19 +71,18 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.channel) this.receive(text);
     });
-    // 'ready' follows every (re)connect: what was published while the connection was down is lost.
-    this.subscriber.on('ready', () => {
-      if (this.subscribedBefore) for (const listener of this.listeners) listener.resync();
-      this.subscribedBefore = true;
-    });
-    this.subscriber
-      .subscribe(this.channel)
-      .catch((error: Error) => this.logger.warn(`Subscribe failed: ${error.message}`));
+    // Once subscribed again after a reconnect: what was published while the connection was down is lost.
+    new RedisSubscription(
+      this.subscriber,
+      (error) => this.logger.warn(`Subscribe failed: ${error.message}`),
+      () => {
+        for (const listener of this.listeners) listener.resync();
+      },
+    ).add(this.channel);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    const connections = [this.publisher, this.subscriber].filter((connection) => connection !== undefined);
-    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  onModuleDestroy(): Promise<void> {
+    return closeRedis([this.publisher, this.subscriber], this.timeoutMs);
   }
 
   /** A list advanced here: tell the local streams, and the other instances. */

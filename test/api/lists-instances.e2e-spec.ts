@@ -1,39 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import type { App } from 'supertest/types.js';
-import { ListAccess } from '../../src/lists/list-access.js';
-import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
+import { registerUser } from '../helpers/fixtures.js';
+import { call, type Instance, rolesOn, sharedList, within } from '../helpers/instances.js';
 import { TestRedis } from '../helpers/redis-server.js';
 import { createTestApp } from '../helpers/test-app.js';
-
-type Instance = INestApplication<App>;
-
-const call = (app: Instance, user: TestUser, method: 'get' | 'post' | 'delete', path: string, body?: object) => {
-  const req = request(app.getHttpServer())[method](path).set(bearer(user));
-  return body === undefined ? req : req.send(body);
-};
-
-/** Polls `probe` until it holds; resolves with the milliseconds it took, rejects after `withinMs`. */
-async function within(withinMs: number, probe: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await probe()) return Date.now() - started;
-    if (Date.now() - started > withinMs) throw new Error(`still not so after ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A list of `owner`'s made on `app`, with `member` joined through an invitation. */
-async function sharedList(app: Instance, owner: TestUser, member: TestUser, role = 'editor'): Promise<string> {
-  const list = (await call(app, owner, 'post', '/api/lists', { name: 'Shared' }).expect(201)).body.data;
-  const { token } = (await call(app, owner, 'post', `/api/lists/${list.id}/invitations`, { role }).expect(201)).body
-    .data;
-  await call(app, member, 'post', '/api/invitations/accept', { token }).expect(200);
-  return list.id as string;
-}
-
-const rolesOn = async (app: Instance, user: TestUser) => app.get(ListAccess).memberships(user.id);
 
 describe('Memberships across instances that share Redis (e2e)', () => {
   let redis: TestRedis;
@@ -84,11 +53,7 @@ describe('Memberships across instances that share Redis (e2e)', () => {
     const listId = await sharedList(a, owner, member, 'viewer');
     await call(b, member, 'get', `/api/lists/${listId}/invitations`).expect(403);
 
-    await request(a.getHttpServer())
-      .patch(`/api/lists/${listId}/members/${member.id}`)
-      .set(bearer(owner))
-      .send({ role: 'admin' })
-      .expect(200);
+    await call(a, owner, 'patch', `/api/lists/${listId}/members/${member.id}`, { role: 'admin' }).expect(200);
     await within(1000, async () => (await call(b, member, 'get', `/api/lists/${listId}/invitations`)).status === 200);
 
     await call(a, owner, 'post', `/api/lists/${listId}/transfer`, { userId: member.id }).expect(200);

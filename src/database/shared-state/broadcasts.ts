@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { RedisConnections } from './redis-connections.js';
+import { RedisSubscription } from './redis-subscription.js';
 
 export interface BroadcastListener<T> {
   /** A message published here or, with Redis, on another instance. */
@@ -45,20 +46,24 @@ export class Broadcasts implements OnModuleInit {
     string,
     { parse: (value: unknown) => unknown; listeners: BroadcastListener<never>[] }
   >();
-  private subscribedBefore = false;
+  private readonly subscription?: RedisSubscription;
 
-  constructor(private readonly redis: RedisConnections) {}
+  constructor(private readonly redis: RedisConnections) {
+    const subscriber = redis.subscriber;
+    if (!subscriber) return;
+    // Once the channels hold again after a reconnect: anything published while the connection was
+    // down is lost, so remembered state is forgotten.
+    this.subscription = new RedisSubscription(
+      subscriber,
+      (error) => this.logger.warn(`Subscribe failed: ${error.message}`),
+      () => this.resyncAll(),
+    );
+  }
 
   onModuleInit(): void {
     const subscriber = this.redis.subscriber;
     if (!subscriber) return;
     subscriber.on('message', (channel: string, text: string) => this.receive(channel, text));
-    // 'ready' comes after every (re)connect, once the subscriptions are renewed: anything published
-    // while the connection was down is lost, so remembered state is forgotten.
-    subscriber.on('ready', () => {
-      if (this.subscribedBefore) this.resyncAll();
-      this.subscribedBefore = true;
-    });
     subscriber.on('close', () => this.resyncAll());
   }
 
@@ -72,9 +77,7 @@ export class Broadcasts implements OnModuleInit {
     if (channel === undefined) {
       channel = { parse, listeners: [] };
       this.channels.set(key, channel);
-      this.redis.subscriber
-        ?.subscribe(key)
-        .catch((error: Error) => this.logger.warn(`Subscribe to ${name} failed: ${error.message}`));
+      this.subscription?.add(key);
     }
     const listeners = channel.listeners as BroadcastListener<T>[];
     listeners.push(listener);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { ConfigType } from '@nestjs/config';
 import { Redis, type RedisOptions } from 'ioredis';
 import { redisConfig } from '../../config/redis.config.js';
+import { closeRedis } from './close-redis.js';
 
 /** Reconnect delays: quick at first, then every two seconds for as long as it takes. */
 const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 2000);
@@ -20,9 +21,11 @@ export class RedisConnections implements OnModuleDestroy {
   readonly commands?: Redis;
   readonly subscriber?: Redis;
   readonly keyPrefix: string;
+  private readonly timeoutMs: number;
 
   constructor(@Inject(redisConfig.KEY) config: ConfigType<typeof redisConfig>) {
     this.keyPrefix = config.keyPrefix;
+    this.timeoutMs = config.timeoutMs;
     if (!config.url) return;
     const common: RedisOptions = {
       connectTimeout: Math.max(config.timeoutMs, 1000),
@@ -37,16 +40,15 @@ export class RedisConnections implements OnModuleDestroy {
         maxRetriesPerRequest: 0,
       }),
     );
-    // Subscriptions are queued until connected and renewed after every reconnect.
+    // Subscriptions are queued until connected; RedisSubscription renews them after a reconnect.
     this.subscriber = this.watch(
       'subscriber',
-      new Redis(config.url, { ...common, maxRetriesPerRequest: null, autoResubscribe: true }),
+      new Redis(config.url, { ...common, maxRetriesPerRequest: null, autoResubscribe: false }),
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
-    const connections = [this.commands, this.subscriber].filter((connection) => connection !== undefined);
-    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  onModuleDestroy(): Promise<void> {
+    return closeRedis([this.commands, this.subscriber], this.timeoutMs);
   }
 
   /** Logs each change of state once (not every failed reconnect), and keeps 'error' from being unhandled. */
