@@ -37,11 +37,9 @@ export interface ListAttack {
 /** What the contract's order of checks in a list (401, 400, 404 member, 403 role, 404 resource, 412, body) says. */
 export interface ListExpectation {
   rule: string;
-  status: 200 | 403 | 404;
-  /** The body's 400 is taken in place of a sub-resource's 404 (see `expectationOf`). */
-  orBody?: boolean;
+  status: 200 | 400 | 403 | 404;
   requiredRole?: ListRole;
-  /** For a 404: which id decides it (a twin request with that id naming nothing must get the same answer). */
+  /** For a 404 (or the 400 before it): which id decides it (a twin with that id naming nothing gets the same answer). */
   decidedBy?: 'list' | 'sub';
 }
 
@@ -80,17 +78,13 @@ export function expectationOf(attack: ListAttack): ListExpectation {
   const sub = subResourceOf(attack.route);
   const foreign =
     sub === 'member' ? attack.list === 'own' || attack.member === 'left' : sub !== undefined && attack.of === 'private';
-  // docs/API.md puts "no such member or invitation" before the body, but the service judges a
-  // rejected body first there (and the order is not written for a webhook): the 400 is answered
-  // alike for every id, so it tells nothing, and the twin request still holds it to that.
+  // A member's, invitation's or webhook's body is judged before whether it exists (docs/API.md):
+  // the 400 is answered alike for every id, and the twin request holds it to that.
   const rejected = attack.body === 'invalid' || attack.body === 'malformed' || (!attack.body && !!spec.body);
   if (foreign || (sub !== undefined && attack.list === 'own'))
-    return {
-      rule: `a ${sub} that is not in this list is a 404${rejected ? ' (or the 400 of its body)' : ''} before If-Match`,
-      status: 404,
-      orBody: rejected && sub !== 'task',
-      decidedBy: 'sub',
-    };
+    return rejected && sub !== 'task'
+      ? { rule: `a rejected body is a 400 before whether the ${sub} exists`, status: 400, decidedBy: 'sub' }
+      : { rule: `a ${sub} that is not in this list is a 404 before If-Match`, status: 404, decidedBy: 'sub' };
   return { rule: 'a member reads what their role allows', status: 200 };
 }
 
@@ -156,16 +150,16 @@ export async function attackList(attack: ListAttack, target: FuzzTarget): Promis
     const answer = await sendWire(target, wire);
     const expected = expectationOf(attack);
     const got = `got ${answer.status} ${answer.text.slice(0, 300)}`;
-    const bodyFirst = expected.orBody && answer.status === 400;
-    if (answer.status !== expected.status && !bodyFirst) violated(expected.rule, got);
+    if (answer.status !== expected.status) violated(expected.rule, got);
     if (expected.status === 200) checkNoLeak(attack, answer, scene);
     if (expected.status === 403) {
       if (problemSlug(answer.text) !== 'insufficient-role') violated(`${expected.rule}: the type`, got);
       const { requiredRole } = JSON.parse(answer.text) as { requiredRole?: unknown };
       if (requiredRole !== expected.requiredRole) violated(`${expected.rule}: requiredRole`, got);
     }
-    if (expected.status === 404) {
-      if (!bodyFirst && problemSlug(answer.text) !== 'not-found') violated(`${expected.rule}: the type`, got);
+    if (expected.status === 404 && problemSlug(answer.text) !== 'not-found')
+      violated(`${expected.rule}: the type`, got);
+    if (expected.decidedBy !== undefined) {
       const twin = await sendWire(target, await wireOf(attack, scene, expected.decidedBy));
       const detail = (a: Answer) => (JSON.parse(a.text) as { detail?: unknown }).detail;
       if (twin.status !== answer.status || detail(twin) !== detail(answer))
