@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { BuiltService, ensureBuilt, suiteEnv } from '../helpers/built-service.js';
 import { rawExchange, rawRequest } from '../helpers/raw-http.js';
 
 /**
@@ -18,9 +18,7 @@ describe('Connection limits (e2e, built service)', () => {
   beforeAll(async () => {
     ensureBuilt();
     service = await BuiltService.start({
-      ...BASE_ENV,
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+      ...suiteEnv(),
       HTTP_HEADERS_TIMEOUT_MS: '1000',
       HTTP_REQUEST_TIMEOUT_MS: '2000',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '300',

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { BASE_ENV, BuiltService, ensureBuilt, suiteEnv } from '../helpers/built-service.js';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
 import { accepts, freePort } from '../helpers/free-port.mjs';
 import { eventually, getJson, postJson, sleep } from '../helpers/http.js';
@@ -36,9 +36,7 @@ describe('Boot with a database that is not there yet (e2e, built service)', () =
   });
 
   const env = (extra: Record<string, string>) => ({
-    ...BASE_ENV,
-    DATABASE_URL: proxy.rewrite(process.env.E2E_DATABASE_URL!),
-    DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+    ...suiteEnv(proxy.rewrite(process.env.E2E_DATABASE_URL!)),
     ...extra,
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { BuiltService, ensureBuilt, suiteEnv } from '../helpers/built-service.js';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
 import { eventually, postJson } from '../helpers/http.js';
 import { TestHaproxy } from '../helpers/haproxy.js';
@@ -22,9 +22,7 @@ describe('Event streams through the deploy/ proxies (e2e, built service)', () =>
   beforeAll(async () => {
     ensureBuilt();
     service = await BuiltService.start({
-      ...BASE_ENV,
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+      ...suiteEnv(),
       EVENTS_HEARTBEAT_MS: String(HEARTBEAT_MS),
     });
     [haproxy, nginx] = await Promise.all([TestHaproxy.start([service.baseUrl]), TestNginx.start([service.baseUrl])]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { BuiltService, ensureBuilt, suiteEnv } from '../helpers/built-service.js';
 import { getJson, postJson } from '../helpers/http.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -38,9 +38,7 @@ describe('Start-up (e2e, built service)', () => {
 
   it('writes one info line at start, the summary; the route mapping is at debug', async () => {
     const env = {
-      ...BASE_ENV,
-      DATABASE_URL: process.env.E2E_DATABASE_URL!,
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+      ...suiteEnv(),
     };
     service = await BuiltService.start(env);
     const info = service.logs().filter((line) => line.level === 30);

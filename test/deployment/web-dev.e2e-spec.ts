@@ -4,7 +4,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { probeApi, waitUntilReady } from '../../scripts/web-api.mjs';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { BuiltService, ensureBuilt, suiteEnv } from '../helpers/built-service.js';
 import { accepts, freePort } from '../helpers/free-port.mjs';
 import { sleep } from '../helpers/http.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -95,9 +95,7 @@ describe('npm run web: a Taskwell API already running (e2e, built service)', () 
     await proxy.cut(); // live, not ready: as just after `npm start`, while the database wakes up
     const port = await freePort();
     service = BuiltService.spawn({
-      ...BASE_ENV,
-      DATABASE_URL: proxy.rewrite(process.env.E2E_DATABASE_URL!),
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+      ...suiteEnv(proxy.rewrite(process.env.E2E_DATABASE_URL!)),
       DB_BOOT_RETRY_SECONDS: '60',
       PORT: String(port),
     });

@@ -16,6 +16,11 @@ export const BASE_ENV = {
   DB_POOL_MODE: process.env.E2E_DB_POOL_MODE ?? 'session',
 };
 
+/** BASE_ENV with the suite's own database (test/global-setup.mjs), reached at `databaseUrl` (a proxy, say). */
+export function suiteEnv(databaseUrl = process.env.E2E_DATABASE_URL!): Record<string, string> {
+  return { ...BASE_ENV, DATABASE_URL: databaseUrl, DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE! };
+}
+
 /**
  * `npm run build`, unless dist is newer than every source file: the tests
  * that spawn the service must run the code under test, not a stale build.

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServerProcess } from './child-process.js';
 import { deployConfig } from './deploy-config.js';
 import { freePort } from './free-port.mjs';
+import { ProxyProcess } from './proxy-process.js';
 
 /** How often HAProxy asks each instance's readiness; two failures in a row take it out. */
 export const HEALTH_CHECK_INTERVAL_MS = 300;
@@ -17,17 +17,7 @@ export const DROP_AFTER_MS = HEALTH_CHECK_INTERVAL_MS * 2 + 1000;
  * one; a request an instance received is never sent twice, so a write is
  * never repeated behind the client's back.
  */
-export class TestHaproxy {
-  private constructor(
-    private readonly process: ServerProcess,
-    private readonly dir: string,
-    readonly port: number,
-  ) {}
-
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
+export class TestHaproxy extends ProxyProcess {
   static async start(backends: string[]): Promise<TestHaproxy> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'taskwell-haproxy-'));
@@ -50,17 +40,10 @@ export class TestHaproxy {
         ],
       ]),
     );
-    try {
-      const server = await ServerProcess.start('haproxy', 'haproxy', ['-db', '-f', config], port);
-      return new TestHaproxy(server, dir, port);
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.process.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    return new TestHaproxy(
+      await ProxyProcess.launch(dir, 'haproxy', 'haproxy', ['-db', '-f', config], port),
+      dir,
+      port,
+    );
   }
 }

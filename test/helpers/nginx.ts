@@ -1,25 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServerProcess } from './child-process.js';
 import { deployConfig } from './deploy-config.js';
 import { freePort } from './free-port.mjs';
+import { ProxyProcess } from './proxy-process.js';
 
 /**
  * A real nginx (Debian's /usr/sbin/nginx, with deploy/nginx.conf) in front of service instances,
  * in the foreground as a child of the test, with its files under a temporary prefix.
  */
-export class TestNginx {
-  private constructor(
-    private readonly process: ServerProcess,
-    private readonly dir: string,
-    readonly port: number,
-  ) {}
-
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
+export class TestNginx extends ProxyProcess {
   static async start(backends: string[]): Promise<TestNginx> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'taskwell-nginx-'));
@@ -46,17 +36,6 @@ export class TestNginx {
       ]),
     );
     const args = ['-p', dir, '-c', config, '-e', 'stderr', '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`];
-    try {
-      const server = await ServerProcess.start('nginx', '/usr/sbin/nginx', args, port);
-      return new TestNginx(server, dir, port);
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.process.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    return new TestNginx(await ProxyProcess.launch(dir, 'nginx', '/usr/sbin/nginx', args, port), dir, port);
   }
 }

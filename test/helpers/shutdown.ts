@@ -1,4 +1,4 @@
-import { BASE_ENV, BuiltService, ensureBuilt, type Exit } from './built-service.js';
+import { BuiltService, ensureBuilt, type Exit, suiteEnv } from './built-service.js';
 import { GOOD_PASSWORD, uniqueEmail } from './fixtures.js';
 import { eventually, postJson } from './http.js';
 
@@ -9,9 +9,7 @@ export const GRACE_MS = 5000;
 export async function startForShutdown(): Promise<BuiltService> {
   ensureBuilt();
   return BuiltService.start({
-    ...BASE_ENV,
-    DATABASE_URL: process.env.E2E_DATABASE_URL!,
-    DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+    ...suiteEnv(),
     SHUTDOWN_GRACE_MS: String(GRACE_MS),
   });
 }

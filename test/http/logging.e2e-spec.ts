@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/fixtures.js';
-import { BASE_ENV, BuiltService, ensureBuilt } from '../helpers/built-service.js';
+import { BASE_ENV, BuiltService, ensureBuilt, suiteEnv } from '../helpers/built-service.js';
 import { eventually, getJson, postJson } from '../helpers/http.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -18,9 +18,7 @@ describe('Structured logs (e2e, built service)', () => {
     const databaseUrl = process.env.E2E_DATABASE_URL!;
     proxy = await TcpProxy.inFrontOf(databaseUrl);
     service = await BuiltService.start({
-      ...BASE_ENV,
-      DATABASE_URL: proxy.rewrite(databaseUrl),
-      DB_POOL_SIZE: process.env.E2E_DB_POOL_SIZE!,
+      ...suiteEnv(proxy.rewrite(databaseUrl)),
     });
     email = uniqueEmail();
     const registered = await postJson(`${service.baseUrl}/api/auth/register`, { email, password: GOOD_PASSWORD });
