@@ -3,8 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import { ChangeSignals } from '../changes/change-signals.js';
 import { webhooksConfig } from '../config/webhooks.config.js';
 import {
+  type ChangeRow,
   type ClaimedDelivery,
   DeliveryQueueRepository,
+  type EndpointRow,
   type NewDelivery,
   type Settlement,
 } from './delivery-queue.repository.js';
@@ -129,25 +131,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async follow(): Promise<void> {
     for (const listId of await this.queue.listsWithNewChanges(LISTS_PER_PASS)) {
       if (this.stopped) return;
-      const followed = await this.queue.followList(listId, FOLLOW_BATCH, async (tx, changes, endpoints) => {
-        const deliveries: NewDelivery[] = [];
-        for (const change of changes) {
-          const body = eventBody(listId, change);
-          for (const endpoint of endpoints) {
-            if (BigInt(change.seq) <= BigInt(endpoint.fromSeq) || !endpoint.events.includes(change.type)) continue;
-            deliveries.push({
-              webhookId: endpoint.id,
-              eventId: change.eventId,
-              seq: change.seq,
-              type: change.type,
-              payload: body,
-            });
-          }
-        }
-        await this.queue.insertDeliveries(tx, listId, deliveries);
-        // Nothing comes after a list's deletion: its endpoints go once it is delivered.
-        if (changes.some((change) => change.type === 'list.deleted')) await this.queue.retireList(tx, listId);
-      });
+      const followed = await this.queue.followList(listId, FOLLOW_BATCH, (changes, endpoints) =>
+        fanOut(listId, changes, endpoints),
+      );
       if (followed === FOLLOW_BATCH) this.wake();
     }
   }
@@ -240,4 +226,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     return { status: 'pending', retryInMs: schedule[delivery.attempts - 1], statusCode, responseBody, error };
   }
+}
+
+/** A delivery for each endpoint that chose the change's type and was there before it. */
+function fanOut(listId: string, changes: ChangeRow[], endpoints: EndpointRow[]): NewDelivery[] {
+  const deliveries: NewDelivery[] = [];
+  for (const change of changes) {
+    const body = eventBody(listId, change);
+    for (const endpoint of endpoints) {
+      if (BigInt(change.seq) <= BigInt(endpoint.fromSeq) || !endpoint.events.includes(change.type)) continue;
+      deliveries.push({
+        webhookId: endpoint.id,
+        eventId: change.eventId,
+        seq: change.seq,
+        type: change.type,
+        payload: body,
+      });
+    }
+  }
+  return deliveries;
 }
