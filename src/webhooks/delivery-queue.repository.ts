@@ -185,9 +185,9 @@ export class DeliveryQueueRepository {
    * with its instance). Rows another instance is claiming are skipped.
    */
   claim(listId: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.sql.transaction((tx) =>
-      tx.query<ClaimedDelivery>(
-        `WITH due AS (
+    // One statement, so no BEGIN and COMMIT around it: its row locks last until it ends.
+    return this.sql.query<ClaimedDelivery>(
+      `WITH due AS (
            SELECT d.id FROM webhook_deliveries d
              JOIN webhooks w ON w.list_id = d.list_id AND w.id = d.webhook_id
             WHERE d.list_id = $1 AND w.list_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
@@ -204,9 +204,8 @@ export class DeliveryQueueRepository {
           RETURNING d.list_id AS "listId", d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.payload,
                     d.attempts, d.lease, d.manual, w.url, w.secret, w.previous_secret AS "previousSecret",
                     w.previous_secret_until AS "previousSecretUntil", w.deleting`,
-        // One lease for the batch, made here: Citus refuses volatile functions in a distributed UPDATE.
-        [listId, limit, leaseMs, randomUUID()],
-      ),
+      // One lease for the batch, made here: Citus refuses volatile functions in a distributed UPDATE.
+      [listId, limit, leaseMs, randomUUID()],
     );
   }
 
