@@ -17,8 +17,6 @@ import { signatureHeader } from './webhook-signature.js';
 
 /** Changes turned into deliveries per list and transaction. */
 const FOLLOW_BATCH = 200;
-/** Deliveries a claim takes at least (if due), from the list that waits longest. */
-const MIN_CLAIM = 8;
 /** Lists looked at per pass. */
 const LISTS_PER_PASS = 50;
 /** How long a shutdown waits for attempts in flight (the leases cover the rest). */
@@ -46,6 +44,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Whether the next pass reads the change log too (a signal or the poll), or only claims (an attempt ended). */
   private follows = false;
   private stopped = false;
+  /** The last claim may have left due deliveries for want of slots: an attempt that ends looks again. */
+  private backlog = false;
   private readonly inFlight = new Set<Promise<void>>();
   private stopListening?: () => void;
   private soonTimers = 0;
@@ -138,23 +138,35 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** Due deliveries, as many as there are free slots, shared among the lists that wait longest. */
+  /**
+   * Due deliveries, as many as there are free slots, shared evenly among the
+   * lists that wait longest: one statement per list, whatever it takes.
+   */
   private async claim(): Promise<void> {
     let free = this.config.concurrency - this.inFlight.size;
-    if (free <= 0) return;
-    const lists = await this.queue.listsWithDueDeliveries(Math.min(LISTS_PER_PASS, Math.ceil(free / MIN_CLAIM)));
-    // A claim is a transaction: a few rows each, so that claims do not cost more than the attempts.
-    const share = Math.max(MIN_CLAIM, Math.ceil(free / lists.length));
-    let claimedAny = false;
+    if (free <= 0) {
+      this.backlog = true;
+      return;
+    }
+    const wanted = Math.min(LISTS_PER_PASS, free);
+    const lists = await this.queue.listsWithDueDeliveries(wanted);
+    const share = Math.ceil(free / Math.max(1, lists.length));
+    // More may be due: lists beyond those asked for, or rows beyond a list's share.
+    let more = lists.length === wanted;
     for (const listId of lists) {
-      if (this.stopped || free <= 0) return;
-      const claimed = await this.queue.claim(listId, Math.min(share, free), this.leaseMs);
+      if (this.stopped) return;
+      if (free <= 0) {
+        more = true;
+        break;
+      }
+      const limit = Math.min(share, free);
+      const claimed = await this.queue.claim(listId, limit, this.leaseMs);
       free -= claimed.length;
-      claimedAny ||= claimed.length > 0;
+      more ||= claimed.length === limit;
       for (const delivery of claimed) this.launch(delivery);
     }
-    // A list may have had more due than its share: look again while slots are free.
-    if (free > 0 && claimedAny) this.again = true;
+    this.backlog = more;
+    if (more && free > 0) this.again = true;
   }
 
   private launch(delivery: ClaimedDelivery): void {
@@ -162,8 +174,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       .catch((error: Error) => this.logger.warn(`Webhook delivery ${delivery.id} not settled: ${error.message}`))
       .finally(() => {
         this.inFlight.delete(attempt);
-        // Claims come in batches: once half the slots are free (or none is busy), not for every slot.
-        if (this.inFlight.size <= this.config.concurrency / 2) this.wake(true);
+        // Only work left waiting for a slot needs a claim now (a retry falls due on the poll). Claims come
+        // in batches: once half the slots are free (or none is busy), not for every slot.
+        if (this.backlog && this.inFlight.size <= this.config.concurrency / 2) this.wake(true);
       });
     this.inFlight.add(attempt);
   }
