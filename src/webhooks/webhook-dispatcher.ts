@@ -21,8 +21,11 @@ const FOLLOW_BATCH = 200;
 const LISTS_PER_PASS = 50;
 /** How long a shutdown waits for attempts in flight (the leases cover the rest). */
 const SHUTDOWN_WAIT_MS = 3000;
-/** After a change signal, when to look: at once, and again should a pass already under way have missed it. */
-const SIGNAL_DELAYS_MS = [0, 100];
+/**
+ * After a change signal, how long to gather others before one look: a pass costs round trips
+ * whatever it finds, so the changes of many writes share it (the lag it adds is this at most).
+ */
+const SIGNAL_WINDOW_MS = 150;
 /** Beyond the attempt's time-out, before a lost attempt is due again. */
 const LEASE_MARGIN_MS = 10_000;
 
@@ -48,7 +51,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private backlog = false;
   private readonly inFlight = new Set<Promise<void>>();
   private stopListening?: () => void;
-  private soonTimers = 0;
+  private soonTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
@@ -70,23 +73,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * A list advanced (here or, through Redis, elsewhere), after its writer
-   * committed. Signals fold together: one look at once and one a little
-   * later, whatever their number; the poll catches a lost one.
+   * committed. Signals fold together: one look SIGNAL_WINDOW_MS after the
+   * first, whatever their number (a pass under way then looks once more);
+   * the poll catches a lost one.
    */
   private soon(): void {
-    if (this.soonTimers > 0) return;
-    for (const delay of SIGNAL_DELAYS_MS) {
-      this.soonTimers++;
-      setTimeout(() => {
-        this.soonTimers--;
-        this.wake();
-      }, delay).unref();
-    }
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.wake();
+    }, SIGNAL_WINDOW_MS);
+    this.soonTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.soonTimer);
     this.stopListening?.();
     let wait: NodeJS.Timeout | undefined;
     await Promise.race([
