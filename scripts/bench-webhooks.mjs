@@ -8,14 +8,16 @@
 // machine). LISTS (10) lists each get one endpoint; changes are committed at RATE (300) a second for
 // SECONDS (10), spread over the lists, and the script reports the delivery lag, from each change's
 // commit to its arrival at the receiver (p50, p95, p99, max), deliveries, duplicates, and how long the
-// backlog took to drain. RECEIVER_DELAY_MS (0) slows each answer.
+// backlog took to drain, and on Linux the services' CPU time and write system calls per delivered change
+// over the same span (/proc; the writes are the script's, so this is the dispatchers' cost, the signals'
+// and the HTTP server's idle work). RECEIVER_DELAY_MS (0) slows each answer.
 // Writes go straight to the database (a task and its change, as ChangeLog.record writes them, in one
 // transaction), then signal the list on Redis as the service does: the measure is the dispatchers
 // (follow the log, claim, sign, send), not the write route. Without REDIS_URL the dispatchers find the
 // changes on their poll (WEBHOOKS_POLL_MS, 1000): the script says so.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +106,7 @@ try {
   }
   if (!redis) console.log('REDIS_URL unset: the dispatchers find the changes on their poll (WEBHOOKS_POLL_MS)');
 
+  const costBefore = cost(servers);
   let written = 0;
   const started = Date.now();
   const pending = [];
@@ -118,6 +121,7 @@ try {
   const deadline = Date.now() + 120_000;
   while (arrivals.size < written && Date.now() < deadline) await sleep(100);
   const drained = (Date.now() - started) / 1000;
+  const costAfter = cost(servers);
 
   const lags = [];
   for (const list of arrivals.values()) {
@@ -132,6 +136,12 @@ try {
       `(${(written / writtenIn).toFixed(0)}/s); ${arrivals.size} delivered (${requests - arrivals.size} duplicates), ` +
       `all in by ${drained.toFixed(1)} s; lag p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${lags.at(-1)} ms`,
   );
+  if (costBefore && costAfter && arrivals.size > 0) {
+    const per = (key) => (costAfter[key] - costBefore[key]) / arrivals.size;
+    console.log(
+      `services, per delivered change: ${per('cpuMs').toFixed(2)} ms of CPU, ${per('writes').toFixed(1)} write system calls`,
+    );
+  }
 } finally {
   await db.end();
   redis?.disconnect();
@@ -158,6 +168,20 @@ async function startService(port) {
     },
   });
   return { server, base: origin };
+}
+
+/** The services' CPU time (user + system, ms) and write system calls so far, from /proc; undefined elsewhere. */
+function cost(list) {
+  if (!existsSync('/proc/self/io')) return undefined;
+  let cpuMs = 0;
+  let writes = 0;
+  for (const { server } of list) {
+    // utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    cpuMs += (Number(fields[11]) + Number(fields[12])) * 10;
+    writes += Number(/syscw: (\d+)/.exec(readFileSync(`/proc/${server.pid}/io`, 'utf8'))[1]);
+  }
+  return { cpuMs, writes };
 }
 
 function register(name) {

@@ -96,65 +96,65 @@ export class DeliveryQueueRepository {
   }
 
   /**
-   * Runs `work` on the list's changes after its cursor, in number order, in
-   * one transaction holding the cursor's row lock (another instance skips the
-   * list meanwhile), and moves the cursor past them. Undefined when another
-   * instance holds the list, or it has no cursor.
+   * Turns the list's changes after its cursor, in number order, into the
+   * deliveries `fanOut` makes of them, and moves the cursor past them: one
+   * transaction holding the cursor's row lock (another instance skips the list
+   * meanwhile), of two statements. Resolves to the number of changes read: 0
+   * when there were none, or another instance holds the list, or it has no cursor.
    */
   followList(
     listId: string,
     limit: number,
-    work: (tx: SqlSession, changes: ChangeRow[], endpoints: EndpointRow[]) => Promise<void>,
-  ): Promise<number | undefined> {
+    fanOut: (changes: ChangeRow[], endpoints: EndpointRow[]) => NewDelivery[],
+  ): Promise<number> {
     return this.sql.transaction(async (tx) => {
-      const [cursor] = await tx.query<{ seq: string }>(
-        `SELECT seq FROM webhook_cursors WHERE list_id = $1 FOR UPDATE SKIP LOCKED`,
-        [listId],
-      );
-      if (!cursor) return undefined;
-      // Numbers are taken under the list's counter lock, so what this snapshot shows after the cursor
-      // has no holes: a change still uncommitted holds the numbers after it back too.
-      const changes = await tx.query<ChangeRow>(
-        `SELECT seq, event_id AS "eventId", entity, op, entity_id AS "entityId", version, type, data,
-                created_at AS "createdAt"
-           FROM changes WHERE list_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [listId, cursor.seq, limit],
+      // The cursor's lock, the changes after it and the endpoints, in one round trip. Numbers are taken
+      // under the list's counter lock, so what this snapshot shows after the cursor has no holes: a change
+      // still uncommitted holds the numbers after it back too. Should another instance move the cursor
+      // before the lock is granted, the join is checked again against the cursor it wrote.
+      const changes = await tx.query<ChangeRow & { endpoints: EndpointRow[] | null }>(
+        `SELECT c.seq, c.event_id AS "eventId", c.entity, c.op, c.entity_id AS "entityId", c.version, c.type, c.data,
+                c.created_at AS "createdAt",
+                (SELECT json_agg(json_build_object('id', e.id, 'events', e.events, 'fromSeq', e.from_seq::text))
+                   FROM webhooks e WHERE e.list_id = $1 AND e.enabled AND NOT e.deleting) AS endpoints
+           FROM webhook_cursors w JOIN changes c ON c.list_id = w.list_id AND c.seq > w.seq
+          WHERE w.list_id = $1 AND c.list_id = $1
+          ORDER BY c.seq LIMIT $2
+            FOR UPDATE OF w SKIP LOCKED`,
+        [listId, limit],
       );
       if (changes.length === 0) return 0;
-      const endpoints = await tx.query<EndpointRow>(
-        `SELECT id, events, from_seq AS "fromSeq" FROM webhooks WHERE list_id = $1 AND enabled AND NOT deleting`,
-        [listId],
+      const deliveries = fanOut(changes, changes[0].endpoints ?? []);
+      await tx.query(
+        `WITH delivered AS (
+           INSERT INTO webhook_deliveries (list_id, webhook_id, event_id, seq, type, payload, next_attempt_at)
+           SELECT $1, d.webhook_id, d.event_id, d.seq, d.type, d.payload, now()
+             FROM unnest($3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[])
+                  AS d (webhook_id, event_id, seq, type, payload)
+           ON CONFLICT (list_id, webhook_id, event_id) DO NOTHING
+         )
+         UPDATE webhook_cursors SET seq = $2 WHERE list_id = $1`,
+        [
+          listId,
+          changes.at(-1)!.seq,
+          deliveries.map((d) => d.webhookId),
+          deliveries.map((d) => d.eventId),
+          deliveries.map((d) => d.seq),
+          deliveries.map((d) => d.type),
+          deliveries.map((d) => d.payload),
+        ],
       );
-      await work(tx, changes, endpoints);
-      await tx.query(`UPDATE webhook_cursors SET seq = $2 WHERE list_id = $1`, [listId, changes.at(-1)!.seq]);
+      // Nothing comes after a list's deletion: its endpoints go once it is delivered.
+      if (changes.some((change) => change.type === 'list.deleted')) await this.retireList(tx, listId);
       return changes.length;
     });
-  }
-
-  async insertDeliveries(tx: SqlSession, listId: string, deliveries: NewDelivery[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    await tx.query(
-      `INSERT INTO webhook_deliveries (list_id, webhook_id, event_id, seq, type, payload, next_attempt_at)
-       SELECT $1, d.webhook_id, d.event_id, d.seq, d.type, d.payload, now()
-         FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[])
-              AS d (webhook_id, event_id, seq, type, payload)
-       ON CONFLICT (list_id, webhook_id, event_id) DO NOTHING`,
-      [
-        listId,
-        deliveries.map((d) => d.webhookId),
-        deliveries.map((d) => d.eventId),
-        deliveries.map((d) => d.seq),
-        deliveries.map((d) => d.type),
-        deliveries.map((d) => d.payload),
-      ],
-    );
   }
 
   /**
    * The list is gone: its endpoints are kept only until their `list.deleted`
    * deliveries are done, and it has no more changes to follow.
    */
-  async retireList(tx: SqlSession, listId: string): Promise<void> {
+  private async retireList(tx: SqlSession, listId: string): Promise<void> {
     await tx.query(`UPDATE webhooks SET deleting = true WHERE list_id = $1`, [listId]);
     await tx.query(
       `DELETE FROM webhooks w WHERE w.list_id = $1
@@ -185,9 +185,9 @@ export class DeliveryQueueRepository {
    * with its instance). Rows another instance is claiming are skipped.
    */
   claim(listId: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.sql.transaction((tx) =>
-      tx.query<ClaimedDelivery>(
-        `WITH due AS (
+    // One statement, so no BEGIN and COMMIT around it: its row locks last until it ends.
+    return this.sql.query<ClaimedDelivery>(
+      `WITH due AS (
            SELECT d.id FROM webhook_deliveries d
              JOIN webhooks w ON w.list_id = d.list_id AND w.id = d.webhook_id
             WHERE d.list_id = $1 AND w.list_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
@@ -204,9 +204,8 @@ export class DeliveryQueueRepository {
           RETURNING d.list_id AS "listId", d.id, d.webhook_id AS "webhookId", d.event_id AS "eventId", d.payload,
                     d.attempts, d.lease, d.manual, w.url, w.secret, w.previous_secret AS "previousSecret",
                     w.previous_secret_until AS "previousSecretUntil", w.deleting`,
-        // One lease for the batch, made here: Citus refuses volatile functions in a distributed UPDATE.
-        [listId, limit, leaseMs, randomUUID()],
-      ),
+      // One lease for the batch, made here: Citus refuses volatile functions in a distributed UPDATE.
+      [listId, limit, leaseMs, randomUUID()],
     );
   }
 

@@ -3,8 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import { ChangeSignals } from '../changes/change-signals.js';
 import { webhooksConfig } from '../config/webhooks.config.js';
 import {
+  type ChangeRow,
   type ClaimedDelivery,
   DeliveryQueueRepository,
+  type EndpointRow,
   type NewDelivery,
   type Settlement,
 } from './delivery-queue.repository.js';
@@ -15,14 +17,15 @@ import { signatureHeader } from './webhook-signature.js';
 
 /** Changes turned into deliveries per list and transaction. */
 const FOLLOW_BATCH = 200;
-/** Deliveries a claim takes at least (if due), from the list that waits longest. */
-const MIN_CLAIM = 8;
 /** Lists looked at per pass. */
 const LISTS_PER_PASS = 50;
 /** How long a shutdown waits for attempts in flight (the leases cover the rest). */
 const SHUTDOWN_WAIT_MS = 3000;
-/** After a change signal, when to look: at once, and again should a pass already under way have missed it. */
-const SIGNAL_DELAYS_MS = [0, 100];
+/**
+ * After a change signal, how long to gather others before one look: a pass costs round trips
+ * whatever it finds, so the changes of many writes share it (the lag it adds is this at most).
+ */
+const SIGNAL_WINDOW_MS = 150;
 /** Beyond the attempt's time-out, before a lost attempt is due again. */
 const LEASE_MARGIN_MS = 10_000;
 
@@ -44,9 +47,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Whether the next pass reads the change log too (a signal or the poll), or only claims (an attempt ended). */
   private follows = false;
   private stopped = false;
+  /** The last claim may have left due deliveries for want of slots: an attempt that ends looks again. */
+  private backlog = false;
   private readonly inFlight = new Set<Promise<void>>();
   private stopListening?: () => void;
-  private soonTimers = 0;
+  private soonTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(webhooksConfig.KEY) private readonly config: ConfigType<typeof webhooksConfig>,
@@ -68,23 +73,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * A list advanced (here or, through Redis, elsewhere), after its writer
-   * committed. Signals fold together: one look at once and one a little
-   * later, whatever their number; the poll catches a lost one.
+   * committed. Signals fold together: one look SIGNAL_WINDOW_MS after the
+   * first, whatever their number (a pass under way then looks once more);
+   * the poll catches a lost one.
    */
   private soon(): void {
-    if (this.soonTimers > 0) return;
-    for (const delay of SIGNAL_DELAYS_MS) {
-      this.soonTimers++;
-      setTimeout(() => {
-        this.soonTimers--;
-        this.wake();
-      }, delay).unref();
-    }
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.wake();
+    }, SIGNAL_WINDOW_MS);
+    this.soonTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.soonTimer);
     this.stopListening?.();
     let wait: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -129,46 +134,42 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async follow(): Promise<void> {
     for (const listId of await this.queue.listsWithNewChanges(LISTS_PER_PASS)) {
       if (this.stopped) return;
-      const followed = await this.queue.followList(listId, FOLLOW_BATCH, async (tx, changes, endpoints) => {
-        const deliveries: NewDelivery[] = [];
-        for (const change of changes) {
-          const body = eventBody(listId, change);
-          for (const endpoint of endpoints) {
-            if (BigInt(change.seq) <= BigInt(endpoint.fromSeq) || !endpoint.events.includes(change.type)) continue;
-            deliveries.push({
-              webhookId: endpoint.id,
-              eventId: change.eventId,
-              seq: change.seq,
-              type: change.type,
-              payload: body,
-            });
-          }
-        }
-        await this.queue.insertDeliveries(tx, listId, deliveries);
-        // Nothing comes after a list's deletion: its endpoints go once it is delivered.
-        if (changes.some((change) => change.type === 'list.deleted')) await this.queue.retireList(tx, listId);
-      });
+      const followed = await this.queue.followList(listId, FOLLOW_BATCH, (changes, endpoints) =>
+        fanOut(listId, changes, endpoints),
+      );
       if (followed === FOLLOW_BATCH) this.wake();
     }
   }
 
-  /** Due deliveries, as many as there are free slots, shared among the lists that wait longest. */
+  /**
+   * Due deliveries, as many as there are free slots, shared evenly among the
+   * lists that wait longest: one statement per list, whatever it takes.
+   */
   private async claim(): Promise<void> {
     let free = this.config.concurrency - this.inFlight.size;
-    if (free <= 0) return;
-    const lists = await this.queue.listsWithDueDeliveries(Math.min(LISTS_PER_PASS, Math.ceil(free / MIN_CLAIM)));
-    // A claim is a transaction: a few rows each, so that claims do not cost more than the attempts.
-    const share = Math.max(MIN_CLAIM, Math.ceil(free / lists.length));
-    let claimedAny = false;
+    if (free <= 0) {
+      this.backlog = true;
+      return;
+    }
+    const wanted = Math.min(LISTS_PER_PASS, free);
+    const lists = await this.queue.listsWithDueDeliveries(wanted);
+    const share = Math.ceil(free / Math.max(1, lists.length));
+    // More may be due: lists beyond those asked for, or rows beyond a list's share.
+    let more = lists.length === wanted;
     for (const listId of lists) {
-      if (this.stopped || free <= 0) return;
-      const claimed = await this.queue.claim(listId, Math.min(share, free), this.leaseMs);
+      if (this.stopped) return;
+      if (free <= 0) {
+        more = true;
+        break;
+      }
+      const limit = Math.min(share, free);
+      const claimed = await this.queue.claim(listId, limit, this.leaseMs);
       free -= claimed.length;
-      claimedAny ||= claimed.length > 0;
+      more ||= claimed.length === limit;
       for (const delivery of claimed) this.launch(delivery);
     }
-    // A list may have had more due than its share: look again while slots are free.
-    if (free > 0 && claimedAny) this.again = true;
+    this.backlog = more;
+    if (more && free > 0) this.again = true;
   }
 
   private launch(delivery: ClaimedDelivery): void {
@@ -176,8 +177,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       .catch((error: Error) => this.logger.warn(`Webhook delivery ${delivery.id} not settled: ${error.message}`))
       .finally(() => {
         this.inFlight.delete(attempt);
-        // Claims come in batches: once half the slots are free (or none is busy), not for every slot.
-        if (this.inFlight.size <= this.config.concurrency / 2) this.wake(true);
+        // Only work left waiting for a slot needs a claim now (a retry falls due on the poll). Claims come
+        // in batches: once half the slots are free (or none is busy), not for every slot.
+        if (this.backlog && this.inFlight.size <= this.config.concurrency / 2) this.wake(true);
       });
     this.inFlight.add(attempt);
   }
@@ -240,4 +242,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
     return { status: 'pending', retryInMs: schedule[delivery.attempts - 1], statusCode, responseBody, error };
   }
+}
+
+/** A delivery for each endpoint that chose the change's type and was there before it. */
+function fanOut(listId: string, changes: ChangeRow[], endpoints: EndpointRow[]): NewDelivery[] {
+  const deliveries: NewDelivery[] = [];
+  for (const change of changes) {
+    const body = eventBody(listId, change);
+    for (const endpoint of endpoints) {
+      if (BigInt(change.seq) <= BigInt(endpoint.fromSeq) || !endpoint.events.includes(change.type)) continue;
+      deliveries.push({
+        webhookId: endpoint.id,
+        eventId: change.eventId,
+        seq: change.seq,
+        type: change.type,
+        payload: body,
+      });
+    }
+  }
+  return deliveries;
 }
