@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SharedStateModule } from '../database/shared-state/shared-state.module.js';
 import { SqlModule } from '../database/sql.module.js';
 import { ChangeLog } from './change-log.js';
 import { ChangeLogRepository } from './change-log.repository.js';
@@ -12,7 +13,7 @@ import { ChangeSignals } from './change-signals.js';
  * the lists module can import it while the feed imports lists.
  */
 @Module({
-  imports: [SqlModule],
+  imports: [SqlModule, SharedStateModule],
   providers: [ChangeLog, ChangeLogRepository, ChangeSignals, ChangeRetention],
   exports: [ChangeLog, ChangeSignals, ChangeRetention],
 })

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { Redis } from 'ioredis';
-import { redisConfig } from '../config/redis.config.js';
-import { closeRedis } from '../database/shared-state/close-redis.js';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { RedisConnections } from '../database/shared-state/redis-connections.js';
 import { RedisSubscription } from '../database/shared-state/redis-subscription.js';
 
 /** "List `listId` has recorded change `seq`": what wakes the streams that follow the list. */
@@ -37,43 +34,25 @@ interface Message extends ListAdvanced {
  * reads again a few times until the list reaches it.
  */
 @Injectable()
-export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
+export class ChangeSignals implements OnModuleInit {
   private readonly logger = new Logger('ChangeSignals');
   private readonly listeners = new Set<SignalListener>();
   private readonly instance = randomUUID();
   private readonly channel: string;
-  private readonly timeoutMs: number;
-  private readonly publisher?: Redis;
-  private readonly subscriber?: Redis;
 
-  constructor(@Inject(redisConfig.KEY) config: ConfigType<typeof redisConfig>) {
-    this.channel = `${config.keyPrefix}changes`;
-    this.timeoutMs = config.timeoutMs;
-    if (!config.url) return;
-    const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2000);
-    this.publisher = quiet(
-      new Redis(config.url, {
-        retryStrategy,
-        enableOfflineQueue: false,
-        commandTimeout: config.timeoutMs,
-        maxRetriesPerRequest: 0,
-        lazyConnect: true,
-      }),
-    );
-    this.subscriber = quiet(
-      new Redis(config.url, { retryStrategy, maxRetriesPerRequest: null, lazyConnect: true, autoResubscribe: false }),
-    );
+  constructor(private readonly redis: RedisConnections) {
+    this.channel = `${redis.keyPrefix}changes`;
   }
 
   onModuleInit(): void {
-    if (!this.publisher || !this.subscriber) return;
-    this.publisher.connect().catch(() => undefined);
-    this.subscriber.on('message', (channel: string, text: string) => {
+    const subscriber = this.redis.subscriber;
+    if (!subscriber) return;
+    subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.channel) this.receive(text);
     });
     // Once subscribed again after a reconnect: what was published while the connection was down is lost.
     new RedisSubscription(
-      this.subscriber,
+      subscriber,
       (error) => this.logger.warn(`Subscribe failed: ${error.message}`),
       () => {
         for (const listener of this.listeners) listener.resync();
@@ -81,21 +60,19 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
     ).add(this.channel);
   }
 
-  onModuleDestroy(): Promise<void> {
-    return closeRedis([this.publisher, this.subscriber], this.timeoutMs);
-  }
-
   /** A list advanced here: tell the local streams, and the other instances. */
   announce(signal: ListAdvanced): void {
     this.deliver(signal);
-    if (this.publisher?.status !== 'ready') return;
+    const commands = this.redis.commands;
+    if (commands?.status !== 'ready') return;
     const message: Message = { ...signal, from: this.instance };
-    this.publisher.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
+    commands.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
   }
 
   /** Whether signals of other instances arrive: without Redis there are none, with it while subscribed. */
   get reliable(): boolean {
-    return this.subscriber === undefined || this.subscriber.status === 'ready';
+    const subscriber = this.redis.subscriber;
+    return subscriber === undefined || subscriber.status === 'ready';
   }
 
   /** Calls `listener` on every signal; returns the function that stops it. */
@@ -119,10 +96,4 @@ export class ChangeSignals implements OnModuleInit, OnModuleDestroy {
   private deliver(signal: ListAdvanced): void {
     for (const listener of this.listeners) listener.signalled(signal);
   }
-}
-
-/** Redis errors are retried in the background; streams still hear their own instance meanwhile. */
-function quiet(connection: Redis): Redis {
-  connection.on('error', () => undefined);
-  return connection;
 }

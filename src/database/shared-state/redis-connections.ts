@@ -2,14 +2,13 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { ConfigType } from '@nestjs/config';
 import { Redis, type RedisOptions } from 'ioredis';
 import { redisConfig } from '../../config/redis.config.js';
-import { closeRedis } from './close-redis.js';
 
 /** Reconnect delays: quick at first, then every two seconds for as long as it takes. */
 const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 2000);
 
 /**
  * The two connections to Redis when REDIS_URL is set: one for commands
- * (rate-limit counters, publishing revocations), one in subscriber mode.
+ * (rate-limit counters, publishing revocations and change signals), one in subscriber mode.
  * Redis is never waited for: the command connection has no offline queue, so
  * a command fails at once while Redis is away, and within REDIS_TIMEOUT_MS
  * when it is connected but not answering; both reconnect on their own for as
@@ -47,8 +46,21 @@ export class RedisConnections implements OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): Promise<void> {
-    return closeRedis([this.commands, this.subscriber], this.timeoutMs);
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.commands, this.subscriber].map((connection) => this.close(connection)));
+  }
+
+  /**
+   * QUIT, but never waiting on Redis longer than REDIS_TIMEOUT_MS: a Redis that stopped answering
+   * must not hold up a shutdown. Whatever still waits then is cut, and its callers' promises reject.
+   */
+  private async close(connection: Redis | undefined): Promise<void> {
+    if (!connection) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeoutMs)));
+    await Promise.race([connection.quit().catch(() => undefined), waited]);
+    clearTimeout(timer);
+    connection.disconnect();
   }
 
   /** Logs each change of state once (not every failed reconnect), and keeps 'error' from being unhandled. */
