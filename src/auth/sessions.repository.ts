@@ -103,8 +103,12 @@ export class SessionsRepository {
   }
 
   /** Revokes every live session of the user. */
-  async revokeAllOf(userId: string): Promise<void> {
-    await this.sql.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  /** Every session of the user, in one transaction after `first` (which waits for the logins in flight). */
+  async revokeAllOf(userId: string, first: (tx: SqlSession) => Promise<void>): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await first(tx);
+      await tx.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+    });
   }
 
   /** A primary-key look-up; `expires_at` is the absolute lifetime (the idle one is the refresh token's). */

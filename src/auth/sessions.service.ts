@@ -36,9 +36,9 @@ export class SessionsService {
 
   /**
    * One login: a new session and its first refresh token, in one transaction.
-   * `passwordHash` is the credential the caller was checked against: the user
-   * row is locked (FOR SHARE) and must still hold it, so a login that raced a
-   * password change or the account's deletion fails instead of leaving a
+   * `passwordHash` is the credential the caller was checked against: under the
+   * account's lock (shared), the user must still hold it, so a login that raced
+   * a password change or the account's deletion fails instead of leaving a
    * session behind (or a foreign-key error); a change that comes after waits
    * for this transaction and then revokes the new session with the others.
    */
@@ -78,7 +78,7 @@ export class SessionsService {
 
   /** Ends every session of a user (password change): all devices log in again. */
   async revokeAllOf(userId: string): Promise<void> {
-    await this.sessions.revokeAllOf(userId);
+    await this.sessions.revokeAllOf(userId, (tx) => this.users.lockAgainstLogins(tx, userId));
     await this.revocations.publish({ userIds: [userId] });
   }
 

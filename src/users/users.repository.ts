@@ -24,6 +24,8 @@ export interface UserRow {
   updatedAt: string;
 }
 
+/** The first key of the account locks (`lockAccount`), so that they never meet another advisory lock's key. */
+const ACCOUNT_LOCK_SPACE = 0x7573; // "us"
 const USER_COLUMNS = `id, email, name, password_hash AS "passwordHash", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /**
@@ -77,13 +79,15 @@ export class UsersRepository {
   }
 
   /**
-   * Other modules' `AccountHooks.onDeleting` work, then the row, in one transaction. The cascade locks
+   * Once the logins in flight are done (`lockAccount`): other modules' `AccountHooks.onDeleting` work,
+   * then the row, in one transaction. The cascade locks
    * rows in another order than a bulk update of them (complete-all): PostgreSQL then aborts one of the
    * two as a deadlock victim, and the transaction runs again.
    */
   async delete(id: string): Promise<void> {
     await this.sql.transaction(
       async (tx) => {
+        await this.lockAccount(tx, id, 'exclusive');
         await this.hooks.runDeleting(tx, id);
         await tx.query(`DELETE FROM users WHERE id = $1`, [id]);
       },
@@ -91,12 +95,22 @@ export class UsersRepository {
     );
   }
 
-  /** Within `tx`: the user's password hash, the row locked FOR SHARE until `tx` ends; undefined: no such user. */
-  async lockPasswordHash(tx: SqlSession, id: string): Promise<string | null | undefined> {
-    const rows = await tx.query<{ password_hash: string | null }>(
-      `SELECT password_hash FROM users WHERE id = $1 FOR SHARE`,
-      [id],
-    );
+  /**
+   * Within `tx`, until it ends: the account's lock, shared (a login creating a session) or exclusive (a
+   * password change revoking sessions, a deletion). A transaction-level advisory lock, not a row lock:
+   * on Citus `users` is a reference table, and a row lock on it locks the table's whole shard, so two
+   * logins of any two accounts deadlocked there (their session insert upgrades that lock).
+   */
+  async lockAccount(tx: SqlSession, id: string, mode: 'shared' | 'exclusive'): Promise<void> {
+    const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+    await tx.query(`SELECT ${lock}(${ACCOUNT_LOCK_SPACE}, hashtext($1))`, [id]);
+  }
+
+  /** Within `tx`: the user's password hash; undefined: no such user. */
+  async passwordHashOf(tx: SqlSession, id: string): Promise<string | null | undefined> {
+    const rows = await tx.query<{ password_hash: string | null }>(`SELECT password_hash FROM users WHERE id = $1`, [
+      id,
+    ]);
     return rows.length === 0 ? undefined : rows[0].password_hash;
   }
 

@@ -46,12 +46,19 @@ export class UsersService {
   }
 
   /**
-   * Within `tx`: whether the user still exists and holds `passwordHash`, their row locked until `tx` ends,
-   * so that a password change or a deletion waits for the work `tx` does (a login's new session).
+   * Within `tx`: whether the user still exists and holds `passwordHash`. The account's lock is held
+   * shared until `tx` ends, so that a password change or a deletion waits for the work `tx` does (a
+   * login's new session) and then revokes or deletes it with the others.
    */
   async holdsPassword(tx: SqlSession, id: string, passwordHash: string | null): Promise<boolean> {
-    const current = await this.users.lockPasswordHash(tx, id);
+    await this.users.lockAccount(tx, id, 'shared');
+    const current = await this.users.passwordHashOf(tx, id);
     return current !== undefined && current === passwordHash;
+  }
+
+  /** Within `tx`: waits for the logins in flight (`holdsPassword`) and keeps new ones out until `tx` ends. */
+  lockAgainstLogins(tx: SqlSession, id: string): Promise<void> {
+    return this.users.lockAccount(tx, id, 'exclusive');
   }
 
   findById(id: string): Promise<UserRow | null> {

@@ -25,7 +25,8 @@ onCitus('Citus cluster (e2e)', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    app = await createTestApp();
+    // Logins of many accounts at once, from one address.
+    app = await createTestApp({ RATE_LIMIT_AUTH_PER_MINUTE: '100000' });
     db = app.get(DataSource);
   });
   afterAll(async () => {
@@ -75,6 +76,9 @@ onCitus('Citus cluster (e2e)', () => {
     const ofUser = perUser.filter(
       ({ text }) => !/^SELECT (w|d)\.list_id AS "listId" FROM webhook_(cursors|deliveries) /.test(text),
     );
+    // A login's account lock (docs/SCALING.md, "Account lock"): an advisory lock on the coordinator, no table.
+    const accountLocks = ofUser.filter(({ text }) => text.startsWith('SELECT pg_advisory_xact_lock'));
+    expect(accountLocks.length).toBeGreaterThan(0);
     // The change log's batch of one bulk write: rows of one list from unnest(), which Citus evaluates on the
     // coordinator ("pull to coordinator") and then inserts on that list's one shard; EXPLAIN shows no router plan.
     const batches = ofUser.filter(({ text }) => /^INSERT INTO changes \([^)]*\)\s+SELECT /.test(text));
@@ -84,7 +88,9 @@ onCitus('Citus cluster (e2e)', () => {
     // hops, both to that one shard (docs/SCALING.md, "Task quota"). EXPLAIN cannot show it with parameters.
     const quotaInserts = ofUser.filter(({ text }) => text.startsWith('WITH position AS ('));
     expect(quotaInserts.length).toBeGreaterThan(0);
-    const routable = ofUser.filter((statement) => !quotaInserts.includes(statement) && !batches.includes(statement));
+    const routable = ofUser.filter(
+      (statement) => ![quotaInserts, batches, accountLocks].some((excepted) => excepted.includes(statement)),
+    );
     const distinct = [...new Map(routable.map((statement) => [statement.text, statement])).values()];
     expect(distinct.length).toBeGreaterThan(20);
     // A task's edit or deletion records its change in the same statement (CTEs: the write, the list's
@@ -157,6 +163,31 @@ onCitus('Citus cluster (e2e)', () => {
     expect(moved.status).toBe(200);
     expect(moved.body.data).toMatchObject({ id: task.id, listId: other, version: 2 });
   }, 60_000);
+
+  it('lets logins of different accounts run at once without a deadlock (no row lock on a reference table)', async () => {
+    // A row lock on a reference table locks its whole shard, and a login's session insert then upgrades
+    // that lock: two logins of any two accounts deadlocked, and one lost its four tries now and then (503).
+    const http = () => request(app.getHttpServer());
+    const users = await Promise.all(Array.from({ length: 12 }, () => registerUser(app)));
+    const before = await deadlocks();
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        users.map((user) => http().post('/api/auth/login').send({ email: user.email, password: user.password })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(users.map(() => 200));
+    }
+    // A backend reports its counters within a second of going idle.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await deadlocks()).toBe(before);
+  });
+
+  /** Deadlocks PostgreSQL has detected in this database, on every node of the cluster. */
+  async function deadlocks(): Promise<number> {
+    const rows: { result: string }[] = await db.query(
+      `SELECT result FROM run_command_on_all_nodes($$SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()$$)`,
+    );
+    return rows.reduce((sum, row) => sum + Number(row.result), 0);
+  }
 });
 
 /** Every task route with every filter and sort, and the session routes, for one user. */
