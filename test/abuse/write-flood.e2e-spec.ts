@@ -6,10 +6,10 @@ import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
 import { TestRedis } from '../helpers/redis-server.js';
 import { createTestApp } from '../helpers/test-app.js';
 
-/** A burst of 5, then one write a second. */
-const LOW = { RATE_LIMIT_WRITES_PER_MINUTE: '60', RATE_LIMIT_WRITES_BURST: '5' };
-
-/** A burst of 5, then one write every 10 s: a slow engine's flood cannot outlast a refill. */
+/**
+ * A burst of 5, then one write every 10 s: a flood on a slow engine on a busy machine cannot outlast a
+ * refill (with one a second, it did, and drew a sixth write).
+ */
 const SLOW_REFILL = { RATE_LIMIT_WRITES_PER_MINUTE: '6', RATE_LIMIT_WRITES_BURST: '5' };
 
 function expectWriteLimited(response: request.Response, maxRetryAfter = 2): void {
@@ -61,7 +61,9 @@ describe('Write flood (e2e)', () => {
   });
 
   it('counts every state-changing route: PATCH, PUT, DELETE, /toggle, bulk and account writes', async () => {
-    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '60', RATE_LIMIT_WRITES_BURST: '2' });
+    // A refill of one write every 10 s: the nine requests below, one after the other, took longer than a
+    // refill of one a second on the embedded engine in a newcomer's run, and the seventh found a token.
+    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '6', RATE_LIMIT_WRITES_BURST: '2' });
     const user = await registerUser(app);
     const task = (await create(user).expect(201)).body.data;
     await http().patch(`/api/tasks/${task.id}`).set(bearer(user)).send({ title: 'renamed' }).expect(200);
@@ -75,18 +77,18 @@ describe('Write flood (e2e)', () => {
       // Invalid bodies count too: validation runs after the limit.
       http().post('/api/tasks').set(bearer(user)).send({ title: '' }),
     ];
-    for (const write of writes) expectWriteLimited(await write);
+    for (const write of writes) expectWriteLimited(await write, 10);
     await http().get(`/api/tasks/${task.id}`).set(bearer(user)).expect(200);
   });
 
   it('refills at the sustained rate', async () => {
-    // One token every 500 ms: longer than a create takes even on the embedded engine on a busy machine,
+    // One token every 2 s: far longer than a create takes, even on the embedded engine on a busy machine,
     // so the second create finds the bucket still empty.
-    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '120', RATE_LIMIT_WRITES_BURST: '1' });
+    app = await createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: '30', RATE_LIMIT_WRITES_BURST: '1' });
     const user = await registerUser(app);
     await create(user).expect(201);
     expectWriteLimited(await create(user));
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     await create(user).expect(201);
   });
 
@@ -102,7 +104,7 @@ describe('Write flood (e2e)', () => {
     });
 
     it('shares one bucket per account between instances', async () => {
-      const env = { ...LOW, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `write-flood-${Date.now()}:` };
+      const env = { ...SLOW_REFILL, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `write-flood-${Date.now()}:` };
       app = await createTestApp(env);
       // Closed here, while its Redis is up: the next test takes Redis away.
       const second = await createTestApp(env);
@@ -118,14 +120,17 @@ describe('Write flood (e2e)', () => {
           ),
         );
         expect(flood.filter((response) => response.status === 201)).toHaveLength(5);
-        expectWriteLimited(flood.find((response) => response.status === 429)!);
+        expectWriteLimited(
+          flood.find((response) => response.status === 429)!,
+          10,
+        );
       } finally {
         await second.close();
       }
     });
 
     it('keeps limiting in this process while Redis is away', async () => {
-      app = await createTestApp({ ...LOW, REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '200' });
+      app = await createTestApp({ ...SLOW_REFILL, REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '200' });
       const user = await registerUser(app);
       await redis.stop();
       try {
