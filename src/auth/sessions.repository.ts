@@ -24,9 +24,8 @@ export class SessionsRepository {
 
   /**
    * A new session and its first refresh token, in one transaction that first checks `holds` (inside it, so
-   * the rows it locks stay locked until the session exists). Returns the session's id; null when `holds`
-   * said no. Run again when it loses a race: on Citus the row lock on `users`, a reference table, can
-   * meet a password change or a deletion in a distributed deadlock.
+   * the lock it takes holds until the session exists). Returns the session's id; null when `holds` said no.
+   * Run again if the database aborts it as a deadlock victim.
    */
   start(
     userId: string,
