@@ -101,8 +101,7 @@ export class SessionsRepository {
     );
   }
 
-  /** Revokes every live session of the user. */
-  /** Every session of the user, in one transaction after `first` (which waits for the logins in flight). */
+  /** Revokes every live session of the user, in one transaction after `first` (waits for logins in flight). */
   async revokeAllOf(userId: string, first: (tx: SqlSession) => Promise<void>): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await first(tx);

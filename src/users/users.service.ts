@@ -52,6 +52,7 @@ export class UsersService {
    */
   async holdsPassword(tx: SqlSession, id: string, passwordHash: string | null): Promise<boolean> {
     await this.users.lockAccount(tx, id, 'shared');
+    // A statement of its own after the lock: its snapshot then sees a change that held the lock exclusive.
     const current = await this.users.passwordHashOf(tx, id);
     return current !== undefined && current === passwordHash;
   }
