@@ -39,6 +39,19 @@ export function taskJson(row: string): string {
 }
 
 /**
+ * The task of row `alias` of `tasks` as one compact JSON text, built by PostgreSQL: the fields of
+ * `TASK_COLUMNS` in their order, timestamps as `isoTimestamp` writes them (type `task_json`,
+ * migration TaskJson). A page passes it through unparsed: byte for byte what `JSON.stringify` writes
+ * for the same task, without the row's parsing, its objects and their serialization in the service.
+ */
+export function taskJsonText(alias: string): string {
+  const values = FIELDS.map(([column, , timestamp]) =>
+    timestamp ? isoText(`${alias}.${column}`) : `${alias}.${column}`,
+  );
+  return `row_to_json(ROW(${values.join(', ')})::task_json)::text`;
+}
+
+/**
  * A timestamp as `isoTimestamp` writes it (`2026-11-22T03:28:37.290Z`, milliseconds truncated); past
  * year 9999 (a due date with a negative offset) as `Date.toISOString` does (`+010000-…`).
  */

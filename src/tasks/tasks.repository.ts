@@ -123,8 +123,16 @@ const EXPIRED = `created_at < now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hou
 /** How often an instance purges expired keys at most: housekeeping, not correctness (a key expires by itself). */
 const PURGE_INTERVAL_MS = 60_000;
 
-/** A list row: a task with its sort key, and the total on every row (or alone, when the page is empty). */
-export type ListRow = TaskRow & { total: string | number; sortKey: string | number };
+/**
+ * A list row: a task as its JSON text (`taskJsonText`), its id and sort key for the cursor, and the
+ * total on every row (or alone, with the others null, when the page is empty).
+ */
+export interface ListRow {
+  json: string;
+  id: string;
+  sortKey: string | number;
+  total: string | number;
+}
 
 /**
  * Every SQL statement of the tasks module (a hot path: see `SqlRunner`).

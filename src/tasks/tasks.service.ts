@@ -24,7 +24,8 @@ import { TaskPriority } from './task-priority.js';
 import { type NewTask, type Quota, type Refusal, type TaskChanges, TasksRepository } from './tasks.repository.js';
 
 export interface TaskPage {
-  tasks: TaskRow[];
+  /** The page's tasks as one JSON array text, as PostgreSQL wrote them (`taskJsonText`). */
+  tasksJson: string;
   total: number;
   nextCursor: string | null;
 }
@@ -75,8 +76,7 @@ export class TasksService {
     if (hasMore) page.length = limit;
     const last = page.at(-1);
     const nextCursor = hasMore && last ? encodeCursor(sort, order, { key: last.sortKey, id: last.id }) : null;
-    // Rows as they came (their `total` and `sortKey` too): the controller's `toResponse` picks the fields.
-    return { tasks: page, total, nextCursor };
+    return { tasksJson: `[${page.map((row) => row.json).join(',')}]`, total, nextCursor };
   }
 
   /**

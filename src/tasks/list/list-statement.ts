@@ -1,4 +1,4 @@
-import { TASK_COLUMNS } from '../task-columns.js';
+import { taskJsonText } from '../task-columns.js';
 import { accessConditions, type TaskAccess } from './task-access.js';
 import type { CursorPosition } from './list-cursor.js';
 import { containsPattern } from './search-pattern.js';
@@ -52,7 +52,7 @@ export function buildListStatement(plan: ListPlan): Statement {
   const text = `SELECT page.*, counted.total
   FROM (SELECT ${total} AS total) counted
   LEFT JOIN LATERAL (
-    SELECT ${TASK_COLUMNS}, ${key} AS "sortKey" FROM tasks t
+    SELECT ${taskJsonText('t')} AS json, t.id, ${key} AS "sortKey" FROM tasks t
      WHERE ${pageConditions.join(' AND ')}
      ORDER BY ${key} ${direction}, id ${direction}
      LIMIT ${limitOf(plan.fetch)}
