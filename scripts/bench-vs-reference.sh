@@ -7,7 +7,8 @@
 #   scripts/bench-vs-reference.sh [ROUNDS="100 10"]
 #
 # Environment: BENCH_DIR (required), PG (postgres://postgres@127.0.0.1:5432),
-# SVC_PORT/REF_PORT (4140/4149), SVC_DB/REF_DB, RESULTS (perf/harness-<date>.jsonl).
+# SVC_PORT/REF_PORT (4140/4149), SVC_DB/REF_DB, RESULTS (perf/harness-<date>.jsonl), LOG_LEVEL
+# (warn; info writes the access log).
 # The reference runs from a private copy (with its own node_modules), so the
 # shared folder is left untouched. Stops the servers it started, by PID.
 set -euo pipefail
@@ -42,7 +43,7 @@ wait_ready() {
 }
 
 start_service() {
-  NODE_ENV=production PORT="$SVC_PORT" DATABASE_URL="$PG/$SVC_DB" DB_POOL_SIZE=10 LOG_LEVEL=warn \
+  NODE_ENV=production PORT="$SVC_PORT" DATABASE_URL="$PG/$SVC_DB" DB_POOL_SIZE=10 LOG_LEVEL="${LOG_LEVEL:-warn}" \
     RATE_LIMIT_AUTH_PER_MINUTE=1000000 RATE_LIMIT_LOGIN_FAILURES_PER_MINUTE=1000000 \
     RATE_LIMIT_WRITES_PER_MINUTE=100000000 RATE_LIMIT_WRITES_BURST=1000000 DB_MAX_CONCURRENT_PER_USER=100 \
     JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" JWT_ACCESS_TTL=3600 \
