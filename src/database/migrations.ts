@@ -9,7 +9,6 @@ import { NormalizeEmails1765100000000 } from '../../migrations/1765100000000-Nor
 import { SharedLists1765200000000 } from '../../migrations/1765200000000-SharedLists.js';
 import { Changes1765300000000 } from '../../migrations/1765300000000-Changes.js';
 import { Webhooks1765400000000 } from '../../migrations/1765400000000-Webhooks.js';
-import { TaskJson1765500000000 } from '../../migrations/1765500000000-TaskJson.js';
 
 /**
  * Every migration, oldest first. Listed, not globbed: TypeORM loads a glob
@@ -31,5 +30,4 @@ export const MIGRATIONS = [
   SharedLists1765200000000,
   Changes1765300000000,
   Webhooks1765400000000,
-  TaskJson1765500000000,
 ];

@@ -1,25 +1,40 @@
 import type { Task } from './task.entity.js';
 
-/** A task's columns and the names the API gives them; `true`: a timestamp. */
-const FIELDS: [column: string, field: string, timestamp?: true][] = [
-  ['id', 'id'],
-  ['user_id', 'userId'],
-  ['list_id', 'listId'],
-  ['assignee_id', 'assigneeId'],
-  ['created_by', 'createdBy'],
-  ['updated_by', 'updatedBy'],
-  ['completed_by', 'completedBy'],
-  ['title', 'title'],
-  ['description', 'description'],
-  ['completed', 'completed'],
-  ['completed_at', 'completedAt', true],
-  ['priority', 'priority'],
-  ['due_at', 'dueAt', true],
-  ['tags', 'tags'],
-  ['version', 'version'],
-  ['created_at', 'createdAt', true],
-  ['updated_at', 'updatedAt', true],
+/** A column's value as JSON text, written by PostgreSQL (`taskJsonText`). */
+const JSON_OF = {
+  uuid: (value: string) => `'"' || ${value} || '"'`,
+  text: (value: string) => `to_json(${value})::text`,
+  boolean: (value: string) => `CASE WHEN ${value} THEN 'true' ELSE 'false' END`,
+  integer: (value: string) => `${value}::text`,
+  'text[]': (value: string) => `array_to_json(${value})::text`,
+  time: (value: string) => `'"' || ${isoText(value)} || '"'`,
+};
+
+/** How a column is written as JSON; `?`: it may be null. */
+type Kind = keyof typeof JSON_OF | 'uuid?' | 'text?' | 'time?';
+
+/** A task's columns, the names the API gives them, and their kinds. */
+const FIELDS: [column: string, field: string, kind: Kind][] = [
+  ['id', 'id', 'uuid'],
+  ['user_id', 'userId', 'uuid'],
+  ['list_id', 'listId', 'uuid'],
+  ['assignee_id', 'assigneeId', 'uuid?'],
+  ['created_by', 'createdBy', 'uuid'],
+  ['updated_by', 'updatedBy', 'uuid'],
+  ['completed_by', 'completedBy', 'uuid?'],
+  ['title', 'title', 'text'],
+  ['description', 'description', 'text?'],
+  ['completed', 'completed', 'boolean'],
+  ['completed_at', 'completedAt', 'time?'],
+  ['priority', 'priority', 'text'],
+  ['due_at', 'dueAt', 'time?'],
+  ['tags', 'tags', 'text[]'],
+  ['version', 'version', 'integer'],
+  ['created_at', 'createdAt', 'time'],
+  ['updated_at', 'updatedAt', 'time'],
 ];
+
+const isTime = (kind: Kind) => kind.startsWith('time');
 
 /** Rows come back already shaped as `TaskRow`: no hydration step on the hot paths. */
 export const TASK_COLUMNS = FIELDS.map(([column, field]) =>
@@ -31,24 +46,31 @@ export const TASK_COLUMNS = FIELDS.map(([column, field]) =>
  * routes answer: a change recorded in the write's own statement carries it (`change-statement`).
  */
 export function taskJson(row: string): string {
-  const pairs = FIELDS.map(([, field, timestamp]) => {
+  const pairs = FIELDS.map(([, field, kind]) => {
     const value = `${row}."${field}"`;
-    return `'${field}', ${timestamp ? isoText(value) : value}`;
+    return `'${field}', ${isTime(kind) ? isoText(value) : value}`;
   });
   return `jsonb_build_object(${pairs.join(', ')})`;
 }
 
 /**
- * The task of row `alias` of `tasks` as one compact JSON text, built by PostgreSQL: the fields of
- * `TASK_COLUMNS` in their order, timestamps as `isoTimestamp` writes them (type `task_json`,
- * migration TaskJson). A page passes it through unparsed: byte for byte what `JSON.stringify` writes
- * for the same task, without the row's parsing, its objects and their serialization in the service.
+ * The task of row `alias` of `tasks` as one compact JSON text, written by PostgreSQL: the fields of
+ * `TASK_COLUMNS` in their order, strings escaped as `to_json` does, timestamps as `isoTimestamp`
+ * writes them. A page passes it through unparsed: byte for byte what `JSON.stringify` writes for the
+ * same task, without the row's parsing, its objects and their serialization in the service. Spelled
+ * out rather than `row_to_json`, which looks up each field's type for every row (half again the time).
  */
 export function taskJsonText(alias: string): string {
-  const values = FIELDS.map(([column, , timestamp]) =>
-    timestamp ? isoText(`${alias}.${column}`) : `${alias}.${column}`,
-  );
-  return `row_to_json(ROW(${values.join(', ')})::task_json)::text`;
+  const members = FIELDS.map(([column, field, kind], index) => {
+    const name = `${index === 0 ? '{' : ','}"${field}":`;
+    return `'${name}' || ${jsonOf(`${alias}.${column}`, kind)}`;
+  });
+  return `${members.join(' || ')} || '}'`;
+}
+
+function jsonOf(value: string, kind: Kind): string {
+  const json = JSON_OF[kind.replace('?', '') as keyof typeof JSON_OF](value);
+  return kind.endsWith('?') ? `COALESCE(${json}, 'null')` : json;
 }
 
 /**
