@@ -10,31 +10,29 @@ const JSON_OF = {
   time: (value: string) => `'"' || ${isoText(value)} || '"'`,
 };
 
-/** How a column is written as JSON; `?`: it may be null. */
-type Kind = keyof typeof JSON_OF | 'uuid?' | 'text?' | 'time?';
+/** How a column is written as JSON. */
+type Kind = keyof typeof JSON_OF;
 
 /** A task's columns, the names the API gives them, and their kinds. */
 const FIELDS: [column: string, field: string, kind: Kind][] = [
   ['id', 'id', 'uuid'],
   ['user_id', 'userId', 'uuid'],
   ['list_id', 'listId', 'uuid'],
-  ['assignee_id', 'assigneeId', 'uuid?'],
+  ['assignee_id', 'assigneeId', 'uuid'],
   ['created_by', 'createdBy', 'uuid'],
   ['updated_by', 'updatedBy', 'uuid'],
-  ['completed_by', 'completedBy', 'uuid?'],
+  ['completed_by', 'completedBy', 'uuid'],
   ['title', 'title', 'text'],
-  ['description', 'description', 'text?'],
+  ['description', 'description', 'text'],
   ['completed', 'completed', 'boolean'],
-  ['completed_at', 'completedAt', 'time?'],
+  ['completed_at', 'completedAt', 'time'],
   ['priority', 'priority', 'text'],
-  ['due_at', 'dueAt', 'time?'],
+  ['due_at', 'dueAt', 'time'],
   ['tags', 'tags', 'text[]'],
   ['version', 'version', 'integer'],
   ['created_at', 'createdAt', 'time'],
   ['updated_at', 'updatedAt', 'time'],
 ];
-
-const isTime = (kind: Kind) => kind.startsWith('time');
 
 /** Rows come back already shaped as `TaskRow`: no hydration step on the hot paths. */
 export const TASK_COLUMNS = FIELDS.map(([column, field]) =>
@@ -48,7 +46,7 @@ export const TASK_COLUMNS = FIELDS.map(([column, field]) =>
 export function taskJson(row: string): string {
   const pairs = FIELDS.map(([, field, kind]) => {
     const value = `${row}."${field}"`;
-    return `'${field}', ${isTime(kind) ? isoText(value) : value}`;
+    return `'${field}', ${kind === 'time' ? isoText(value) : value}`;
   });
   return `jsonb_build_object(${pairs.join(', ')})`;
 }
@@ -68,9 +66,9 @@ export function taskJsonText(alias: string): string {
   return `${members.join(' || ')} || '}'`;
 }
 
+/** Null as `null`, whatever the column: the schema lets some columns be null that the API always sets. */
 function jsonOf(value: string, kind: Kind): string {
-  const json = JSON_OF[kind.replace('?', '') as keyof typeof JSON_OF](value);
-  return kind.endsWith('?') ? `COALESCE(${json}, 'null')` : json;
+  return `COALESCE(${JSON_OF[kind](value)}, 'null')`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
+import { DataSource } from 'typeorm';
 import { bearer, registerUser, type TestUser } from '../helpers/fixtures.js';
 import { createTestApp } from '../helpers/test-app.js';
 
@@ -61,6 +62,23 @@ describe('A page of tasks is byte for byte what the task routes answer (property
     },
     { requiredKeys: ['title'] },
   );
+
+  it('writes a column the schema leaves null as null (a row written in SQL, as an import or a test seed does)', async () => {
+    // Every nullable column null, `updated_by` among them: the API always sets it, the schema does not ask it to.
+    const [{ id }] = await app.get(DataSource).query<{ id: string }[]>(
+      `INSERT INTO tasks (user_id, created_by, list_id, title)
+       SELECT $1, $1, l.id, 'written in SQL' FROM lists l WHERE l.owner_id = $1 AND l.is_default RETURNING id`,
+      [user.id],
+    );
+    const single = await request(app.getHttpServer()).get(`/api/tasks/${id}`).set(bearer(user)).expect(200);
+    expect(single.body.data).toMatchObject({ updatedBy: null, description: null, dueAt: null, completedBy: null });
+    const page = await request(app.getHttpServer())
+      .get('/api/tasks')
+      .query({ limit: 1, sort: 'updatedAt' })
+      .set(bearer(user))
+      .expect(200);
+    expect(rawData(page.text)).toBe(`[${rawData(single.text)}]`);
+  });
 
   it('holds for created and then edited tasks', async () => {
     await fc.assert(
