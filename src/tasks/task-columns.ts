@@ -40,28 +40,19 @@ export const TASK_COLUMNS = FIELDS.map(([column, field]) =>
 ).join(', ');
 
 /**
- * The task of `row` (a CTE's row of `TASK_COLUMNS`) as JSON built by PostgreSQL, equal to what its
- * routes answer: a change recorded in the write's own statement carries it (`change-statement`).
- */
-export function taskJson(row: string): string {
-  const pairs = FIELDS.map(([, field, kind]) => {
-    const value = `${row}."${field}"`;
-    return `'${field}', ${kind === 'time' ? isoText(value) : value}`;
-  });
-  return `jsonb_build_object(${pairs.join(', ')})`;
-}
-
-/**
- * The task of row `alias` of `tasks` as one compact JSON text, written by PostgreSQL: the fields of
+ * The task of row `alias` as one compact JSON text, written by PostgreSQL: the fields of
  * `TASK_COLUMNS` in their order, strings escaped as `to_json` does, timestamps as `isoTimestamp`
  * writes them. A page passes it through unparsed: byte for byte what `JSON.stringify` writes for the
  * same task, without the row's parsing, its objects and their serialization in the service. Spelled
  * out rather than `row_to_json`, which looks up each field's type for every row (half again the time).
+ * `named`: `column` for a row of `tasks`, `field` for a row of `TASK_COLUMNS` (a write's CTE, whose
+ * change carries the task as `jsonb`: see `change-statement`).
  */
-export function taskJsonText(alias: string): string {
+export function taskJsonText(alias: string, named: 'column' | 'field' = 'column'): string {
   const members = FIELDS.map(([column, field, kind], index) => {
     const name = `${index === 0 ? '{' : ','}"${field}":`;
-    return `'${name}' || ${jsonOf(`${alias}.${column}`, kind)}`;
+    const value = named === 'column' ? `${alias}.${column}` : `${alias}."${field}"`;
+    return `'${name}' || ${jsonOf(value, kind)}`;
   });
   return `${members.join(' || ')} || '}'`;
 }

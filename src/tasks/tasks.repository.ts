@@ -10,7 +10,7 @@ import { IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency-key.js';
 import { buildListStatement, filterConditions, type ListPlan } from './list/list-statement.js';
 import { accessConditions, type TaskAccess, WRITE_ROLES } from './list/task-access.js';
 import type { ListFilters } from './list/task-filters.js';
-import { TASK_COLUMNS, type TaskRow, taskJson } from './task-columns.js';
+import { TASK_COLUMNS, type TaskRow, taskJsonText } from './task-columns.js';
 import type { TaskPriority } from './task-priority.js';
 
 /** Every write bumps the version and the update time, even when no value changed. */
@@ -101,7 +101,7 @@ const INSERT_RECORDED = `WITH ${positionCte(`c.list_id = $1 AND c.tasks < $11 AN
       FROM position
     RETURNING ${TASK_COLUMNS}),
   change AS (
-    SELECT i."listId" AS list_id, i.id AS entity_id, i.version, 'task.created' AS type, ${taskJson('i')} AS data,
+    SELECT i."listId" AS list_id, i.id AS entity_id, i.version, 'task.created' AS type, (${taskJsonText('i', 'field')})::jsonb AS data,
            NULL AS reason
       FROM inserted i),
   ${loggedCte({ source: 'change', entity: 'task', op: 'upsert', actor: '$2::uuid' })}
@@ -494,7 +494,7 @@ export class TasksRepository {
     ) => `WITH written AS (UPDATE tasks t SET ${sets.join(', ')} WHERE ${where} RETURNING ${TASK_COLUMNS}),
          change AS (
            SELECT w."listId" AS list_id, w.id AS entity_id, w.version, ${type} AS type,
-                  ${taskJson('w')} AS data, NULL AS reason
+                  (${taskJsonText('w', 'field')})::jsonb AS data, NULL AS reason
              FROM written w),
          ${positionCte(counterOf(access, param), 'FROM change s')},
          ${loggedCte({ source: 'change', entity: 'task', op: 'upsert', actor: '$2::uuid' })}
