@@ -37,7 +37,18 @@ interface ClientErrorOptions {
  * `nosniff` and the other security headers, then closes the connection.
  */
 export function answerClientErrors(server: Server, options: ClientErrorOptions): void {
-  server.on('clientError', (error: Error & { code?: string }, socket: Duplex & { _httpMessage?: ServerResponse }) => {
+  // The response each connection is still sending, if any (the last one it was handed: responses go
+  // out in order, so once it has finished, every earlier one has too). Forgotten once finished, so an
+  // idle connection keeps no request, or its body, alive.
+  const unfinished = new WeakMap<Duplex, ServerResponse>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    unfinished.set(socket, response);
+    response.once('finish', () => {
+      if (unfinished.get(socket) === response) unfinished.delete(socket);
+    });
+  });
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
     // A reset connection: nothing can be written, and nothing needs to be.
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -49,11 +60,11 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
       options.onAnswer?.({ reqId, status, code: error.code });
       socket.end(rawProblem(status, reqId, options));
     };
-    // A keep-alive connection may still be answering an earlier request (Node keeps that response
-    // as the socket's `_httpMessage`): the problem follows once it is complete, never inside it.
-    // Unless the bad bytes are in that request's own body: it can never complete, so it gets the problem.
-    const inFlight = socket._httpMessage;
-    if (inFlight === undefined || inFlight === null || inFlight.writableFinished) answer();
+    // A keep-alive connection may still be answering an earlier request: the problem follows once
+    // that response is complete, never inside it. Unless the bad bytes are in that request's own body:
+    // it can never complete, so it gets the problem.
+    const inFlight = unfinished.get(socket);
+    if (inFlight === undefined || inFlight.writableFinished) answer();
     else if (inFlight.headersSent && !inFlight.writableEnded) socket.destroy();
     else if (!inFlight.req.complete) answer();
     else inFlight.once('finish', answer);
