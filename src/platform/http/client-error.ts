@@ -37,15 +37,18 @@ interface ClientErrorOptions {
  * `nosniff` and the other security headers, then closes the connection.
  */
 export function answerClientErrors(server: Server, options: ClientErrorOptions): void {
-  // The response each connection is still sending, if any (the last one it was handed: responses go
-  // out in order, so once it has finished, every earlier one has too). Forgotten once finished, so an
-  // idle connection keeps no request, or its body, alive.
-  const unfinished = new WeakMap<Duplex, ServerResponse>();
+  // The responses each connection still owes, in order (Node sends pipelined answers one after the
+  // other). Forgotten once finished, so an idle connection keeps no request, or its body, alive.
+  const owed = new WeakMap<Duplex, ServerResponse[]>();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = request.socket;
-    unfinished.set(socket, response);
+    const responses = owed.get(socket);
+    if (responses) responses.push(response);
+    else owed.set(socket, [response]);
     response.once('finish', () => {
-      if (unfinished.get(socket) === response) unfinished.delete(socket);
+      const left = owed.get(socket)?.filter((other) => other !== response) ?? [];
+      if (left.length > 0) owed.set(socket, left);
+      else owed.delete(socket);
     });
   });
   server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
@@ -60,14 +63,19 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions):
       options.onAnswer?.({ reqId, status, code: error.code });
       socket.end(rawProblem(status, reqId, options));
     };
-    // A keep-alive connection may still be answering an earlier request: the problem follows once
-    // that response is complete, never inside it. Unless the bad bytes are in that request's own body:
-    // it can never complete, so it gets the problem.
-    const inFlight = unfinished.get(socket);
-    if (inFlight === undefined || inFlight.writableFinished) answer();
-    else if (inFlight.headersSent && !inFlight.writableEnded) socket.destroy();
-    else if (!inFlight.req.complete) answer();
-    else inFlight.once('finish', answer);
+    // A keep-alive connection may still owe answers to earlier requests: the problem follows the last
+    // of them, never inside one. If the bad bytes are in the last request's own body, that request can
+    // never complete: the problem follows the answers before it. A stream already under way (an event
+    // stream) never finishes: the connection is closed.
+    const responses = owed.get(socket) ?? [];
+    const [first, last] = [responses[0], responses.at(-1)];
+    if (first?.headersSent && !first.writableEnded) {
+      socket.destroy();
+      return;
+    }
+    const awaited = last !== undefined && !last.req.complete ? responses.at(-2) : last;
+    if (awaited === undefined) answer();
+    else awaited.once('finish', answer);
   });
   // Without a 'connect' listener Node drops a CONNECT request without a word. This is no proxy:
   // the request is answered as one this server cannot serve, and the connection closed.
