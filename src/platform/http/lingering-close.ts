@@ -4,7 +4,6 @@ import type { Socket } from 'node:net';
 /** How long, and how many more bytes, a connection answered early keeps reading what the client still sends. */
 const LINGER_MS = 2000;
 const LINGER_BYTES = 1024 * 1024;
-const POLL_MS = 50;
 
 const lingering = new WeakSet<Socket>();
 
@@ -22,18 +21,31 @@ export function closeLingering(request: IncomingMessage): void {
   const socket = request.socket as Socket & { destroySoon?: () => void };
   if (lingering.has(socket)) return;
   lingering.add(socket);
+  // The rest of the body is read from now on, and counted once the answer is out. A listener taken
+  // now, before the answer finishes, keeps Node from dumping the body then (a dumped body is read
+  // without 'data' events): every byte is seen as it arrives. A timer's look at the socket's bytes
+  // came too late: a client on loopback sends 64 MiB in 30 ms.
+  let dropped: number | undefined;
+  let stop = () => {};
+  request.on('data', (chunk: Buffer) => {
+    if (dropped === undefined) return;
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) stop();
+  });
   // Node calls this once the `Connection: close` answer is finished.
   socket.destroySoon = () => {
     socket.end();
-    request.resume(); // the body nobody wants: read, and dropped
-    const start = socket.bytesRead;
+    request.resume(); // a body reader that gave up paused it
+    dropped = 0;
     // Once the answer has left (destroying earlier would drop it); at LINGER_MS in any case.
-    const stop = () => (socket.writableFinished ? socket.destroy() : socket.once('finish', () => socket.destroy()));
+    let stopping = false;
+    stop = () => {
+      if (stopping) return;
+      stopping = true;
+      if (socket.writableFinished) socket.destroy();
+      else socket.once('finish', () => socket.destroy());
+    };
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-    const poll = setInterval(() => socket.bytesRead - start > LINGER_BYTES && stop(), POLL_MS);
-    socket.once('end', stop).once('close', () => {
-      clearTimeout(timer);
-      clearInterval(poll);
-    });
+    socket.once('end', stop).once('close', () => clearTimeout(timer));
   };
 }
